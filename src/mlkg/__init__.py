@@ -1,0 +1,2 @@
+"""mlkg: ML model metadata as a knowledge graph."""
+__version__ = "0.1.0"

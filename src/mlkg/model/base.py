@@ -1,0 +1,543 @@
+"""The machinery behind every entity class: field specs, references, typed values and normalisation.
+
+Each entity is a frozen, keyword-only dataclass. Each field carries a :class:`FieldSpec` in its metadata that says
+which ontology property it maps to, under which JSON key (OpenMetadata's camelCase name where one exists), and how
+its value becomes RDF. The JSON-LD context, the fast RDF path, the reader and the JSON codec are all driven by these
+specs, so there is one mapping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, Iterator
+
+from .. import ids
+from ..errors import InputError
+
+# ---------------------------------------------------------------------------------------------------------------
+# Field specs
+# ---------------------------------------------------------------------------------------------------------------
+
+#: Field kinds: how a value becomes RDF.
+#: literal: one fixed XSD datatype; typed: the datatype follows the Python type (int, float, bool, str);
+#: enum: an individual of the ontology; ref: a link to another entity (by type and FQN or uuid);
+#: child: a node owned by this one, with an IRI minted under this one's FQN; iri: a plain IRI;
+#: json: an opaque JSON value kept as an rdf:JSON literal.
+KINDS = ("literal", "typed", "enum", "ref", "child", "iri", "json")
+
+DATATYPES = ("string", "anyURI", "dateTime", "date", "double", "integer", "boolean", "decimal")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one entity field maps to RDF and JSON."""
+
+    kind: str
+    prop: str
+    """Local name of the mlkg property (``https://w3id.org/mlkg#<prop>``)."""
+    json: str = ""
+    """JSON key (OpenMetadata's name where it has one); filled from the Python name when empty."""
+    many: bool = False
+    datatype: str = "string"
+    enum: type | None = None
+    target: Any = None
+    """For ``ref``: the default entity type (``table``); for ``child``: the entity class."""
+    reverse: bool = False
+    """The triple points from the value to this entity (``<value> prop <this>``)."""
+    required: bool = False
+    iri_prefix: str = ""
+    """For ``iri``: a namespace that short values (``Apache-2.0``) are placed under."""
+    epoch_ms: bool = False
+    """JSON holds epoch milliseconds (OpenMetadata's timestamps); RDF holds xsd:dateTime."""
+    text_prop: str = ""
+    """For ``typed``: property holding the original text when it differs from the literal's lexical form."""
+    doc: str = ""
+
+
+def _f(spec: FieldSpec, default: Any = None) -> Any:
+    if spec.many:
+        return field(default_factory=list, metadata={"mlkg": spec})
+    return field(default=default, metadata={"mlkg": spec})
+
+
+def lit(prop: str, *, json: str = "", datatype: str = "string", many: bool = False, required: bool = False,
+        epoch_ms: bool = False, default: Any = None, doc: str = "") -> Any:
+    """A literal field of one XSD datatype."""
+    assert datatype in DATATYPES, datatype
+    spec = FieldSpec("literal", prop, json, many, datatype, required=required, epoch_ms=epoch_ms, doc=doc)
+    return _f(spec, default)
+
+
+def typed(prop: str, *, json: str = "", text_prop: str = "", required: bool = False, doc: str = "") -> Any:
+    """A literal whose XSD datatype follows the value (int → integer, float → double, bool → boolean, str)."""
+    return _f(FieldSpec("typed", prop, json, False, "", required=required, text_prop=text_prop, doc=doc))
+
+
+def enumf(prop: str, enum_cls: type, *, json: str = "", many: bool = False, required: bool = False,
+          doc: str = "") -> Any:
+    """A field whose values are ontology individuals, written in JSON as OpenMetadata's enum strings."""
+    return _f(FieldSpec("enum", prop, json, many, enum=enum_cls, required=required, doc=doc))
+
+
+def ref(prop: str, target: str, *, json: str = "", many: bool = False, reverse: bool = False,
+        required: bool = False, doc: str = "") -> Any:
+    """A link to another entity, given as a :class:`Ref`, an entity, or an FQN string."""
+    return _f(FieldSpec("ref", prop, json, many, target=target, reverse=reverse, required=required, doc=doc))
+
+
+def child(prop: str, cls: Any, *, json: str = "", many: bool = True, reverse: bool = False, doc: str = "") -> Any:
+    """Nodes owned by this entity (features, hyperparameters, metrics, ...)."""
+    return _f(FieldSpec("child", prop, json, many, target=cls, reverse=reverse, doc=doc))
+
+
+def iri(prop: str, *, json: str = "", prefix: str = "", many: bool = False, doc: str = "") -> Any:
+    """A plain IRI (licence, measure); short values are placed under ``prefix``."""
+    return _f(FieldSpec("iri", prop, json, many, iri_prefix=prefix, doc=doc))
+
+
+def jsonf(prop: str, *, json: str = "", doc: str = "") -> Any:
+    """An opaque JSON value kept whole (OpenMetadata bookkeeping such as ``votes`` or ``lifeCycle``)."""
+    return _f(FieldSpec("json", prop, json, doc=doc))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Enumerations
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class OntologyEnum(str, enum.Enum):
+    """An enum whose members are individuals of the ontology.
+
+    The member value is the JSON spelling (OpenMetadata's where it has one); ``iri_name`` is the local name of
+    the individual in the mlkg namespace.
+    """
+
+    iri_name: str
+
+    def __new__(cls, value: str, iri_name: str) -> "OntologyEnum":
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.iri_name = iri_name
+        return obj
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, value: Any, *, path: str = "$") -> "OntologyEnum":
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            for m in cls:
+                if m.value == value:
+                    return m
+        allowed = ", ".join(m.value for m in cls)
+        raise InputError(f"{value!r} is not a valid {cls.__name__}", path=path, expected=f"one of: {allowed}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# References
+# ---------------------------------------------------------------------------------------------------------------
+
+#: OpenMetadata entity types (and mlkg's additions) that references may point to.
+REF_TYPES: dict[str, str] = {}
+"""Filled by the entity modules: reference type → ontology class local name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ref:
+    """A reference to an entity: OpenMetadata's EntityReference, identified by ``type`` and FQN (or uuid).
+
+    >>> Ref(type="table", fqn="snowflake.db.public.customers").iri(base="https://example.org/")
+    'https://example.org/table/snowflake.db.public.customers'
+    """
+
+    type: str
+    """Entity type in OpenMetadata's spelling (``table``, ``dashboard``, ``user``, ``mlmodel``, ...)."""
+    fqn: str | None = None
+    """Fully qualified name; the IRI is minted from it."""
+    id: str | None = None
+    """OpenMetadata uuid; used for the IRI only when there is no FQN."""
+    name: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    deleted: bool | None = None
+    href: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in REF_TYPES:
+            raise InputError(f"unknown entity type {self.type!r}", path="type",
+                             expected="one of: " + ", ".join(sorted(REF_TYPES)))
+        if not self.fqn and not self.id:
+            raise InputError("a reference needs a fullyQualifiedName or an id", path="fullyQualifiedName")
+
+    def iri(self, *, base: str | None = None) -> str:
+        if self.fqn:
+            return ids.mint(self.type, self.fqn, base=base)
+        assert self.id
+        return ids.mint_uuid(self.type, self.id, base=base)
+
+    @property
+    def key(self) -> str:
+        return self.fqn or self.id or ""
+
+
+STUB_FIELDS = ("fqn", "id", "name", "display_name", "description", "deleted", "href")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Literals
+# ---------------------------------------------------------------------------------------------------------------
+
+_INT = re.compile(r"^[+-]?\d+$")
+_FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
+
+
+def guess_typed(text: str) -> int | float | bool | str:
+    """Type a value that a platform stored as text (MLflow params, OpenMetadata hyperparameters).
+
+    >>> guess_typed("0.01"), guess_typed("100"), guess_typed("True"), guess_typed("adam")
+    (0.01, 100, True, 'adam')
+    """
+    t = text.strip()
+    if _INT.match(t):
+        return int(t)
+    if _FLOAT.match(t):
+        return float(t)
+    if t.lower() in ("true", "false"):
+        return t.lower() == "true"
+    return text
+
+
+def typed_datatype(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "double"
+    return "string"
+
+
+def lexical(value: Any, datatype: str) -> str:
+    """The XSD lexical form mlkg writes for ``value``; both RDF engines use it."""
+    if datatype == "boolean":
+        return "true" if value else "false"
+    if datatype == "integer":
+        return str(int(value))
+    if datatype == "double":
+        v = float(value)
+        if math.isnan(v):
+            return "NaN"
+        if math.isinf(v):
+            return "INF" if v > 0 else "-INF"
+        return repr(v)
+    if datatype == "decimal":
+        d = Decimal(str(value))
+        s = format(d, "f")
+        return s if "." in s else s + ".0"
+    if datatype == "dateTime":
+        assert isinstance(value, datetime)
+        return value.isoformat()
+    if datatype == "date":
+        return value.isoformat()
+    return str(value)
+
+
+def epoch_ms_to_datetime(ms: int | float) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+def datetime_to_epoch_ms(dt: datetime) -> int:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return int(round(dt.timestamp() * 1000))
+
+
+def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
+    """Check and convert one JSON or Python value for a ``literal`` field."""
+    dt = spec.datatype
+    bad = InputError(f"{value!r} is not a valid {dt}", path=path, expected=_EXPECTED[dt])
+    if dt in ("string", "anyURI"):
+        if not isinstance(value, str):
+            raise bad
+        return value
+    if dt == "boolean":
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if dt == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad
+        return value
+    if dt == "double":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        return float(value)
+    if dt == "decimal":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise bad
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise bad from None
+    if dt == "dateTime":
+        if isinstance(value, datetime):
+            return value
+        if spec.epoch_ms and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return epoch_ms_to_datetime(value)
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                raise bad from None
+        raise bad
+    if dt == "date":
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise bad from None
+        raise bad
+    raise AssertionError(dt)
+
+
+_EXPECTED = {
+    "string": "a string",
+    "anyURI": "a URI string",
+    "boolean": "true or false",
+    "integer": "an integer",
+    "double": "a number",
+    "decimal": "a decimal number",
+    "dateTime": "an ISO 8601 date-time or epoch milliseconds",
+    "date": "an ISO 8601 date (YYYY-MM-DD)",
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Entities
+# ---------------------------------------------------------------------------------------------------------------
+
+#: All entity classes by their JSON-LD type term (``mlmodel``, ``mlFeature``, ...).
+REGISTRY: dict[str, type["Entity"]] = {}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entity:
+    """Base of every mlkg entity.
+
+    Subclasses set ``TYPE`` (the JSON-LD type term and reference type, OpenMetadata's spelling where it has one)
+    and ``CLASS`` (the local name of the ontology class).
+    """
+
+    TYPE: ClassVar[str] = ""
+    CLASS: ClassVar[str] = ""
+    ROOT: ClassVar[bool] = True
+    """Whether the entity can stand alone in a document (False for owned nodes such as features)."""
+
+    name: str = lit("name", required=True, doc="Name of the entity, unique within its parent.")
+    fqn: str | None = lit("fullyQualifiedName", json="fullyQualifiedName",
+                          doc="Fully qualified name: the parent's FQN and this name, joined with dots.")
+    display_name: str | None = lit("displayName", doc="Name shown to people.")
+    description: str | None = lit("description", doc="Description (Markdown).")
+    id: str | None = lit("entityId", json="id", doc="OpenMetadata uuid of the entity.")
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.TYPE and "TYPE" in cls.__dict__:
+            REGISTRY[cls.TYPE] = cls
+            REF_TYPES[cls.TYPE] = cls.CLASS
+
+    # -- normalisation ------------------------------------------------------------------------------------------
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise InputError(f"{type(self).__name__} needs a non-empty name", path="name", expected="a string")
+        for f, spec in iter_fields(type(self)):
+            val = getattr(self, f.name)
+            new = _coerce_field(val, spec, f.name)
+            if new is not val:
+                object.__setattr__(self, f.name, new)
+        if self.fqn is None and self.ROOT:
+            object.__setattr__(self, "fqn", self.default_fqn())
+        self._normalize_children()
+        self._sort_lists()
+
+    def _sort_lists(self) -> None:
+        """Lists are sets in RDF: keep them in one canonical order so round trips compare equal."""
+        for f, spec in iter_fields(type(self)):
+            if not spec.many:
+                continue
+            val = getattr(self, f.name)
+            if len(val) < 2:
+                continue
+            new = sorted(val, key=_sort_key)
+            if new != val:
+                object.__setattr__(self, f.name, new)
+
+    def default_fqn(self) -> str:
+        return ids.quote_part(self.name)
+
+    def child_key(self) -> list[str]:
+        """Parts appended to the parent's FQN to name this node (owned nodes only)."""
+        return [self.name]
+
+    def iri_type(self) -> str:
+        """The type segment of this entity's IRI."""
+        return self.TYPE
+
+    def _normalize_children(self) -> None:
+        if not self.fqn:
+            return
+        for f, spec in iter_fields(type(self)):
+            if spec.kind != "child":
+                continue
+            val = getattr(self, f.name)
+            if val is None:
+                continue
+            if spec.many:
+                new = [self._adopt(c) for c in val]
+                if any(a is not b for a, b in zip(new, val)):
+                    object.__setattr__(self, f.name, new)
+            else:
+                new1 = self._adopt(val)
+                if new1 is not val:
+                    object.__setattr__(self, f.name, new1)
+
+    def _adopt(self, c: "Entity") -> "Entity":
+        if c.fqn is not None:
+            return c
+        assert self.fqn is not None
+        return dataclasses.replace(c, fqn=ids.fqn_child(self.fqn, *c.child_key()))
+
+    # -- identity -----------------------------------------------------------------------------------------------
+
+    def iri(self, *, base: str | None = None) -> str:
+        """Deterministic IRI of this entity (see :mod:`mlkg.ids`)."""
+        if not self.fqn:
+            raise ValueError(f"{type(self).__name__} {self.name!r} has no fully qualified name yet")
+        return ids.mint(self.iri_type(), self.fqn, base=base)
+
+    def ref(self) -> Ref:
+        """A reference to this entity."""
+        return Ref(type=self.TYPE, fqn=self.fqn, id=self.id, name=self.name)
+
+    # -- JSON ---------------------------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """This entity as mlkg JSON: OpenMetadata's field names, mlkg's additions, no ``None`` values."""
+        from ..rdf.jsoncodec import entity_to_dict
+
+        return entity_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, path: str = "$") -> "Entity":
+        """Build an entity from mlkg/OpenMetadata JSON.
+
+        :raises InputError: naming the JSON path and what was expected, for any wrong type, unknown field,
+            unknown enum value or missing name.
+        """
+        from ..rdf.jsoncodec import entity_from_dict
+
+        return entity_from_dict(cls, data, path=path)
+
+
+def _sort_key(v: Any) -> tuple:
+    if isinstance(v, Entity):
+        pos = getattr(v, "position", None)
+        return (0 if pos is None else -1, pos if pos is not None else 0, v.fqn or "", v.name)
+    if isinstance(v, Ref):
+        return (0, 0, v.type, v.key)
+    return (0, 0, str(v), "")
+
+
+def iter_fields(cls: type) -> Iterator[tuple[dataclasses.Field, FieldSpec]]:
+    """The mapped fields of an entity class, in declaration order."""
+    cached = _FIELD_CACHE.get(cls)
+    if cached is None:
+        cached = []
+        for f in dataclasses.fields(cls):
+            spec = f.metadata.get("mlkg")
+            if spec is None:
+                continue
+            if not spec.json:
+                spec = dataclasses.replace(spec, json=_camel(f.name))
+            cached.append((f, spec))
+        _FIELD_CACHE[cls] = cached
+    return iter(cached)
+
+
+_FIELD_CACHE: dict[type, list[tuple[dataclasses.Field, FieldSpec]]] = {}
+
+
+def _coerce_field(val: Any, spec: FieldSpec, name: str) -> Any:
+    """Friendly Python inputs: FQN strings for refs, plain strings for enums, entities for refs."""
+    if val is None:
+        return None
+    if spec.many:
+        if not isinstance(val, (list, tuple)):
+            raise InputError(f"{name} must be a list", path=name, expected="a list")
+        out = [_coerce_one(v, spec, f"{name}[{i}]") for i, v in enumerate(val)]
+        if all(a is b for a, b in zip(out, val)) and isinstance(val, list):
+            return val
+        return out
+    return _coerce_one(val, spec, name)
+
+
+def _coerce_one(v: Any, spec: FieldSpec, path: str) -> Any:
+    k = spec.kind
+    if k == "ref":
+        if isinstance(v, Ref):
+            return v
+        if isinstance(v, Entity):
+            return v.ref()
+        if isinstance(v, str):
+            return Ref(type=spec.target, fqn=v)
+        raise InputError(f"{v!r} is not a reference", path=path, expected="a Ref, an entity or an FQN string")
+    if k == "enum":
+        return spec.enum.parse(v, path=path)  # type: ignore[union-attr]
+    if k == "literal":
+        return coerce_literal(v, spec, path)
+    if k == "typed":
+        if not isinstance(v, (int, float, bool, str)):
+            raise InputError(f"{v!r} is not a scalar", path=path, expected="a number, boolean or string")
+        return v
+    if k == "child":
+        if not isinstance(v, spec.target):
+            raise InputError(f"expected a {spec.target.__name__}", path=path, expected=spec.target.__name__)
+        return v
+    if k == "iri":
+        if not isinstance(v, str) or not v:
+            raise InputError(f"{v!r} is not an IRI or name", path=path, expected="a string")
+        return v
+    return v
+
+
+def expand_iri(value: str, spec: FieldSpec) -> str:
+    """Full IRI for an ``iri`` field value (short names go under the field's prefix)."""
+    if "://" in value or value.startswith("urn:"):
+        return value
+    return spec.iri_prefix + ids.encode(value)
+
+
+def shorten_iri(value: str, spec: FieldSpec) -> str:
+    from urllib.parse import unquote
+
+    if spec.iri_prefix and value.startswith(spec.iri_prefix):
+        return unquote(value[len(spec.iri_prefix):])
+    return value

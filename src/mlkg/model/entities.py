@@ -1,0 +1,801 @@
+"""mlkg's entity classes, each named after its ontology class.
+
+The logical model (:class:`MLModel`, OpenMetadata's MlModel, MLflow's registered model) keeps every field of
+OpenMetadata's JSON under the same camelCase names; :class:`ModelVersion` is the trained artifact with its own
+algorithm, hyperparameters, training data, metrics, stage, aliases and deployments.
+
+>>> m = MLModel(name="churn", service="mlflow_prod", algorithm="XGBoost",
+...             ml_features=[Feature(name="recency", data_type="numerical")])
+>>> m.fqn, m.ml_features[0].fqn
+('mlflow_prod.churn', 'mlflow_prod.churn.recency')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from .. import ids
+from ..namespaces import SPDX_LICENSE
+from .base import (
+    Entity,
+    OntologyEnum,
+    Ref,
+    child,
+    enumf,
+    guess_typed,
+    iri,
+    jsonf,
+    lexical,
+    lit,
+    ref,
+    typed,
+    typed_datatype,
+)
+
+MEASURE_NS = "https://w3id.org/mlkg#"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Enumerations (individuals of the ontology)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class PlatformType(OntologyEnum):
+    """The ML platform behind a model service. The first five are OpenMetadata's ``mlModelServiceType``."""
+
+    MLFLOW = ("Mlflow", "MLflowPlatform")
+    SKLEARN = ("Sklearn", "ScikitLearnPlatform")
+    CUSTOM = ("CustomMlModel", "CustomPlatform")
+    SAGEMAKER = ("SageMaker", "SageMakerPlatform")
+    VERTEX_AI = ("VertexAI", "VertexAIPlatform")
+    AZURE_ML = ("AzureML", "AzureMLPlatform")
+    DATABRICKS = ("Databricks", "DatabricksPlatform")
+    KUBEFLOW = ("Kubeflow", "KubeflowPlatform")
+    WANDB = ("WandB", "WeightsAndBiasesPlatform")
+    NEPTUNE = ("Neptune", "NeptunePlatform")
+    H2O = ("H2O", "H2OPlatform")
+    HUGGING_FACE = ("HuggingFace", "HuggingFacePlatform")
+
+
+class FeatureType(OntologyEnum):
+    """OpenMetadata's ``featureType``."""
+
+    NUMERICAL = ("numerical", "NumericalFeature")
+    CATEGORICAL = ("categorical", "CategoricalFeature")
+
+
+class SourceDataType(OntologyEnum):
+    """OpenMetadata's ``featureSourceDataType``."""
+
+    INTEGER = ("integer", "IntegerSource")
+    NUMBER = ("number", "NumberSource")
+    STRING = ("string", "StringSource")
+    ARRAY = ("array", "ArraySource")
+    DATE = ("date", "DateSource")
+    TIMESTAMP = ("timestamp", "TimestampSource")
+    OBJECT = ("object", "ObjectSource")
+    BOOLEAN = ("boolean", "BooleanSource")
+
+
+class Stage(OntologyEnum):
+    """Lifecycle stage of a model version (MLflow's stages; aliases are kept separately)."""
+
+    NONE = ("None", "NoStage")
+    STAGING = ("Staging", "StagingStage")
+    PRODUCTION = ("Production", "ProductionStage")
+    ARCHIVED = ("Archived", "ArchivedStage")
+
+
+class DeploymentType(OntologyEnum):
+    """How a deployment serves predictions."""
+
+    REALTIME = ("realtime", "RealtimeDeployment")
+    BATCH = ("batch", "BatchDeployment")
+    EDGE = ("edge", "EdgeDeployment")
+
+
+class DeploymentStatus(OntologyEnum):
+    """State of a deployment (the common subset of SageMaker, Vertex AI and Azure ML states)."""
+
+    CREATING = ("Creating", "CreatingStatus")
+    IN_SERVICE = ("InService", "InServiceStatus")
+    UPDATING = ("Updating", "UpdatingStatus")
+    OUT_OF_SERVICE = ("OutOfService", "OutOfServiceStatus")
+    FAILED = ("Failed", "FailedStatus")
+    DELETING = ("Deleting", "DeletingStatus")
+
+
+class Split(OntologyEnum):
+    """Dataset split an evaluation or a training input refers to."""
+
+    TRAIN = ("train", "TrainSplit")
+    VALIDATION = ("validation", "ValidationSplit")
+    TEST = ("test", "TestSplit")
+
+
+#: Known evaluation measures: lower-cased aliases → local name of the measure concept in the ontology.
+MEASURES: dict[str, str] = {
+    "accuracy": "Accuracy", "acc": "Accuracy",
+    "precision": "Precision",
+    "recall": "Recall",
+    "auc": "AUC", "roc_auc": "AUC", "roc-auc": "AUC", "auroc": "AUC",
+    "f1": "F1", "f1_score": "F1", "f1-score": "F1",
+    "rmse": "RMSE", "mse": "MSE", "mae": "MAE", "mape": "MAPE",
+    "r2": "R2", "r2_score": "R2",
+    "log_loss": "LogLoss", "logloss": "LogLoss",
+    "demographic_parity_difference": "DemographicParityDifference",
+    "equal_opportunity_difference": "EqualOpportunityDifference",
+    "psi": "PopulationStabilityIndex", "population_stability_index": "PopulationStabilityIndex",
+}
+
+
+def measure_for(name: str) -> str | None:
+    """IRI of the known measure for a metric name (``AUC``, ``roc_auc`` → ``mlkg:AUC``), or None."""
+    local = MEASURES.get(name.strip().lower().replace(" ", "_"))
+    return MEASURE_NS + local if local else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Owned nodes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagLabel(Entity):
+    """A tag or glossary term applied to an entity (OpenMetadata's TagLabel)."""
+
+    TYPE = "tagLabel"
+    CLASS = "TagLabel"
+    ROOT = False
+
+    name: str = lit("name", doc="Name of the tag (the last part of tagFQN when not given).")
+    tag_fqn: str = lit("tagFQN", json="tagFQN", required=True, doc="FQN of the tag, e.g. PII.Sensitive.")
+    tag: Ref | None = ref("tag", "tag", json="tagRef",
+                          doc="The tag or glossary term (derived from tagFQN and source).")
+    source: str | None = lit("tagSource", json="source", doc="Classification or Glossary.")
+    label_type: str | None = lit("labelType", doc="Manual, Propagated, Automated, Derived or Generated.")
+    state: str | None = lit("labelState", json="state", doc="Suggested or Confirmed.")
+    reason: str | None = lit("labelReason", json="reason", doc="Why the tag was applied.")
+
+    def __post_init__(self) -> None:
+        if not self.name and isinstance(self.tag_fqn, str) and self.tag_fqn:
+            object.__setattr__(self, "name", ids.split_fqn(self.tag_fqn)[-1])
+        if self.tag is None and isinstance(self.tag_fqn, str) and self.tag_fqn:
+            kind = "glossaryTerm" if self.source == "Glossary" else "tag"
+            object.__setattr__(self, "tag", Ref(type=kind, fqn=self.tag_fqn))
+        super().__post_init__()
+
+    def child_key(self) -> list[str]:
+        return ["tag", self.tag_fqn]
+
+
+def _tag(value: Any) -> TagLabel:
+    if isinstance(value, TagLabel):
+        return value
+    return TagLabel(tag_fqn=value, source="Classification", label_type="Manual", state="Confirmed")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Asset(Entity):
+    """Fields every governed asset has: tags, owners, domains."""
+
+    tags: list[TagLabel] = child("hasTagLabel", TagLabel, json="tags", doc="Tags and glossary terms.")
+    owners: list[Ref] = ref("hasOwner", "team", many=True, doc="Owning users or teams.")
+    domains: list[Ref] = ref("inDomain", "domain", many=True, doc="Business domains.")
+
+    def __post_init__(self) -> None:
+        if any(not isinstance(t, TagLabel) for t in self.tags or []):
+            object.__setattr__(self, "tags", [_tag(t) for t in self.tags])
+        super().__post_init__()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column(Asset):
+    """A column of a table."""
+
+    TYPE = "column"
+    CLASS = "Column"
+    ROOT = False
+
+    data_type: str | None = lit("columnDataType", json="dataType", doc="Column type as the database names it.")
+    upstream: list[Ref] = ref("upstream", "column", many=True, doc="Columns this column is derived from.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeatureSource(Entity):
+    """Where a feature comes from: a column of a table (OpenMetadata's MlFeatureSource)."""
+
+    TYPE = "featureSource"
+    CLASS = "FeatureSource"
+    ROOT = False
+
+    data_type: SourceDataType | None = enumf("sourceDataType", SourceDataType, json="dataType",
+                                             doc="Type of the source data.")
+    data_source: Ref | None = ref("belongsToTable", "table", json="dataSource",
+                                  doc="The table (or container) holding the source column.")
+    tags: list[TagLabel] = child("hasTagLabel", TagLabel, json="tags", doc="Tags of the source.")
+
+    def __post_init__(self) -> None:
+        if self.fqn is None and isinstance(self.data_source, (Ref, Entity, str)):
+            table = self.data_source if isinstance(self.data_source, str) else (
+                self.data_source.fqn if isinstance(self.data_source, (Ref, Entity)) else None)
+            if table:
+                object.__setattr__(self, "fqn", ids.fqn_child(table, self.name))
+        super().__post_init__()
+
+    def iri_type(self) -> str:
+        # A source with a table is that table's column: one node, whoever names it.
+        return "column" if self.data_source is not None else "featureSource"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Feature(Entity):
+    """An input variable of a model (OpenMetadata's MlFeature)."""
+
+    TYPE = "mlFeature"
+    CLASS = "Feature"
+    ROOT = False
+
+    data_type: FeatureType | None = enumf("featureDataType", FeatureType, json="dataType",
+                                          doc="numerical or categorical.")
+    feature_sources: list[FeatureSource] = child("hasFeatureSource", FeatureSource,
+                                                 doc="Columns the feature is computed from.")
+    feature_algorithm: str | None = lit("featureAlgorithm", doc="How the feature is computed (PCA, bucketing...).")
+    position: int | None = lit("position", datatype="integer",
+                               doc="Position of the feature in the model's input signature (0-based).")
+    tags: list[TagLabel] = child("hasTagLabel", TagLabel, json="tags", doc="Tags of the feature.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HyperParameter(Entity):
+    """A hyperparameter setting. The value keeps its type; ``value_text`` is the text the platform stored."""
+
+    TYPE = "hyperParameter"
+    CLASS = "HyperParameterSetting"
+    ROOT = False
+
+    value: int | float | bool | str | None = typed("hyperParameterValue", json="value", text_prop="valueText",
+                                                   doc="Typed value (integer, double, boolean or string).")
+    value_text: str | None = None
+    """The original text of the value (OpenMetadata and MLflow store values as strings)."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.value, str) and self.value_text is None:
+            object.__setattr__(self, "value_text", self.value)
+            object.__setattr__(self, "value", guess_typed(self.value))
+        elif self.value is not None and self.value_text is None:
+            object.__setattr__(self, "value_text", lexical(self.value, typed_datatype(self.value)))
+        super().__post_init__()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelStore(Entity):
+    """Where the model artifact and its serving image are stored (OpenMetadata's MlStore)."""
+
+    TYPE = "mlStore"
+    CLASS = "ModelStore"
+    ROOT = False
+
+    name: str = lit("name", default="store", doc="Always 'store'.")
+    storage: str | None = lit("storageLocation", json="storage", doc="Location of the model artifact.")
+    image_repository: str | None = lit("imageRepository", doc="Container image repository of the model.")
+
+    def child_key(self) -> list[str]:
+        return ["store"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation(Entity):
+    """One measured value: a measure, a typed value, on a dataset and split, maybe for a slice, at a time."""
+
+    TYPE = "evaluation"
+    CLASS = "Evaluation"
+    ROOT = False
+
+    measure: str | None = iri("measure", prefix=MEASURE_NS,
+                              doc="The measure (mlkg:AUC, mlkg:Accuracy, ...); derived from the name if known.")
+    value: int | float | bool | str | None = typed("metricValue", json="value", required=True,
+                                                   doc="The measured value, typed.")
+    dataset: Ref | None = ref("evaluationDataset", "dataset", doc="Dataset the value was measured on.")
+    split: Split | None = enumf("split", Split, doc="train, validation or test.")
+    slice: str | None = lit("slice", doc="Data slice, e.g. 'country=DE'.")
+    sensitive_attribute: str | None = lit("sensitiveAttribute", doc="Sensitive attribute of a fairness slice.")
+    group: str | None = lit("group", doc="Group of the sensitive attribute (e.g. 'female').")
+    ci_lower: float | None = lit("ciLower", datatype="double", doc="Lower bound of the confidence interval.")
+    ci_upper: float | None = lit("ciUpper", datatype="double", doc="Upper bound of the confidence interval.")
+    ci_level: float | None = lit("ciLevel", datatype="double", doc="Confidence level, e.g. 0.95.")
+    timestamp: datetime | None = lit("measuredAt", json="measuredAt", datatype="dateTime", doc="When the value was measured.")
+    step: int | None = lit("step", datatype="integer", doc="Training step of the value.")
+
+    def __post_init__(self) -> None:
+        if self.measure is None and isinstance(self.name, str):
+            m = measure_for(self.name)
+            if m:
+                object.__setattr__(self, "measure", m)
+        super().__post_init__()
+
+    def child_key(self) -> list[str]:
+        parts = ["metric", self.name]
+        if self.dataset is not None:
+            parts.append(self.dataset.key if isinstance(self.dataset, Ref) else str(self.dataset))
+        for extra in (self.split, self.slice, self.sensitive_attribute, self.group):
+            if extra is not None:
+                parts.append(str(extra))
+        if self.timestamp is not None:
+            parts.append(self.timestamp.isoformat() if isinstance(self.timestamp, datetime) else str(self.timestamp))
+        if self.step is not None:
+            parts.append(f"step{self.step}")
+        return parts
+
+
+@dataclass(frozen=True, kw_only=True)
+class FairnessMetric(Evaluation):
+    """An evaluation on one group of a sensitive attribute (bias detection)."""
+
+    TYPE = "fairnessMetric"
+    CLASS = "FairnessMetric"
+    ROOT = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeatureImportance(Entity):
+    """Explainability: how much one feature contributes (SHAP, permutation, gain)."""
+
+    TYPE = "featureImportance"
+    CLASS = "FeatureImportance"
+    ROOT = False
+
+    feature: Ref | None = ref("explainsFeature", "mlFeature", doc="The feature explained.")
+    importance: float | None = lit("importanceValue", json="value", datatype="double", doc="Importance score.")
+    method: str | None = lit("explanationMethod", json="method", doc="shap, permutation, gain, ...")
+
+    def child_key(self) -> list[str]:
+        return ["importance", self.name] + ([self.method] if self.method else [])
+
+
+@dataclass(frozen=True, kw_only=True)
+class Risk(Entity):
+    """A known risk, bias or limitation of a model."""
+
+    TYPE = "risk"
+    CLASS = "Risk"
+    ROOT = False
+
+    severity: str | None = lit("severity", doc="low, medium or high.")
+    mitigation: str | None = lit("mitigation", doc="How the risk is mitigated.")
+
+    def child_key(self) -> list[str]:
+        return ["risk", self.name]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelCard(Entity):
+    """The model card: intended use, limitations, risks, environmental cost."""
+
+    TYPE = "modelCard"
+    CLASS = "ModelCard"
+    ROOT = False
+
+    name: str = lit("name", default="card", doc="Name of the card (defaults to 'card').")
+    url: str | None = lit("modelCardUrl", json="url", datatype="anyURI", doc="Where the card is published.")
+    intended_use: str | None = lit("intendedUse", doc="Intended uses.")
+    out_of_scope_use: str | None = lit("outOfScopeUse", doc="Uses the model is not meant for.")
+    limitations: str | None = lit("limitations", doc="Known limitations.")
+    ethical_considerations: str | None = lit("ethicalConsiderations", doc="Ethical considerations.")
+    risks: list[Risk] = child("hasRisk", Risk, doc="Risks, biases and limitations.")
+    co2e_emissions_grams: Decimal | None = lit("co2eEmissionsGrams", datatype="decimal",
+                                               doc="Training emissions in grams of CO2 equivalent.")
+
+    def child_key(self) -> list[str]:
+        return ["card"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplianceRecord(Entity):
+    """A compliance decision about a model (GDPR, EU AI Act, internal review)."""
+
+    TYPE = "complianceRecord"
+    CLASS = "ComplianceRecord"
+    ROOT = False
+
+    framework: str | None = lit("complianceFramework", json="framework", doc="GDPR, EU AI Act, SR 11-7, ...")
+    status: str | None = lit("complianceStatus", json="status", doc="approved, pending, rejected.")
+    allows_pii: bool | None = lit("allowsPII", json="allowsPII", datatype="boolean",
+                                  doc="Training on PII-tagged data is allowed by this record.")
+    approved_by: Ref | None = ref("approvedBy", "user", doc="Who approved.")
+    approved_at: datetime | None = lit("approvedAt", datatype="dateTime", doc="When it was approved.")
+    reference: str | None = lit("complianceReference", json="reference", datatype="anyURI",
+                                doc="Link to the record.")
+
+    def child_key(self) -> list[str]:
+        return ["compliance", self.name]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditEvent(Entity):
+    """One entry of a model's audit log."""
+
+    TYPE = "auditEvent"
+    CLASS = "AuditEvent"
+    ROOT = False
+
+    timestamp: datetime | None = lit("eventTime", json="eventTime", datatype="dateTime", doc="When it happened.")
+    actor: Ref | None = ref("actor", "user", doc="Who did it.")
+    action: str | None = lit("action", doc="What was done (registered, promoted, deployed, ...).")
+
+    def child_key(self) -> list[str]:
+        stamp = self.timestamp.isoformat() if isinstance(self.timestamp, datetime) else ""
+        return ["audit", stamp, self.name]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftMonitor(Entity):
+    """A drift monitor on a model or endpoint, with its observations over time."""
+
+    TYPE = "driftMonitor"
+    CLASS = "DriftMonitor"
+    ROOT = False
+
+    method: str | None = lit("driftMethod", json="method", doc="psi, ks, chi2, ...")
+    threshold: float | None = lit("driftThreshold", json="threshold", datatype="double",
+                                  doc="Alert above this value.")
+    feature: Ref | None = ref("monitorsFeature", "mlFeature", doc="The feature watched, if one.")
+    status: str | None = lit("monitorStatus", json="status", doc="ok, warning or drifting.")
+    observations: list[Evaluation] = child("hasObservation", Evaluation, doc="Measured drift over time.")
+
+    def child_key(self) -> list[str]:
+        return ["drift", self.name]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Models and versions
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainedArtifact(Asset):
+    """Fields shared by the logical model and its versions."""
+
+    algorithm: str | None = lit("algorithmName", json="algorithm", doc="Algorithm, e.g. XGBoost.")
+    ml_hyper_parameters: list[HyperParameter] = child("hasHyperParameter", HyperParameter,
+                                                      doc="Hyperparameter settings.")
+    ml_store: ModelStore | None = child("hasStore", ModelStore, many=False, doc="Artifact and image storage.")
+    metrics: list[Evaluation] = child("hasEvaluation", Evaluation, doc="Evaluations (metric values).")
+    training_datasets: list[Ref] = ref("trainedOn", "table", many=True, doc="Data the model was trained on.")
+    validation_datasets: list[Ref] = ref("validatedOn", "table", many=True, doc="Validation data.")
+    test_datasets: list[Ref] = ref("testedOn", "table", many=True, doc="Held-out test data.")
+    predictions: list[Ref] = ref("predictionsFrom", "table", many=True, reverse=True,
+                                 doc="Tables the model's predictions are written to.")
+    model_card: ModelCard | None = child("hasModelCard", ModelCard, many=False, doc="The model card.")
+    license: str | None = iri("license", prefix=str(SPDX_LICENSE), doc="Licence (SPDX id or IRI).")
+    fairness: list[FairnessMetric] = child("hasFairnessMetric", FairnessMetric, doc="Fairness metrics by group.")
+    feature_importance: list[FeatureImportance] = child("hasFeatureImportance", FeatureImportance,
+                                                        doc="Explainability: importance per feature.")
+    compliance: list[ComplianceRecord] = child("hasComplianceRecord", ComplianceRecord,
+                                               doc="Compliance records.")
+
+    def __post_init__(self) -> None:
+        if self.ml_store is not None and not isinstance(self.ml_store, ModelStore) and isinstance(
+                self.ml_store, dict):
+            object.__setattr__(self, "ml_store", ModelStore(**self.ml_store))
+        super().__post_init__()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelVersion(TrainedArtifact):
+    """A trained artifact: one version of a model (DCAT 3 versioning)."""
+
+    TYPE = "modelVersion"
+    CLASS = "ModelVersion"
+    ROOT = False
+
+    name: str = lit("name", doc="Version label, e.g. '3' or 'v3.0'.")
+    stage: Stage | None = enumf("stage", Stage, doc="Lifecycle stage.")
+    aliases: list[str] = lit("alias", json="aliases", many=True, doc="Registry aliases (champion, challenger).")
+    created_at: datetime | None = lit("createdAt", datatype="dateTime", doc="When the version was created.")
+    release_date: date | None = lit("releaseDate", datatype="date", doc="Date the version was released.")
+    status: str | None = lit("versionStatus", json="status", doc="Registry status, e.g. READY.")
+    source: str | None = lit("artifactUri", json="source", doc="Artifact URI (models:/..., s3://...).")
+    run: Ref | None = ref("producedBy", "trainingRun", doc="Run that produced the version.")
+    previous_version: Ref | None = ref("previousVersion", "modelVersion", doc="The version before this one.")
+    features: list[Ref] = ref("usesFeature", "mlFeature", many=True, doc="Features this version uses.")
+    created_by: Ref | None = ref("createdBy", "user", doc="Who registered the version.")
+    algorithm_ref: Ref | None = ref("implementsAlgorithm", "algorithm", doc="The algorithm, as a node.")
+
+    def child_key(self) -> list[str]:
+        return [self.name]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint(Asset):
+    """A deployment: a real-time endpoint, a batch scoring job or an edge package serving a model version."""
+
+    TYPE = "endpoint"
+    CLASS = "Endpoint"
+    ROOT = True
+
+    deployment_type: DeploymentType | None = enumf("deploymentType", DeploymentType,
+                                                   doc="realtime, batch or edge.")
+    url: str | None = lit("endpointUrl", json="url", datatype="anyURI", doc="Serving URL.")
+    status: DeploymentStatus | None = enumf("deploymentStatus", DeploymentStatus, json="status",
+                                            doc="Deployment state.")
+    environment: str | None = lit("environment", doc="production, staging, ...")
+    service: Ref | None = ref("belongsToService", "mlmodelService", doc="Platform hosting the endpoint.")
+    model_version: Ref | None = ref("servesModelVersion", "modelVersion", doc="The version served.")
+    model: Ref | None = ref("servesModel", "mlmodel", doc="The model served.")
+    instance_type: str | None = lit("instanceType", doc="Machine type.")
+    deployed_at: datetime | None = lit("deployedAt", datatype="dateTime", doc="When it was deployed.")
+    predictions: list[Ref] = ref("predictionsFrom", "table", many=True, reverse=True,
+                                 doc="Tables the endpoint writes predictions to.")
+    metrics: list[Evaluation] = child("hasEvaluation", Evaluation, doc="Online metrics.")
+    drift_monitors: list[DriftMonitor] = child("hasDriftMonitor", DriftMonitor, doc="Drift monitors.")
+
+    def default_fqn(self) -> str:
+        if isinstance(self.service, Ref) and self.service.fqn:
+            return ids.fqn_child(self.service.fqn, self.name)
+        return ids.quote_part(self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MLModel(TrainedArtifact):
+    """A logical ML model (OpenMetadata's MlModel, MLflow's registered model)."""
+
+    TYPE = "mlmodel"
+    CLASS = "MLModel"
+
+    ml_features: list[Feature] = child("hasFeature", Feature, doc="Features (inputs) of the model.")
+    target: str | None = lit("target", doc="What a supervised model estimates.")
+    dashboard: Ref | None = ref("displays", "dashboard", reverse=True, doc="Performance dashboard.")
+    server: str | None = lit("serverUrl", json="server", datatype="anyURI", doc="Serving endpoint URL.")
+    service: Ref | None = ref("belongsToService", "mlmodelService", doc="Service (platform) holding the model.")
+    service_type: PlatformType | None = enumf("platform", PlatformType, json="serviceType",
+                                              doc="Platform type of the service.")
+    followers: list[Ref] = ref("follower", "user", many=True, doc="Users following the model.")
+    data_products: list[Ref] = ref("partOfDataProduct", "dataProduct", many=True, doc="Data products.")
+    href: str | None = lit("href", datatype="anyURI", doc="API link of the entity.")
+    version: float | None = lit("metadataVersion", json="version", datatype="double",
+                                  doc="OpenMetadata's metadata version (not the model version).")
+    updated_at: datetime | None = lit("updatedAt", datatype="dateTime", epoch_ms=True,
+                                      doc="Last update; JSON holds epoch milliseconds.")
+    updated_by: str | None = lit("updatedBy", doc="User who last updated the entity.")
+    deleted: bool | None = lit("deleted", datatype="boolean", doc="Soft-deleted in OpenMetadata.")
+    source_url: str | None = lit("sourceUrl", datatype="anyURI", doc="The model in its platform's UI.")
+    source_hash: str | None = lit("sourceHash", doc="Hash of the source entity.")
+    entity_status: str | None = lit("entityStatus", doc="OpenMetadata entity status (Draft, Approved, ...).")
+    openmetadata_extra: Any = jsonf("openMetadataExtra",
+                                    doc="OpenMetadata bookkeeping kept whole (usageSummary, votes, lifeCycle, "
+                                        "certification, changeDescription, extension, dataContract, ...).")
+    # mlkg additions
+    versions: list[ModelVersion] = child("hasVersion", ModelVersion, doc="Versions (trained artifacts).")
+    deployments: list[Endpoint] = child("deploymentOf", Endpoint, reverse=True, doc="Deployments.")
+    base_model: Ref | None = ref("derivedFromModel", "mlmodel", doc="Base model this one derives from.")
+    base_model_relation: str | None = lit("baseModelRelation", doc="finetune, adapter, quantized or merge.")
+    task: str | None = lit("mlTask", json="task", doc="ML task, e.g. text-classification.")
+    audit_log: list[AuditEvent] = child("hasAuditEvent", AuditEvent, doc="Audit trail.")
+    drift_monitors: list[DriftMonitor] = child("hasDriftMonitor", DriftMonitor, doc="Drift monitors.")
+
+    def default_fqn(self) -> str:
+        if isinstance(self.service, Ref) and self.service.fqn:
+            return ids.fqn_child(self.service.fqn, self.name)
+        return ids.quote_part(self.name)
+
+    def _adopt(self, c: Entity) -> Entity:
+        # A deployment with no service of its own is named under the model.
+        if isinstance(c, Endpoint) and c.service is None and c.fqn == ids.quote_part(c.name):
+            return dataclasses.replace(c, fqn=ids.fqn_child(self.fqn or "", c.name))
+        return super()._adopt(c)
+
+
+# ``version`` is OpenMetadata's field name (the metadata version), so this helper lives outside the class.
+def get_version(model: MLModel, label: str) -> ModelVersion:
+    """The version of ``model`` labelled ``label``.
+
+    :raises KeyError: if there is none.
+    """
+    for v in model.versions:
+        if v.name == label:
+            return v
+    raise KeyError(f"{model.fqn} has no version {label!r}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Services, runs, data and consumers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MLModelService(Asset):
+    """An ML platform instance that holds models (OpenMetadata's MlModelService)."""
+
+    TYPE = "mlmodelService"
+    CLASS = "MLModelService"
+
+    service_type: PlatformType | None = enumf("platform", PlatformType, json="serviceType", required=True,
+                                              doc="Platform type.")
+    service_url: str | None = lit("serviceUrl", datatype="anyURI", doc="Tracking or registry URI.")
+    href: str | None = lit("href", datatype="anyURI", doc="API link of the entity.")
+    version: float | None = lit("metadataVersion", json="version", datatype="double",
+                                  doc="OpenMetadata's metadata version.")
+    updated_at: datetime | None = lit("updatedAt", datatype="dateTime", epoch_ms=True, doc="Last update.")
+    updated_by: str | None = lit("updatedBy", doc="User who last updated the entity.")
+    deleted: bool | None = lit("deleted", datatype="boolean", doc="Soft-deleted in OpenMetadata.")
+    openmetadata_extra: Any = jsonf("openMetadataExtra", doc="OpenMetadata bookkeeping kept whole (the "
+                                    "connection with secrets removed, pipelines, changeDescription, ...).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Experiment(Asset):
+    """An experiment grouping training runs."""
+
+    TYPE = "experiment"
+    CLASS = "Experiment"
+
+    artifact_location: str | None = lit("artifactLocation", doc="Where the experiment's artifacts live.")
+    service: Ref | None = ref("belongsToService", "mlmodelService", doc="Platform holding the experiment.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingRun(Asset):
+    """A training (or evaluation) run: a PROV activity that used data and produced a model version."""
+
+    TYPE = "trainingRun"
+    CLASS = "TrainingRun"
+
+    experiment: Ref | None = ref("partOfExperiment", "experiment", doc="Experiment of the run.")
+    user: Ref | None = ref("startedBy", "user", json="startedBy", doc="Who ran it.")
+    status: str | None = lit("runStatus", json="status", doc="FINISHED, FAILED, ...")
+    started_at: datetime | None = lit("startedAt", datatype="dateTime", doc="Start time.")
+    ended_at: datetime | None = lit("endedAt", datatype="dateTime", doc="End time.")
+    code_repository: str | None = lit("codeRepository", datatype="anyURI", doc="Source repository.")
+    code_commit: str | None = lit("codeCommit", doc="Commit of the code.")
+    code_path: str | None = lit("codePath", doc="Entry point or notebook.")
+    training_datasets: list[Ref] = ref("usedTrainingData", "dataset", many=True, doc="Training inputs.")
+    evaluation_datasets: list[Ref] = ref("usedEvaluationData", "dataset", many=True, doc="Evaluation inputs.")
+    params: list[HyperParameter] = child("hasHyperParameter", HyperParameter, doc="Parameters of the run.")
+    metrics: list[Evaluation] = child("hasEvaluation", Evaluation, doc="Metrics of the run.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Table(Asset):
+    """A table (training data, feature table, predictions table)."""
+
+    TYPE = "table"
+    CLASS = "Table"
+
+    columns: list[Column] = child("belongsToTable", Column, reverse=True, doc="Columns of the table.")
+    upstream: list[Ref] = ref("upstream", "table", many=True, doc="Tables this one is derived from.")
+    produced_by: Ref | None = ref("producedBy", "pipeline", doc="Pipeline that writes the table.")
+    version: str | None = lit("dataVersion", json="version", doc="Version or snapshot of the data.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dataset(Asset):
+    """A dataset that is not a table: files, a Hugging Face dataset, an MLflow dataset input."""
+
+    TYPE = "dataset"
+    CLASS = "Dataset"
+
+    digest: str | None = lit("digest", doc="Content digest.")
+    source: str | None = lit("datasetSource", json="source", doc="Where the data lives (URI).")
+    source_type: str | None = lit("sourceType", doc="s3, delta_table, hf, ...")
+    revision: str | None = lit("revision", doc="Revision (Hugging Face commit, table version).")
+    upstream: list[Ref] = ref("upstream", "table", many=True, doc="Data this dataset is derived from.")
+    produced_by: Ref | None = ref("producedBy", "pipeline", doc="Pipeline that writes the dataset.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pipeline(Asset):
+    """A data pipeline (feature engineering, batch scoring) that reads tables and writes others."""
+
+    TYPE = "pipeline"
+    CLASS = "Pipeline"
+
+    inputs: list[Ref] = ref("readsFrom", "table", many=True, doc="Tables the pipeline reads.")
+    outputs: list[Ref] = ref("producedBy", "table", many=True, reverse=True, doc="Tables the pipeline writes.")
+    schedule: str | None = lit("schedule", doc="Schedule (cron).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dashboard(Asset):
+    """A dashboard showing tables or model performance."""
+
+    TYPE = "dashboard"
+    CLASS = "Dashboard"
+
+    sources: list[Ref] = ref("displays", "table", many=True, doc="What the dashboard shows.")
+    url: str | None = lit("dashboardUrl", json="url", datatype="anyURI", doc="Where the dashboard is.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertingSystem(Asset):
+    """A system that raises alerts from predictions (fraud alerts, on-call pages)."""
+
+    TYPE = "alertingSystem"
+    CLASS = "AlertingSystem"
+
+    sources: list[Ref] = ref("alertsOn", "table", many=True, doc="What the alerts are computed from.")
+    channel: str | None = lit("alertChannel", json="channel", doc="Where alerts go (pager, Slack, ...).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class User(Entity):
+    """A person."""
+
+    TYPE = "user"
+    CLASS = "User"
+
+    email: str | None = lit("email", doc="E-mail address.")
+    teams: list[Ref] = ref("memberOf", "team", many=True, doc="Teams of the user.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Team(Entity):
+    """A team."""
+
+    TYPE = "team"
+    CLASS = "Team"
+
+    email: str | None = lit("email", doc="E-mail address.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Domain(Entity):
+    """A business domain."""
+
+    TYPE = "domain"
+    CLASS = "Domain"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataProduct(Asset):
+    """A data product."""
+
+    TYPE = "dataProduct"
+    CLASS = "DataProduct"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tag(Entity):
+    """A classification tag (PII.Sensitive, Tier.Tier1)."""
+
+    TYPE = "tag"
+    CLASS = "Tag"
+
+    broader: Ref | None = ref("broaderTag", "tag", doc="Parent tag or classification.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GlossaryTerm(Entity):
+    """A business glossary term."""
+
+    TYPE = "glossaryTerm"
+    CLASS = "GlossaryTerm"
+
+    broader: Ref | None = ref("broaderTag", "glossaryTerm", doc="Parent term.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Algorithm(Entity):
+    """A learning algorithm (XGBoost, Random Forest, LSTM)."""
+
+    TYPE = "algorithm"
+    CLASS = "Algorithm"
+
+    family: str | None = lit("algorithmFamily", json="family", doc="tree ensemble, linear, neural network, ...")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Container(Asset):
+    """A storage container (bucket, folder) used as a data source."""
+
+    TYPE = "container"
+    CLASS = "Container"
+
+
+ROOT_TYPES = [
+    MLModelService, MLModel, Endpoint, Experiment, TrainingRun, Table, Dataset, Pipeline, Dashboard,
+    AlertingSystem, User, Team, Domain, DataProduct, Tag, GlossaryTerm, Algorithm, Container,
+]

@@ -1,0 +1,257 @@
+"""Entities to RDF: the compiled fast path, and the JSON-LD document the reference engine (pyld) expands.
+
+Both are driven by the same field specs and the same lexical forms, so they produce the same graph; a
+property-based test checks that they do.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from typing import Any, Callable, Iterable, Iterator
+
+from c14n.Canonicalize import canonicalize
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from ..model.base import (
+    REGISTRY,
+    Entity,
+    FieldSpec,
+    Ref,
+    expand_iri,
+    iter_fields,
+    lexical,
+    typed_datatype,
+)
+from ..namespaces import MLKG_IRI
+
+Triple = tuple[URIRef, URIRef, Any]
+
+_XSD = {dt: URIRef(str(XSD) + dt) for dt in
+        ("string", "anyURI", "dateTime", "date", "double", "integer", "boolean", "decimal")}
+RDF_JSON = URIRef(str(RDF) + "JSON")
+
+
+def prop_iri(local: str) -> URIRef:
+    return URIRef(MLKG_IRI + local)
+
+
+def class_iri(cls: type[Entity] | str) -> URIRef:
+    name = cls if isinstance(cls, str) else cls.CLASS
+    return URIRef(MLKG_IRI + name)
+
+
+def _lit(lex: str, dt: str) -> Literal:
+    # xsd:string literals are plain literals (RDF 1.1), which is how rdflib and pyld both read them.
+    return Literal(lex) if dt == "string" else Literal(lex, datatype=_XSD[dt])
+
+
+def json_literal(value: Any) -> Literal:
+    """An rdf:JSON literal in the canonical form JSON-LD processors write (JCS)."""
+    return Literal(canonicalize(value).decode("utf-8"), datatype=RDF_JSON)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fast path
+# ---------------------------------------------------------------------------------------------------------------
+
+_STUB_PROPS = (
+    ("fqn", "fullyQualifiedName", "string"),
+    ("id", "entityId", "string"),
+    ("name", "name", "string"),
+    ("display_name", "displayName", "string"),
+    ("description", "description", "string"),
+    ("deleted", "deleted", "boolean"),
+    ("href", "href", "anyURI"),
+)
+
+
+def ref_triples(r: Ref, base: str | None) -> tuple[URIRef, list[Triple]]:
+    """The IRI of a reference and the few triples that say what it points to (type, FQN, name, ...)."""
+    node = URIRef(r.iri(base=base))
+    out: list[Triple] = [(node, RDF.type, class_iri(REGISTRY[r.type]))]
+    for attr, prop, dt in _STUB_PROPS:
+        v = getattr(r, attr)
+        if v is not None:
+            out.append((node, prop_iri(prop), _lit(lexical(v, dt), dt)))
+    return node, out
+
+
+class _Compiled:
+    """Per-class emitters, built once per class (the "compiled" part of the fast path)."""
+
+    def __init__(self, cls: type[Entity]) -> None:
+        self.type_iri = class_iri(cls)
+        self.fields: list[tuple[str, FieldSpec, URIRef, URIRef | None]] = []
+        for f, spec in iter_fields(cls):
+            text = prop_iri(spec.text_prop) if spec.text_prop else None
+            self.fields.append((f.name, spec, prop_iri(spec.prop), text))
+
+
+_COMPILED: dict[type, _Compiled] = {}
+
+
+def _compiled(cls: type[Entity]) -> _Compiled:
+    c = _COMPILED.get(cls)
+    if c is None:
+        c = _COMPILED[cls] = _Compiled(cls)
+    return c
+
+
+def entity_triples(e: Entity, *, base: str | None = None) -> Iterator[Triple]:
+    """Every triple of ``e`` and of the nodes it owns."""
+    comp = _compiled(type(e))
+    s = URIRef(e.iri(base=base))
+    yield (s, RDF.type, comp.type_iri)
+    for attr, spec, p, text_p in comp.fields:
+        val = getattr(e, attr)
+        if val is None:
+            continue
+        values = val if spec.many else (val,)
+        kind = spec.kind
+        for v in values:
+            if kind == "literal":
+                o: Any = _lit(lexical(v, spec.datatype), spec.datatype)
+            elif kind == "typed":
+                dt = typed_datatype(v)
+                lex = lexical(v, dt)
+                o = _lit(lex, dt)
+                if text_p is not None:
+                    txt = getattr(e, attr + "_text", None)
+                    if txt is not None and txt != lex:
+                        yield (s, text_p, Literal(txt))
+            elif kind == "enum":
+                o = URIRef(MLKG_IRI + v.iri_name)
+            elif kind == "ref":
+                o, stub = ref_triples(v, base)
+                yield from stub
+            elif kind == "child":
+                o = URIRef(v.iri(base=base))
+                yield from entity_triples(v, base=base)
+            elif kind == "iri":
+                o = URIRef(expand_iri(v, spec))
+            elif kind == "json":
+                o = json_literal(v)
+            else:  # pragma: no cover
+                raise AssertionError(kind)
+            if spec.reverse:
+                yield (o, p, s)
+            else:
+                yield (s, p, o)
+
+
+def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, graph: Graph | None = None,
+             lineage: bool = True) -> Graph:
+    """Build an rdflib graph from entities (the fast path).
+
+    With ``lineage=True`` (the default) the PROV-O / DCAT super-property triples the ontology declares are
+    written as well, so plain SPARQL on any engine follows lineage without a reasoner.
+
+    >>> from mlkg.model import MLModel
+    >>> g = to_graph(MLModel(name="churn", algorithm="XGBoost"), base="https://example.org/")
+    >>> len(g) > 0
+    True
+    """
+    g = graph if graph is not None else new_graph()
+    if isinstance(entities, Entity):
+        entities = [entities]
+    add = g.add
+    for e in entities:
+        for t in entity_triples(e, base=base):
+            add(t)
+    if lineage:
+        from .closure import add_super_properties
+
+        add_super_properties(g)
+    return g
+
+
+def new_graph() -> Graph:
+    from ..namespaces import PREFIXES
+
+    g = Graph()
+    for p, ns in PREFIXES.items():
+        g.bind(p, ns, override=True)
+    return g
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# JSON-LD document (the input of the reference engine, and mlkg's JSON-LD export of entities)
+# ---------------------------------------------------------------------------------------------------------------
+
+_STUB_JSON = (("fqn", "fullyQualifiedName"), ("id", "id"), ("name", "name"), ("display_name", "displayName"),
+              ("description", "description"), ("deleted", "deleted"), ("href", "href"))
+
+
+def ref_node(r: Ref, base: str | None) -> dict[str, Any]:
+    node: dict[str, Any] = {"@id": r.iri(base=base), "type": REGISTRY[r.type].CLASS}
+    for attr, key in _STUB_JSON:
+        v = getattr(r, attr)
+        if v is not None:
+            node[key] = v if not isinstance(v, bool) else v
+    return node
+
+
+def entity_node(e: Entity, *, base: str | None = None) -> dict[str, Any]:
+    """``e`` as a JSON-LD node object for mlkg's context (ids and types filled in, children embedded)."""
+    node: dict[str, Any] = {"@id": e.iri(base=base), "type": e.CLASS}
+    for f, spec in iter_fields(type(e)):
+        val = getattr(e, f.name)
+        if val is None or (spec.many and not val):
+            continue
+        conv: Callable[[Any], Any]
+        kind = spec.kind
+        if kind == "literal":
+            dt = spec.datatype
+
+            def conv(v: Any, dt: str = dt) -> Any:
+                if dt == "boolean":
+                    return v
+                return lexical(v, dt)
+        elif kind == "typed":
+            def conv(v: Any) -> Any:
+                dt = typed_datatype(v)
+                if dt == "string":
+                    return v
+                return {"@value": lexical(v, dt), "@type": "xsd:" + dt}
+
+            if spec.text_prop:
+                txt = getattr(e, f.name + "_text", None)
+                if txt is not None and txt != lexical(val, typed_datatype(val)):
+                    node[_text_key(spec)] = txt
+        elif kind == "enum":
+            def conv(v: Any) -> Any:
+                return v.value
+        elif kind == "ref":
+            def conv(v: Any) -> Any:
+                return ref_node(v, base)
+        elif kind == "child":
+            def conv(v: Any) -> Any:
+                return entity_node(v, base=base)
+        elif kind == "iri":
+            def conv(v: Any, spec: FieldSpec = spec) -> Any:
+                return expand_iri(v, spec)
+        else:
+            def conv(v: Any) -> Any:
+                return v
+        node[spec.json] = [conv(v) for v in val] if spec.many else conv(val)
+    return node
+
+
+def _text_key(spec: FieldSpec) -> str:
+    return spec.text_prop
+
+
+def to_jsonld(entities: Iterable[Entity] | Entity, *, base: str | None = None,
+              context: Any = None) -> dict[str, Any]:
+    """Entities as one JSON-LD document with mlkg's context (``@graph`` of embedded trees)."""
+    from .context import CONTEXT_URL
+
+    if isinstance(entities, Entity):
+        entities = [entities]
+    nodes = [entity_node(e, base=base) for e in entities]
+    return {"@context": context if context is not None else CONTEXT_URL, "@graph": nodes}
+
+
+def dumps(doc: Any) -> str:
+    return _json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False)

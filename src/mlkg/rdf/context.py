@@ -1,0 +1,175 @@
+"""mlkg's JSON-LD 1.1 context, generated from the entity field specs.
+
+The context maps OpenMetadata's exact field names (``mlFeatures``, ``featureSources``, ``dataSource``,
+``mlHyperParameters``, ``mlStore``, ...) and mlkg's additions onto the ontology. Where one JSON key means different
+things in different entities (``dataType`` of a feature, of a feature source, of a column), the context uses
+JSON-LD 1.1 scoped contexts: type-scoped for mlkg's typed documents, property-scoped for OpenMetadata's untyped
+JSON.
+
+The shipped file ``contexts/mlkg.context.jsonld`` is this function's output; ``python -m mlkg.rdf.context``
+rewrites it and a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ..model.base import REGISTRY, FieldSpec, iter_fields
+from ..namespaces import MLKG_IRI
+
+CONTEXT_URL = "https://w3id.org/mlkg/context.jsonld"
+"""The IRI documents use to name mlkg's context; mlkg serves it from the bundled file, never the network."""
+
+#: OpenMetadata EntityReference ``type`` values that are also mlkg classes, accepted as type aliases.
+OM_TYPE_ALIASES = ("mlmodel", "mlmodelService", "table", "dashboard", "team", "user", "glossaryTerm", "domain",
+                   "dataProduct", "container", "pipeline")
+
+_STUB_TERMS = {
+    "fullyQualifiedName": "fullyQualifiedName",
+    "id": "entityId",
+    "name": "name",
+    "displayName": "displayName",
+    "description": "description",
+    "deleted": "deleted",
+    "href": "href",
+}
+
+
+def _term(spec: FieldSpec) -> dict[str, Any]:
+    key = "@reverse" if spec.reverse else "@id"
+    d: dict[str, Any] = {key: "mlkg:" + spec.prop}
+    if spec.kind == "literal" and spec.datatype != "string":
+        d["@type"] = "xsd:" + spec.datatype
+    elif spec.kind == "enum":
+        d["@type"] = "@vocab"
+    elif spec.kind == "iri":
+        d["@type"] = "@id"
+    elif spec.kind == "json":
+        d["@type"] = "@json"
+    return d
+
+
+def _definitions() -> dict[str, dict[str, list[tuple[type, dict[str, Any]]]]]:
+    """json key → serialized term definition → classes using it."""
+    defs: dict[str, dict[str, list[tuple[type, dict[str, Any]]]]] = defaultdict(lambda: defaultdict(list))
+    for cls in REGISTRY.values():
+        for _f, spec in iter_fields(cls):
+            d = _term(spec)
+            defs[spec.json][json.dumps(d, sort_keys=True)].append((cls, d))
+            if spec.text_prop:
+                t = {"@id": "mlkg:" + spec.text_prop}
+                defs[spec.text_prop][json.dumps(t, sort_keys=True)].append((cls, t))
+    return defs
+
+
+def build_context() -> dict[str, Any]:
+    """The context as a dict (``{"@context": {...}}``)."""
+    defs = _definitions()
+    ctx: dict[str, Any] = {
+        "@version": 1.1,
+        "mlkg": MLKG_IRI,
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "type": "@type",
+    }
+    # Classes (mlkg's names) and OpenMetadata's lower-case reference types.
+    for cls in sorted(REGISTRY.values(), key=lambda c: c.CLASS):
+        ctx[cls.CLASS] = "mlkg:" + cls.CLASS
+    keys = set(defs)
+    late_aliases: dict[str, str] = {}
+    for cls in REGISTRY.values():
+        if cls.TYPE in OM_TYPE_ALIASES:
+            if cls.TYPE in keys:
+                late_aliases[cls.TYPE] = "mlkg:" + cls.CLASS
+            else:
+                ctx[cls.TYPE] = "mlkg:" + cls.CLASS
+    # Enumeration individuals, by their JSON spelling.
+    enums: dict[str, type] = {}
+    for cls in REGISTRY.values():
+        for _f, spec in iter_fields(cls):
+            if spec.enum is not None:
+                enums[spec.enum.__name__] = spec.enum
+    for name in sorted(enums):
+        for m in enums[name]:
+            if m.value in ctx and ctx[m.value] != "mlkg:" + m.iri_name:
+                raise ValueError(f"enum value {m.value!r} of {name} clashes with a context term")
+            ctx[m.value] = "mlkg:" + m.iri_name
+
+    scoped_by_class: dict[type, dict[str, Any]] = defaultdict(dict)
+    conflicting: set[str] = set()
+    for key in sorted(defs):
+        variants = defs[key]
+        if key in ctx:
+            raise ValueError(f"JSON key {key!r} clashes with a class or enum term")
+        if len(variants) == 1:
+            (_, users), = variants.items()
+            ctx[key] = users[0][1]
+        else:
+            conflicting.add(key)
+            for users in variants.values():
+                for cls, d in users:
+                    scoped_by_class[cls][key] = d
+    # OpenMetadata's epoch-millisecond timestamps: untyped for its raw JSON (a JSON-LD processor cannot turn
+    # milliseconds into xsd:dateTime, and must not label them as one); typed docs from mlkg carry ISO date-times.
+    for cls in REGISTRY.values():
+        for _f, spec in iter_fields(cls):
+            if spec.epoch_ms:
+                ctx[spec.json] = {"@id": "mlkg:" + spec.prop}
+                scoped_by_class[cls][spec.json] = _term(spec)
+    # Type-scoped contexts: for documents whose nodes carry a type.
+    for cls, scoped in sorted(scoped_by_class.items(), key=lambda kv: kv[0].CLASS):
+        ctx[cls.CLASS] = {"@id": "mlkg:" + cls.CLASS, "@context": dict(sorted(scoped.items()))}
+    # Property-scoped contexts: for OpenMetadata's untyped JSON, the owning key tells what its nodes are.
+    for cls in REGISTRY.values():
+        for _f, spec in iter_fields(cls):
+            if spec.kind != "child":
+                continue
+            scoped = scoped_by_class.get(spec.target)
+            if not scoped:
+                continue
+            term = ctx[spec.json]
+            if isinstance(term, dict) and "@context" in term and term["@context"] != scoped:
+                continue  # the same key owns different classes; their type-scoped contexts apply
+            ctx[spec.json] = {**term, "@context": dict(sorted(scoped.items()))}
+    # An OpenMetadata type spelled like a field (``dashboard``) cannot also be a class term; OpenMetadata's
+    # untyped JSON gets that class from mlkg's converter instead (``mlkg convert --from openmetadata``).
+    del late_aliases
+    return {"@context": ctx}
+
+
+def context_path() -> Path:
+    """Path of the bundled context file (inside the installed package, or the source tree's ``contexts/``)."""
+    from ..resources import resource_path
+
+    return resource_path("contexts", "mlkg.context.jsonld")
+
+
+def load_context() -> dict[str, Any]:
+    """The bundled context, as shipped."""
+    return json.loads(context_path().read_text(encoding="utf-8"))
+
+
+def render() -> str:
+    return json.dumps(build_context(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or with ``--check`` compare) the bundled context file."""
+    argv = sys.argv[1:] if argv is None else argv
+    path = context_path()
+    text = render()
+    if "--check" in argv:
+        if path.read_text(encoding="utf-8") != text:
+            print(f"{path} is stale: run python -m mlkg.rdf.context", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,230 @@
+"""Reading and writing RDF files: Turtle, JSON-LD, N-Triples, N-Quads, RDF/XML and TriG.
+
+Parse errors become :class:`~mlkg.errors.InputError` with file, line and column. JSON-LD is read with the bundled
+context only: a document naming a remote context is refused unless ``allow_remote=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from rdflib import Dataset, Graph
+
+from ..errors import InputError
+
+#: Format names accepted by mlkg → rdflib format names.
+FORMATS: dict[str, str] = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
+    "nt": "nt",
+    "ntriples": "nt",
+    "nq": "nquads",
+    "nquads": "nquads",
+    "rdfxml": "xml",
+    "xml": "xml",
+    "trig": "trig",
+}
+
+SUFFIXES: dict[str, str] = {
+    ".ttl": "turtle", ".turtle": "turtle", ".jsonld": "jsonld", ".json": "jsonld", ".nt": "nt", ".nq": "nq",
+    ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml", ".trig": "trig",
+}
+
+MEDIA_TYPES: dict[str, str] = {
+    "turtle": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
+    "nq": "application/n-quads", "rdfxml": "application/rdf+xml", "trig": "application/trig",
+}
+
+
+def normalize_format(fmt: str) -> str:
+    """Canonical mlkg format name (``turtle``, ``jsonld``, ``nt``, ``nq``, ``rdfxml``, ``trig``).
+
+    :raises ValueError: listing the known formats.
+    """
+    f = fmt.lower()
+    if f not in FORMATS:
+        raise ValueError(f"unknown RDF format {fmt!r}; known: turtle, jsonld, nt, nq, rdfxml, trig")
+    return {"ttl": "turtle", "json-ld": "jsonld", "ntriples": "nt", "nquads": "nq", "xml": "rdfxml"}.get(f, f)
+
+
+def guess_format(path: str | Path) -> str:
+    """Format from a file suffix.
+
+    :raises InputError: if the suffix is not an RDF one.
+    """
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"cannot tell the RDF format from the suffix {suffix!r}", source=str(path),
+                         expected="one of " + ", ".join(sorted(SUFFIXES)) + " (or pass --from)")
+    return SUFFIXES[suffix]
+
+
+_LINE_RE = [
+    re.compile(r"at line (\d+)(?:,? column (\d+))?", re.I),
+    re.compile(r"line (\d+)(?:,? col(?:umn)? (\d+))?", re.I),
+    re.compile(r":(\d+):(\d+)"),
+]
+
+
+def _position(message: str) -> tuple[int | None, int | None]:
+    for rx in _LINE_RE:
+        m = rx.search(message)
+        if m:
+            return int(m.group(1)), int(m.group(2)) if m.group(2) else None
+    return None, None
+
+
+def _turtle_position(data: str, message: str) -> tuple[int | None, int | None]:
+    # rdflib's notation3 parser reports "at ^ in:" with the text before and after the error.
+    m = re.search(r'at \^ in:\s*"(.*?)"\^"', message, re.S)
+    if m:
+        before = m.group(1)
+        tail = before[-60:] if len(before) > 60 else before
+        idx = data.find(before) if before else -1
+        if idx < 0 and tail:
+            idx = data.find(tail)
+            if idx >= 0:
+                idx += len(tail) - len(before)
+        if idx >= 0:
+            offset = idx + len(before)
+            line = data.count("\n", 0, offset) + 1
+            col = offset - (data.rfind("\n", 0, offset) + 1) + 1
+            return line, col
+    return _position(message)
+
+
+def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | None = None,
+               allow_remote: bool = False) -> Graph:
+    """Parse RDF text into ``graph`` (a new one by default).
+
+    :raises InputError: with file, line and column when the text is not valid ``fmt``.
+    """
+    from .build import new_graph
+
+    fmt = normalize_format(fmt)
+    g = graph if graph is not None else new_graph()
+    if fmt == "jsonld":
+        try:
+            doc = json.loads(data)
+        except json.JSONDecodeError as e:
+            raise InputError(f"not JSON: {e.msg}", source=source, line=e.lineno, column=e.colno,
+                             expected="a JSON-LD document") from None
+        from .jsonld import to_graph
+
+        return to_graph(doc, graph=g, allow_remote=allow_remote, source=source, lineage=False)
+    try:
+        if fmt in ("nq", "trig"):
+            ds = Dataset()
+            ds.parse(data=data, format=FORMATS[fmt])
+            for s, p, o, _c in ds.quads((None, None, None, None)):
+                g.add((s, p, o))
+        else:
+            g.parse(data=data, format=FORMATS[fmt])
+    except Exception as e:  # rdflib raises many types (BadSyntax, SAXParseException, ParserError, ...)
+        msg = str(e)
+        line, col = _turtle_position(data, msg) if fmt in ("turtle", "trig") else _position(msg)
+        if hasattr(e, "getLineNumber"):
+            line, col = e.getLineNumber(), e.getColumnNumber()  # RDF/XML (SAX)
+        if hasattr(e, "lines") and line is None:
+            line = getattr(e, "lines", None)
+            line = line + 1 if isinstance(line, int) else None
+        first = msg.strip().splitlines()[0] if msg.strip() else type(e).__name__
+        first = re.sub(r"\s+", " ", first)[:200]
+        raise InputError(f"invalid {fmt}: {first}", source=source, line=line, column=col,
+                         expected=f"a valid {fmt} document") from None
+    return g
+
+
+def load_graph(paths: Iterable[str | Path], *, fmt: str | None = None, graph: Graph | None = None,
+               allow_remote: bool = False) -> Graph:
+    """Load RDF files (``-`` for stdin) into one graph.
+
+    :raises InputError: for unreadable files, unknown suffixes and syntax errors (with line and column).
+    """
+    import sys
+
+    from .build import new_graph
+
+    g = graph if graph is not None else new_graph()
+    for p in paths:
+        name = str(p)
+        if name == "-":
+            data = sys.stdin.read()
+            f = normalize_format(fmt or "turtle")
+            name = "<stdin>"
+        else:
+            path = Path(name)
+            f = normalize_format(fmt) if fmt else guess_format(path)
+            try:
+                data = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise InputError("no such file", source=name) from None
+            except UnicodeDecodeError as e:
+                raise InputError(f"not UTF-8 text (byte {e.start})", source=name) from None
+            except OSError as e:
+                raise InputError(f"cannot read: {e.strerror}", source=name) from None
+        parse_text(data, f, source=name, graph=g, allow_remote=allow_remote)
+    return g
+
+
+def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True) -> str:
+    """Serialize a graph. JSON-LD is compacted with mlkg's context; the others are rdflib's writers."""
+    fmt = normalize_format(fmt)
+    if fmt == "jsonld":
+        from .jsonld import compact_graph
+
+        return json.dumps(compact_graph(g), indent=2, ensure_ascii=False) + "\n"
+    if fmt in ("nq", "trig"):
+        ds = Dataset()
+        for t in g:
+            ds.add(t)
+        for p, ns in g.namespaces():
+            ds.bind(p, ns, override=True)
+        return ds.serialize(format=FORMATS[fmt])
+    if fmt == "nt":
+        lines = sorted(g.serialize(format="nt").splitlines())
+        return "\n".join(l for l in lines if l.strip()) + "\n"
+    return g.serialize(format=FORMATS[fmt])
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new, never half (temp file + rename)."""
+    import os
+    import tempfile
+
+    p = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", dir=str(p.parent or "."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def read_json(path: str, *, data: str | None = None) -> Any:
+    """Read a JSON file (``-`` for stdin) with an :class:`InputError` carrying line and column on failure."""
+    import sys
+
+    name = "<stdin>" if path == "-" else path
+    if data is None:
+        try:
+            data = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError("no such file", source=name) from None
+        except UnicodeDecodeError as e:
+            raise InputError(f"not UTF-8 text (byte {e.start})", source=name) from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as e:
+        raise InputError(f"not JSON: {e.msg}", source=name, line=e.lineno, column=e.colno,
+                         expected="a JSON document") from None

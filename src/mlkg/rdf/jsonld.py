@@ -1,0 +1,139 @@
+"""The reference engine: a JSON-LD 1.1 processor (pyld) applying mlkg's context. Never touches the network.
+
+Documents may name mlkg's context by its IRI (:data:`~mlkg.rdf.context.CONTEXT_URL`); an offline document loader
+serves the bundled file. Any other remote context is refused with :class:`~mlkg.errors.RemoteAccessError` unless
+the caller passes ``allow_remote=True``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pyld import jsonld
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..errors import InputError, RemoteAccessError
+from .context import CONTEXT_URL, load_context
+
+_XSD_STRING = str(XSD.string)
+
+
+def document_loader(*, allow_remote: bool = False) -> Any:
+    """A pyld document loader that serves mlkg's bundled context and refuses every other URL."""
+    bundled = {CONTEXT_URL: load_context()}
+
+    def load(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        if url in bundled:
+            return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(bundled[url])}
+        if allow_remote:
+            from pyld.documentloader.requests import requests_document_loader
+
+            return requests_document_loader(timeout=10)(url, options or {})
+        raise RemoteAccessError(
+            f"refusing to fetch remote JSON-LD context {url!r}; mlkg only serves its own bundled context "
+            "offline (pass allow_remote=True, or --allow-remote on the command line, to fetch it)")
+
+    return load
+
+
+def _options(allow_remote: bool, base: str | None = None) -> dict[str, Any]:
+    opts: dict[str, Any] = {"documentLoader": document_loader(allow_remote=allow_remote)}
+    if base:
+        opts["base"] = base
+    return opts
+
+
+def _unwrap(e: Exception) -> Exception:
+    """pyld wraps loader errors several levels deep; find ours."""
+    seen = 0
+    cur: Any = e
+    while cur is not None and seen < 10:
+        if isinstance(cur, RemoteAccessError):
+            return cur
+        cur = getattr(cur, "cause", None) or getattr(cur, "__cause__", None)
+        seen += 1
+    return e
+
+
+def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -> list[Any]:
+    """Expand a JSON-LD document offline."""
+    try:
+        return jsonld.expand(doc, _options(allow_remote))
+    except jsonld.JsonLdError as e:
+        inner = _unwrap(e)
+        if isinstance(inner, RemoteAccessError):
+            raise inner from None
+        raise InputError(f"not valid JSON-LD: {e.message if hasattr(e, 'message') else e}",
+                         source=source, expected="a JSON-LD 1.1 document") from None
+
+
+def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False, source: str | None = None,
+             lineage: bool = True) -> Graph:
+    """Triples of a JSON-LD document, computed by pyld (the reference engine), as an rdflib graph."""
+    from .build import new_graph
+
+    g = graph if graph is not None else new_graph()
+    try:
+        dataset = jsonld.to_rdf(doc, _options(allow_remote))
+    except jsonld.JsonLdError as e:
+        inner = _unwrap(e)
+        if isinstance(inner, RemoteAccessError):
+            raise inner from None
+        raise InputError(f"not valid JSON-LD: {getattr(e, 'message', e)}", source=source,
+                         expected="a JSON-LD 1.1 document") from None
+    bnodes: dict[str, BNode] = {}
+
+    def term(t: dict[str, Any]) -> Any:
+        kind = t["type"]
+        if kind == "IRI":
+            return URIRef(t["value"])
+        if kind == "blank node":
+            return bnodes.setdefault(t["value"], BNode())
+        dt = t.get("datatype")
+        lang = t.get("language")
+        if lang:
+            return Literal(t["value"], lang=lang)
+        if dt is None or dt == _XSD_STRING:
+            return Literal(t["value"])
+        return Literal(t["value"], datatype=URIRef(dt))
+
+    for name, triples in dataset.items():
+        if name != "@default":
+            continue  # mlkg documents are single-graph
+        for tr in triples:
+            g.add((term(tr["subject"]), term(tr["predicate"]), term(tr["object"])))
+    if lineage:
+        from .closure import add_super_properties
+
+        add_super_properties(g)
+    return g
+
+
+def graph_to_dataset(g: Graph) -> dict[str, list[dict[str, Any]]]:
+    """An rdflib graph as pyld's dataset dict (pyld's N-Quads parser is quadratic; this is linear)."""
+
+    def term(t: Any) -> dict[str, Any]:
+        if isinstance(t, URIRef):
+            return {"type": "IRI", "value": str(t)}
+        if isinstance(t, BNode):
+            return {"type": "blank node", "value": "_:" + str(t)}
+        d: dict[str, Any] = {"type": "literal", "value": str(t)}
+        if t.language:
+            d["language"] = t.language
+            d["datatype"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+        else:
+            d["datatype"] = str(t.datatype) if t.datatype else _XSD_STRING
+        return d
+
+    return {"@default": [{"subject": term(s), "predicate": term(p), "object": term(o)} for s, p, o in g]}
+
+
+def compact_graph(g: Graph, *, allow_remote: bool = False) -> dict[str, Any]:
+    """An arbitrary graph as JSON-LD compacted with mlkg's context (flat nodes in ``@graph``)."""
+    expanded = jsonld.from_rdf(graph_to_dataset(g), {"useNativeTypes": False})
+    ctx = load_context()
+    out = jsonld.compact(expanded, ctx, _options(allow_remote))
+    out["@context"] = CONTEXT_URL
+    return out
