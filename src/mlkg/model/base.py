@@ -164,11 +164,13 @@ class Ref:
     """Fully qualified name; the IRI is minted from it."""
     id: str | None = None
     """OpenMetadata uuid; used for the IRI only when there is no FQN."""
-    name: str | None = None
-    display_name: str | None = None
-    description: str | None = None
-    deleted: bool | None = None
-    href: str | None = None
+    # What a reference points at is its type and FQN (or uuid); the rest describes the target and does not
+    # take part in equality.
+    name: str | None = field(default=None, compare=False)
+    display_name: str | None = field(default=None, compare=False)
+    description: str | None = field(default=None, compare=False)
+    deleted: bool | None = field(default=None, compare=False)
+    href: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.type not in REF_TYPES:
@@ -524,7 +526,7 @@ def _coerce_one(v: Any, spec: FieldSpec, path: str) -> Any:
     if k == "iri":
         if not isinstance(v, str) or not v:
             raise InputError(f"{v!r} is not an IRI or name", path=path, expected="a string")
-        return v
+        return expand_iri(v, spec)
     return v
 
 

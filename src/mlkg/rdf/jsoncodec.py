@@ -1,0 +1,367 @@
+"""mlkg JSON ⇄ entities. mlkg JSON is OpenMetadata's JSON (its field names and enums) plus mlkg's additions.
+
+Reading checks every value and raises :class:`~mlkg.errors.InputError` naming the JSON path and what was expected;
+unknown fields are errors (OpenMetadata's schemas forbid additional properties too). OpenMetadata bookkeeping that
+mlkg does not model (``usageSummary``, ``votes``, ``lifeCycle``, ...) is kept whole in ``openmetadata_extra`` and
+written back where it came from.
+
+Documents: a single entity, a list of entities, or ``{"services": [...], "models": [...], "tables": [...], ...}``
+(see :data:`COLLECTIONS`). OpenMetadata's paged API lists (``{"data": [...], "paging": {...}}``) are accepted too.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ..errors import InputError
+from ..model import entities as E
+from ..model.base import (
+    Entity,
+    FieldSpec,
+    Ref,
+    coerce_literal,
+    datetime_to_epoch_ms,
+    guess_typed,
+    iter_fields,
+    shorten_iri,
+)
+
+#: Top-level collection keys of an mlkg JSON document → entity class.
+COLLECTIONS: dict[str, type[Entity]] = {
+    "services": E.MLModelService,
+    "models": E.MLModel,
+    "endpoints": E.Endpoint,
+    "experiments": E.Experiment,
+    "runs": E.TrainingRun,
+    "tables": E.Table,
+    "datasets": E.Dataset,
+    "pipelines": E.Pipeline,
+    "dashboards": E.Dashboard,
+    "alertingSystems": E.AlertingSystem,
+    "users": E.User,
+    "teams": E.Team,
+    "domains": E.Domain,
+    "dataProducts": E.DataProduct,
+    "tags": E.Tag,
+    "glossaryTerms": E.GlossaryTerm,
+    "algorithms": E.Algorithm,
+    "containers": E.Container,
+}
+
+#: OpenMetadata fields kept whole (not modelled by mlkg), per entity class.
+OM_EXTRA_KEYS: dict[type, frozenset[str]] = {
+    E.MLModel: frozenset({
+        "usageSummary", "changeDescription", "incrementalChangeDescription", "extension", "votes", "lifeCycle",
+        "certification", "dataContract", "impersonatedBy",
+    }),
+    E.MLModelService: frozenset({
+        "connection", "pipelines", "testConnectionResult", "changeDescription", "incrementalChangeDescription",
+        "impersonatedBy", "ingestionRunner", "entityStatus", "dataProducts", "followers", "dataContract",
+    }),
+}
+
+_SECRET_WORDS = ("password", "secret", "token", "key", "credential")
+
+_REF_KEYS = {
+    "id": "id", "type": "type", "name": "name", "fullyQualifiedName": "fqn", "displayName": "display_name",
+    "description": "description", "deleted": "deleted", "href": "href",
+}
+_REF_IGNORED = frozenset({"inherited"})
+
+
+def _redact(value: Any) -> Any:
+    """Drop secret-looking keys from a connection config before it is kept in a graph."""
+    if isinstance(value, dict):
+        return {k: _redact(v) for k, v in value.items()
+                if not any(w in k.lower() for w in _SECRET_WORDS)}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value
+
+
+def _type_name(v: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def ref_from_json(value: Any, spec: FieldSpec, path: str) -> Ref:
+    """An EntityReference object, or an FQN string (create requests and sample data use those)."""
+    if isinstance(value, str):
+        if not value:
+            raise InputError("empty reference", path=path, expected="an FQN string or an EntityReference")
+        return Ref(type=spec.target, fqn=value)
+    if not isinstance(value, dict):
+        raise InputError(f"{_type_name(value)} is not a reference", path=path,
+                         expected="an EntityReference object or an FQN string")
+    kw: dict[str, Any] = {}
+    for k, v in value.items():
+        if k in _REF_IGNORED:
+            continue
+        if k not in _REF_KEYS:
+            raise InputError(f"unknown field {k!r} in a reference", path=f"{path}.{k}",
+                             expected="one of " + ", ".join(_REF_KEYS))
+        if k == "deleted":
+            if not isinstance(v, bool):
+                raise InputError(f"{v!r} is not a boolean", path=f"{path}.{k}", expected="true or false")
+        elif v is not None and not isinstance(v, str):
+            raise InputError(f"{_type_name(v)} where a string belongs", path=f"{path}.{k}", expected="a string")
+        kw[_REF_KEYS[k]] = v
+    kw.setdefault("type", spec.target)
+    try:
+        return Ref(**kw)
+    except InputError as e:
+        e.path = f"{path}.{e.path}" if e.path else path
+        e.args = (e.one_line(),)
+        raise
+
+
+def _value_from_json(value: Any, spec: FieldSpec, path: str, field_name: str) -> Any:
+    k = spec.kind
+    if k == "literal":
+        if spec.datatype == "decimal" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return Decimal(str(value))
+        return coerce_literal(value, spec, path)
+    if k == "typed":
+        if isinstance(value, (bool, int, float, str)):
+            return value
+        raise InputError(f"{_type_name(value)} is not a value", path=path,
+                         expected="a string, number or boolean")
+    if k == "enum":
+        return spec.enum.parse(value, path=path)  # type: ignore[union-attr]
+    if k == "ref":
+        return ref_from_json(value, spec, path)
+    if k == "child":
+        return entity_from_dict(spec.target, value, path=path)
+    if k == "iri":
+        if not isinstance(value, str) or not value:
+            raise InputError(f"{_type_name(value)} is not an identifier", path=path,
+                             expected="a string (short name or IRI)")
+        return value
+    return value  # json
+
+
+def entity_from_dict(cls: type[Entity], data: Any, *, path: str = "$", source: str | None = None) -> Entity:
+    """Build an entity of ``cls`` from mlkg/OpenMetadata JSON.
+
+    :raises InputError: naming the JSON path and what was expected.
+    """
+    try:
+        return _entity_from_dict(cls, data, path)
+    except InputError as e:
+        if source:
+            e.with_source(source)
+        raise
+
+
+def _entity_from_dict(cls: type[Entity], data: Any, path: str) -> Entity:
+    if not isinstance(data, dict):
+        raise InputError(f"{_type_name(data)} where a {cls.__name__} object belongs", path=path,
+                         expected=f"a JSON object ({cls.__name__})")
+    fields = {spec.json: (f, spec) for f, spec in iter_fields(cls)}
+    extra_keys = OM_EXTRA_KEYS.get(cls, frozenset())
+    kw: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        p = f"{path}.{key}"
+        if key in ("@context", "@id", "type", "@type"):
+            continue
+        if key in extra_keys:
+            extra[key] = _redact(value) if key == "connection" else value
+            continue
+        if key not in fields:
+            # the original text of a typed value (mlkg JSON-LD writes it as e.g. "valueText")
+            texts = {s.text_prop: f for f, s in fields.values() if s.text_prop}
+            if key in texts:
+                if not isinstance(value, str):
+                    raise InputError(f"{_type_name(value)} is not text", path=p, expected="a string")
+                kw[texts[key].name + "_text"] = value
+                continue
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(f"unknown field {key!r} for {cls.__name__}{hint}", path=p,
+                             expected="a field of " + cls.__name__)
+        f, spec = fields[key]
+        if value is None:
+            continue
+        if spec.many:
+            if not isinstance(value, list):
+                raise InputError(f"{_type_name(value)} where a list belongs", path=p, expected="a list")
+            kw[f.name] = [_value_from_json(v, spec, f"{p}[{i}]", f.name) for i, v in enumerate(value)]
+        else:
+            kw[f.name] = _value_from_json(value, spec, p, f.name)
+    if extra:
+        merged = dict(kw.get("openmetadata_extra") or {})
+        merged.update(extra)
+        kw["openmetadata_extra"] = merged
+    name_spec = fields.get("name")
+    needs_name = cls.__dataclass_fields__["name"].default in (None,)
+    if needs_name and "name" not in kw and not (cls is E.TagLabel and "tag_fqn" in kw):
+        raise InputError(f"missing required field 'name' of {cls.__name__}", path=f"{path}.name",
+                         expected="a non-empty string")
+    for fname, fld in cls.__dataclass_fields__.items():
+        spec = fld.metadata.get("mlkg")
+        if spec is not None and spec.required and fname not in kw and fname != "name":
+            raise InputError(f"missing required field {spec.json or fname!r} of {cls.__name__}",
+                             path=f"{path}.{spec.json or fname}")
+    del name_spec
+    try:
+        return cls(**kw)
+    except InputError as e:
+        if e.path and not e.path.startswith("$"):
+            e.path = f"{path}.{_json_path(cls, e.path)}"
+            e.args = (e.one_line(),)
+        raise
+
+
+def _json_path(cls: type[Entity], py_path: str) -> str:
+    head, sep, rest = py_path.partition("[")
+    for f, spec in iter_fields(cls):
+        if f.name == head:
+            return spec.json + (sep + rest if sep else "")
+    return py_path
+
+
+def document_from_json(data: Any, *, source: str | None = None,
+                       default: type[Entity] = E.MLModel) -> list[Entity]:
+    """Entities of a JSON document: one entity, a list, a paged API list, or a collections object."""
+    try:
+        return _document(data, default)
+    except InputError as e:
+        if source:
+            e.with_source(source)
+        raise
+
+
+def _document(data: Any, default: type[Entity]) -> list[Entity]:
+    if isinstance(data, list):
+        return [_entity_from_dict(default, d, f"$[{i}]") for i, d in enumerate(data)]
+    if not isinstance(data, dict):
+        raise InputError(f"{_type_name(data)} at the top level", path="$",
+                         expected="an entity object, a list of entities, or {\"models\": [...], ...}")
+    if "data" in data and isinstance(data.get("data"), list) and set(data) <= {"data", "paging"}:
+        return [_entity_from_dict(default, d, f"$.data[{i}]") for i, d in enumerate(data["data"])]
+    if data and set(data) <= set(COLLECTIONS) | {"@context"}:
+        out: list[Entity] = []
+        for key, cls in COLLECTIONS.items():
+            items = data.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise InputError(f"{_type_name(items)} where a list belongs", path=f"$.{key}", expected="a list")
+            out.extend(_entity_from_dict(cls, d, f"$.{key}[{i}]") for i, d in enumerate(items))
+        return out
+    return [_entity_from_dict(default, data, "$")]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def ref_to_json(r: Ref, *, shape: str = "api") -> Any:
+    """An EntityReference object (``shape="api"``) or an FQN string (``"create"``, ``"sample-data"``)."""
+    if shape != "api" and r.fqn:
+        return r.fqn
+    out: dict[str, Any] = {}
+    for key, attr in _REF_KEYS.items():
+        v = getattr(r, attr)
+        if v is not None:
+            out[key] = v
+    return out
+
+
+def _literal_to_json(v: Any, spec: FieldSpec) -> Any:
+    if isinstance(v, datetime):
+        return datetime_to_epoch_ms(v) if spec.epoch_ms else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return float(v)
+    return v
+
+
+def _omitted(e: Entity, key: str, value: Any) -> bool:
+    """Derived values that OpenMetadata's JSON does not carry."""
+    if key == "fullyQualifiedName" and not e.ROOT and not isinstance(e, (E.Feature, E.FeatureSource)):
+        return True
+    if isinstance(e, E.TagLabel):
+        from ..ids import split_fqn
+
+        if key == "tagRef":
+            return True
+        if key == "name" and value == split_fqn(e.tag_fqn)[-1]:
+            return True
+    if isinstance(e, E.ModelStore) and key == "name":
+        return True
+    if isinstance(e, E.ModelCard) and key == "name" and value == "card":
+        return True
+    if isinstance(e, E.Evaluation) and key == "measure" and value == E.measure_for(e.name):
+        return True
+    return False
+
+
+def entity_to_dict(e: Entity, *, shape: str = "api") -> dict[str, Any]:
+    """``e`` as mlkg JSON. ``shape``: ``api`` (EntityReference objects) or ``create``/``sample-data`` (FQN strings
+    for references, as OpenMetadata's create requests and sample-data files have them)."""
+    out: dict[str, Any] = {}
+    for f, spec in iter_fields(type(e)):
+        val = getattr(e, f.name)
+        if val is None or (spec.many and not val):
+            continue
+        k = spec.kind
+
+        def conv(v: Any) -> Any:
+            if k == "literal":
+                return _literal_to_json(v, spec)
+            if k == "typed":
+                if spec.text_prop:
+                    txt = getattr(e, f.name + "_text", None)
+                    return txt if txt is not None else v
+                return v
+            if k == "enum":
+                return v.value
+            if k == "ref":
+                return ref_to_json(v, shape=shape)
+            if k == "child":
+                return entity_to_dict(v, shape=shape)
+            if k == "iri":
+                return shorten_iri(v, spec)
+            return v
+
+        if k == "json":
+            continue
+        value = [conv(v) for v in val] if spec.many else conv(val)
+        if _omitted(e, spec.json, value):
+            continue
+        out[spec.json] = value
+    extra = getattr(e, "openmetadata_extra", None)
+    if isinstance(extra, dict):
+        for key, v in extra.items():
+            out.setdefault(key, v)
+    return out
+
+
+def document_to_json(entities: list[Entity], *, shape: str = "api") -> dict[str, Any]:
+    """Entities as an mlkg JSON document grouped by collection (``{"models": [...], ...}``)."""
+    by_cls: dict[type, str] = {cls: key for key, cls in COLLECTIONS.items()}
+    out: dict[str, list[Any]] = {}
+    for e in entities:
+        key = by_cls.get(type(e))
+        if key is None:
+            raise ValueError(f"{type(e).__name__} cannot stand alone in a document")
+        out.setdefault(key, []).append(entity_to_dict(e, shape=shape))
+    return out
+
+
+__all__ = [
+    "COLLECTIONS", "document_from_json", "document_to_json", "entity_from_dict", "entity_to_dict",
+    "guess_typed", "ref_from_json", "ref_to_json",
+]
