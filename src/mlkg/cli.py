@@ -28,6 +28,18 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print mlkg's version and exit.", is_eager=True),
+) -> None:
+    """ML model metadata as a knowledge graph: convert, validate, query, trace lineage, import."""
+    if version:
+        from . import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
 #: Command modules under mlkg.commands; each has register(app).
 COMMAND_MODULES = ("convert", "validate", "lineage", "query", "diagram", "store", "importers")
 

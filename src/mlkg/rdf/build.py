@@ -118,7 +118,9 @@ def entity_triples(e: Entity, *, base: str | None = None) -> Iterator[Triple]:
                 o = _lit(lex, dt)
                 if text_p is not None:
                     txt = getattr(e, attr + "_text", None)
-                    if txt is not None and txt != lex:
+                    # kept whenever the value is not a plain string: serializers may rewrite numeric lexical
+                    # forms (Turtle writes 0.5 as 5e-01), and the platform's text must survive
+                    if txt is not None and (txt != lex or dt != "string"):
                         yield (s, text_p, Literal(txt))
             elif kind == "enum":
                 o = URIRef(MLKG_IRI + v.iri_name)
@@ -217,7 +219,8 @@ def entity_node(e: Entity, *, base: str | None = None) -> dict[str, Any]:
 
             if spec.text_prop:
                 txt = getattr(e, f.name + "_text", None)
-                if txt is not None and txt != lexical(val, typed_datatype(val)):
+                dt0 = typed_datatype(val)
+                if txt is not None and (txt != lexical(val, dt0) or dt0 != "string"):
                     node[_text_key(spec)] = txt
         elif kind == "enum":
             def conv(v: Any) -> Any:
