@@ -25,6 +25,7 @@ from mlkg.model import (
     Evaluation,
     Feature,
     FeatureSource,
+    FeatureType,
     HyperParameter,
     MLModel,
     MLModelService,
@@ -35,10 +36,7 @@ from mlkg.model import (
     Team,
 )
 
-try:
-    from _common import run, table_fqn
-except ImportError:  # imported as examples.customer_churn
-    from examples._common import run, table_fqn
+from _common import run, table_fqn
 
 SERVICE = "mlflow-prod"
 MODEL = "customer_churn_predictor"
@@ -49,30 +47,30 @@ def _feature(name: str, table: str, column: str, source_type: SourceDataType, de
     # The seed's "Model Features" JSON gives recency/frequency "integer" and monetary "float": those are source
     # column types, not OpenMetadata feature types (numerical | categorical). All three features are numerical;
     # the column types go on the feature source (integer → integer, float → number, a date → date).
-    return Feature(name=name, data_type="numerical", description=description,
+    return Feature(name=name, data_type=FeatureType.NUMERICAL, description=description,
                    feature_sources=[FeatureSource(name=column, data_type=source_type,
-                                                  data_source=table_fqn(table))])
+                                                  data_source=Ref(type="table", fqn=table_fqn(table)))])
 
 
 def build() -> list[Entity]:
     """The churn model, its service, team, source/training/prediction tables and monitoring dashboard."""
     team = Team(name=TEAM, display_name="Data Science Team")
     service = MLModelService(name=SERVICE, service_type=PlatformType.MLFLOW,
-                             description="Production MLflow instance", owners=[team])
+                             description="Production MLflow instance", owners=[team.ref()])
     customers = Table(name="customers", fqn=table_fqn("customers"), columns=[
         Column(name="customer_id", data_type="NUMBER"), Column(name="last_purchase_date", data_type="DATE")])
     orders = Table(name="orders", fqn=table_fqn("orders"), columns=[
         Column(name="customer_id", data_type="NUMBER"), Column(name="count_30d", data_type="NUMBER"),
         Column(name="total_amount_30d", data_type="NUMBER(12,2)")])
     features_table = Table(name="customer_features", fqn=table_fqn("customer_features"),
-                           upstream=[customers, orders])
+                           upstream=[customers.ref(), orders.ref()])
     scores = Table(name="churn_scores", fqn=table_fqn("churn_scores"), columns=[
         Column(name="customer_id", data_type="NUMBER"), Column(name="churn_probability", data_type="FLOAT")])
     dashboard = Dashboard(name="churn_model_monitoring", fqn="looker.churn_model_monitoring",
-                          display_name="Churn model monitoring", sources=[scores],
+                          display_name="Churn model monitoring", sources=[scores.ref()],
                           url="https://looker.example.com/dashboards/churn-model-monitoring")
     model = MLModel(
-        name=MODEL, service=service, service_type=PlatformType.MLFLOW, algorithm="XGBoost",
+        name=MODEL, service=service.ref(), service_type=PlatformType.MLFLOW, algorithm="XGBoost",
         description="Classification model predicting customer churn.",
         target="churned",
         ml_features=[
@@ -87,10 +85,10 @@ def build() -> list[Entity]:
         # model; the diagram is the more complete record (four metrics plus hyperparameters), so it wins here.
         metrics=[Evaluation(name="accuracy", value=0.92), Evaluation(name="precision", value=0.85),
                  Evaluation(name="recall", value=0.88), Evaluation(name="AUC", value=0.93)],
-        training_datasets=[features_table],
-        predictions=[scores],
+        training_datasets=[features_table.ref()],
+        predictions=[scores.ref()],
         dashboard=Ref(type="dashboard", fqn=dashboard.fqn),
-        owners=[team],
+        owners=[team.ref()],
     )
     return [service, team, customers, orders, features_table, scores, dashboard, model]
 

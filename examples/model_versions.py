@@ -38,10 +38,7 @@ from mlkg.model import (
     Table,
 )
 
-try:
-    from _common import run, table_fqn
-except ImportError:  # imported as examples.model_versions
-    from examples._common import run, table_fqn
+from _common import run, table_fqn
 
 SERVICE = "mlflow-prod"
 MODEL = "customer_churn_predictor"
@@ -67,27 +64,27 @@ def build() -> list[Entity]:
                          description="Fixed held-out test split every version is scored on.")
     entities: list[Entity] = [service, test_split]
     versions: list[ModelVersion] = []
-    previous: str | None = None
+    previous: Ref | None = None
     for label, algo, family, table, accuracy, deployed, released in VERSIONS:
         algorithm = Algorithm(name=algo, family=family)
         training = Table(name=table, fqn=table_fqn(table), version=table.removeprefix("customers_"))
         entities += [algorithm, training]
         versions.append(ModelVersion(
-            name=label, algorithm=algo, algorithm_ref=algorithm, training_datasets=[training],
+            name=label, algorithm=algo, algorithm_ref=algorithm.ref(), training_datasets=[training.ref()],
             # Not deployed in the seed means superseded here: MLflow's Archived stage.
             stage=Stage.PRODUCTION if deployed else Stage.ARCHIVED,
             release_date=released, previous_version=previous,
-            metrics=[Evaluation(name="accuracy", value=accuracy, dataset=test_split, split=Split.TEST)],
+            metrics=[Evaluation(name="accuracy", value=accuracy, dataset=test_split.ref(), split=Split.TEST)],
         ))
-        previous = version_fqn(label)
+        previous = Ref(type="modelVersion", fqn=version_fqn(label))
     deployed_label = next(v[0] for v in VERSIONS if v[5])
     endpoint = Endpoint(
-        name="churn-predictor-prod", service=service, environment="production",
+        name="churn-predictor-prod", service=service.ref(), environment="production",
         deployment_type=DeploymentType.REALTIME, status=DeploymentStatus.IN_SERVICE,
         url="https://mlflow-serving.example.com/churn-predictor-prod/invocations",
         model_version=Ref(type="modelVersion", fqn=version_fqn(deployed_label)),
     )
-    model = MLModel(name=MODEL, service=service, service_type=PlatformType.MLFLOW, algorithm="XGBoost",
+    model = MLModel(name=MODEL, service=service.ref(), service_type=PlatformType.MLFLOW, algorithm="XGBoost",
                     versions=versions, deployments=[endpoint])
     return entities + [model]
 

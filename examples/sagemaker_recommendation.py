@@ -36,14 +36,11 @@ from mlkg.model import (
     Table,
 )
 
-try:
-    from _common import run, table_fqn
-except ImportError:  # imported as examples.sagemaker_recommendation
-    from examples._common import run, table_fqn
+from _common import run, table_fqn
 
 SERVICE = "sagemaker-models"
 MODEL = "product_recommendation"
-TRAINING = table_fqn("user_product_interactions")
+TRAINING = Ref(type="table", fqn=table_fqn("user_product_interactions"))
 
 #: feature name → (feature type, source column type). user_id is an identifier, so categorical.
 FEATURES: dict[str, tuple[FeatureType, SourceDataType]] = {
@@ -57,27 +54,28 @@ def build() -> list[Entity]:
     """The SageMaker service, the model and its version, the interactions table and the real-time endpoint."""
     service = MLModelService(name=SERVICE, service_type=PlatformType.SAGEMAKER,
                              description="AWS SageMaker model registry")
-    interactions = Table(name="user_product_interactions", fqn=TRAINING, columns=[
+    interactions = Table(name="user_product_interactions", fqn=TRAINING.fqn, columns=[
         Column(name="user_id", data_type="VARCHAR"), Column(name="product_id", data_type="VARCHAR"),
         Column(name="product_views", data_type="NUMBER"), Column(name="purchases", data_type="NUMBER")])
     features = [Feature(name=name, data_type=ftype, feature_sources=[
         FeatureSource(name=name, data_type=stype, data_source=TRAINING)]) for name, (ftype, stype) in FEATURES.items()]
     endpoint = Endpoint(
-        name="product-recommendation-endpoint", service=service, environment="production",
+        name="product-recommendation-endpoint", service=service.ref(), environment="production",
         deployment_type=DeploymentType.REALTIME, status=DeploymentStatus.IN_SERVICE,
         url="https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/product-recommendation-endpoint/invocations",
         instance_type="ml.m5.large",
         model_version=Ref(type="modelVersion", fqn=ids.fqn_join(SERVICE, MODEL, "1")),
     )
     model = MLModel(
-        name=MODEL, service=service, service_type=PlatformType.SAGEMAKER, algorithm="Collaborative Filtering",
+        name=MODEL, service=service.ref(), service_type=PlatformType.SAGEMAKER, algorithm="Collaborative Filtering",
         description="Recommendation model served via API.", ml_features=features,
-        training_datasets=[interactions],
+        training_datasets=[TRAINING],
         ml_store=ModelStore(storage="s3://ml-models/product_recommendation/1/model.tar.gz",
                             image_repository="123456789012.dkr.ecr.us-east-1.amazonaws.com/recommender"),
         versions=[ModelVersion(name="1", stage=Stage.PRODUCTION, algorithm="Collaborative Filtering",
-                               training_datasets=[interactions],
-                               features=[ids.fqn_join(SERVICE, MODEL, name) for name in FEATURES])],
+                               training_datasets=[TRAINING],
+                               features=[Ref(type="mlFeature", fqn=ids.fqn_join(SERVICE, MODEL, name))
+                                         for name in FEATURES])],
         deployments=[endpoint],
     )
     return [service, interactions, model]

@@ -29,19 +29,17 @@ from mlkg.model import (
     MLModel,
     MLModelService,
     PlatformType,
+    Ref,
     SourceDataType,
     Table,
 )
 
-try:
-    from _common import run
-except ImportError:  # imported as examples.vertex_demand_forecast
-    from examples._common import run
+from _common import run
 
 SERVICE = "vertex-ai"
 MODEL = "demand_forecasting"
 BIGQUERY = "bigquery.retail-analytics.sales"  # Vertex AI reads BigQuery: service.project.dataset.table
-SALES = f"{BIGQUERY}.sales_history"
+SALES = Ref(type="table", fqn=f"{BIGQUERY}.sales_history")
 
 #: feature → (feature type, source column of sales_history, column type).
 FEATURES: dict[str, tuple[FeatureType, str, SourceDataType]] = {
@@ -54,23 +52,23 @@ FEATURES: dict[str, tuple[FeatureType, str, SourceDataType]] = {
 def build() -> list[Entity]:
     """The Vertex AI service, the LSTM model, sales history, the forecast table and the batch job writing it."""
     service = MLModelService(name=SERVICE, service_type=PlatformType.VERTEX_AI, description="Google Cloud Vertex AI")
-    sales = Table(name="sales_history", fqn=SALES, columns=[
+    sales = Table(name="sales_history", fqn=SALES.fqn, columns=[
         Column(name="store_id", data_type="VARCHAR"), Column(name="product_id", data_type="VARCHAR"),
         Column(name="sale_date", data_type="DATE"), Column(name="units_sold", data_type="NUMBER"),
         Column(name="promotion_active", data_type="BOOLEAN")])
     forecast = Table(name="future_demand", fqn=f"{BIGQUERY}.future_demand", columns=[
         Column(name="store_id", data_type="VARCHAR"), Column(name="product_id", data_type="VARCHAR"),
         Column(name="forecast_date", data_type="DATE"), Column(name="predicted_units", data_type="FLOAT")])
-    batch = Endpoint(name="demand-forecast-weekly-batch", service=service, environment="production",
+    batch = Endpoint(name="demand-forecast-weekly-batch", service=service.ref(), environment="production",
                      deployment_type=DeploymentType.BATCH, status=DeploymentStatus.IN_SERVICE,
-                     predictions=[forecast])
+                     predictions=[forecast.ref()])
     model = MLModel(
-        name=MODEL, service=service, service_type=PlatformType.VERTEX_AI, algorithm="LSTM Neural Network",
+        name=MODEL, service=service.ref(), service_type=PlatformType.VERTEX_AI, algorithm="LSTM Neural Network",
         description="Time series forecasting model for inventory planning.", target="units_sold",
         ml_features=[Feature(name=name, data_type=ftype,
                              feature_sources=[FeatureSource(name=col, data_type=ctype, data_source=SALES)])
                      for name, (ftype, col, ctype) in FEATURES.items()],
-        training_datasets=[sales],
+        training_datasets=[SALES],
         deployments=[batch],
     )
     return [service, sales, forecast, model]
