@@ -1,0 +1,1 @@
+"""Developer tools that generate or check mlkg's derived artifacts (``python -m mlkg.tools.<name>``)."""
