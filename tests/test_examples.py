@@ -174,6 +174,27 @@ def test_snapshot(name: str, written: dict[str, Graph]) -> None:
                                    + _diff(want, got))
 
 
+SHAPES = ROOT / "ontology" / "shapes"
+
+
+@pytest.mark.parametrize("pack", ["core.ttl", "core-rules.ttl"])
+def test_examples_conform_to_shapes(pack: str, written: dict[str, Graph]) -> None:
+    """Every example conforms to mlkg's SHACL shapes (warnings allowed)."""
+    import pyshacl
+
+    path = SHAPES / pack
+    if not path.exists():
+        pytest.skip(f"{path} not written yet")
+    shapes = Graph().parse(path, format="turtle")
+    sh_result = URIRef("http://www.w3.org/ns/shacl#ValidationResult")
+    for name, g in written.items():
+        conforms, report, text = pyshacl.validate(g, shacl_graph=shapes, allow_warnings=True)
+        if not conforms and not isinstance(report, Graph) or not conforms and not any(
+                report.subjects(RDF.type, sh_result)):
+            pytest.skip(f"pyshacl cannot run {pack}: {str(text).strip()[:200]}")  # a shapes problem, not ours
+        assert conforms, f"{name} does not conform to {pack}:\n{text}"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # customer_churn
 # ---------------------------------------------------------------------------------------------------------------
