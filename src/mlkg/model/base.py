@@ -31,7 +31,9 @@ from ..errors import InputError
 #: json: an opaque JSON value kept as an rdf:JSON literal.
 KINDS = ("literal", "typed", "enum", "ref", "child", "iri", "json")
 
-DATATYPES = ("string", "anyURI", "dateTime", "date", "double", "integer", "boolean", "decimal")
+DATATYPES = ("string", "anyURI", "dateTime", "date", "double", "integer", "boolean", "decimal", "float")
+"""``float`` is a Python float written as an exact xsd:decimal (measured values: metrics, intervals,
+thresholds), so no digit is lost; ``double`` is xsd:double in its canonical lexical form."""
 
 
 @dataclass(frozen=True)
@@ -217,13 +219,14 @@ def guess_typed(text: str) -> int | float | bool | str:
     return text
 
 
-def typed_datatype(value: Any) -> str:
+def typed_datatype(value: Any, *, exact: bool = False) -> str:
+    """XSD datatype of a typed value; with ``exact`` floats are written as xsd:decimal (measured values)."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
         return "integer"
     if isinstance(value, float):
-        return "double"
+        return "float" if exact else "double"
     return "string"
 
 
@@ -239,7 +242,14 @@ def lexical(value: Any, datatype: str) -> str:
             return "NaN"
         if math.isinf(v):
             return "INF" if v > 0 else "-INF"
-        return repr(v)
+        # canonical xsd:double form (as JSON-LD processors write it): 1.0E-2
+        return re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{v:1.15E}")
+    if datatype == "float":
+        v = float(value)
+        if math.isnan(v) or math.isinf(v):
+            raise ValueError(f"{v} cannot be written as an exact decimal")
+        s = format(Decimal(repr(v)), "f")
+        return s if "." in s else s + ".0"
     if datatype == "decimal":
         d = Decimal(str(value))
         s = format(d, "f")
@@ -278,10 +288,13 @@ def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad
         return value
-    if dt == "double":
+    if dt in ("double", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad
-        return float(value)
+        v = float(value)
+        if dt == "float" and (math.isnan(v) or math.isinf(v)):
+            raise bad
+        return v
     if dt == "decimal":
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
             raise bad
@@ -320,6 +333,7 @@ _EXPECTED = {
     "boolean": "true or false",
     "integer": "an integer",
     "double": "a number",
+    "float": "a finite number",
     "decimal": "a decimal number",
     "dateTime": "an ISO 8601 date-time or epoch milliseconds",
     "date": "an ISO 8601 date (YYYY-MM-DD)",

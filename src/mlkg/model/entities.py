@@ -162,7 +162,7 @@ class TagLabel(Entity):
 
     def __post_init__(self) -> None:
         if not self.name and isinstance(self.tag_fqn, str) and self.tag_fqn:
-            object.__setattr__(self, "name", ids.split_fqn(self.tag_fqn)[-1])
+            object.__setattr__(self, "name", ids.split_fqn(self.tag_fqn)[-1] or self.tag_fqn)
         if self.tag is None and isinstance(self.tag_fqn, str) and self.tag_fqn:
             kind = "glossaryTerm" if self.source == "Glossary" else "tag"
             object.__setattr__(self, "tag", Ref(type=kind, fqn=self.tag_fqn))
@@ -267,7 +267,9 @@ class HyperParameter(Entity):
             object.__setattr__(self, "value_text", self.value)
             object.__setattr__(self, "value", guess_typed(self.value))
         elif self.value is not None and self.value_text is None:
-            object.__setattr__(self, "value_text", lexical(self.value, typed_datatype(self.value)))
+            text = repr(self.value) if isinstance(self.value, float) else lexical(self.value,
+                                                                                   typed_datatype(self.value))
+            object.__setattr__(self, "value_text", text)
         super().__post_init__()
 
 
@@ -304,9 +306,9 @@ class Evaluation(Entity):
     slice: str | None = lit("slice", doc="Data slice, e.g. 'country=DE'.")
     sensitive_attribute: str | None = lit("sensitiveAttribute", doc="Sensitive attribute of a fairness slice.")
     group: str | None = lit("group", doc="Group of the sensitive attribute (e.g. 'female').")
-    ci_lower: float | None = lit("ciLower", datatype="double", doc="Lower bound of the confidence interval.")
-    ci_upper: float | None = lit("ciUpper", datatype="double", doc="Upper bound of the confidence interval.")
-    ci_level: float | None = lit("ciLevel", datatype="double", doc="Confidence level, e.g. 0.95.")
+    ci_lower: float | None = lit("ciLower", datatype="float", doc="Lower bound of the confidence interval.")
+    ci_upper: float | None = lit("ciUpper", datatype="float", doc="Upper bound of the confidence interval.")
+    ci_level: float | None = lit("ciLevel", datatype="float", doc="Confidence level, e.g. 0.95.")
     timestamp: datetime | None = lit("measuredAt", json="measuredAt", datatype="dateTime", doc="When the value was measured.")
     step: int | None = lit("step", datatype="integer", doc="Training step of the value.")
 
@@ -349,7 +351,7 @@ class FeatureImportance(Entity):
     ROOT = False
 
     feature: Ref | None = ref("explainsFeature", "mlFeature", doc="The feature explained.")
-    importance: float | None = lit("importanceValue", json="value", datatype="double", doc="Importance score.")
+    importance: float | None = lit("importanceValue", json="value", datatype="float", doc="Importance score.")
     method: str | None = lit("explanationMethod", json="method", doc="shap, permutation, gain, ...")
 
     def child_key(self) -> list[str]:
@@ -440,7 +442,7 @@ class DriftMonitor(Entity):
     ROOT = False
 
     method: str | None = lit("driftMethod", json="method", doc="psi, ks, chi2, ...")
-    threshold: float | None = lit("driftThreshold", json="threshold", datatype="double",
+    threshold: float | None = lit("driftThreshold", json="threshold", datatype="float",
                                   doc="Alert above this value.")
     feature: Ref | None = ref("monitorsFeature", "mlFeature", doc="The feature watched, if one.")
     status: str | None = lit("monitorStatus", json="status", doc="ok, warning or drifting.")
@@ -478,6 +480,8 @@ class TrainedArtifact(Asset):
                                                doc="Compliance records.")
 
     def __post_init__(self) -> None:
+        if getattr(self, "openmetadata_extra", None) == {}:
+            object.__setattr__(self, "openmetadata_extra", None)
         if self.ml_store is not None and not isinstance(self.ml_store, ModelStore) and isinstance(
                 self.ml_store, dict):
             object.__setattr__(self, "ml_store", ModelStore(**self.ml_store))
@@ -556,7 +560,7 @@ class MLModel(TrainedArtifact):
     followers: list[Ref] = ref("follower", "user", many=True, doc="Users following the model.")
     data_products: list[Ref] = ref("partOfDataProduct", "dataProduct", many=True, doc="Data products.")
     href: str | None = lit("href", datatype="anyURI", doc="API link of the entity.")
-    version: float | None = lit("metadataVersion", json="version", datatype="double",
+    version: float | None = lit("metadataVersion", json="version", datatype="float",
                                   doc="OpenMetadata's metadata version (not the model version).")
     updated_at: datetime | None = lit("updatedAt", datatype="dateTime", epoch_ms=True,
                                       doc="Last update; JSON holds epoch milliseconds.")
@@ -617,7 +621,7 @@ class MLModelService(Asset):
                                               doc="Platform type.")
     service_url: str | None = lit("serviceUrl", datatype="anyURI", doc="Tracking or registry URI.")
     href: str | None = lit("href", datatype="anyURI", doc="API link of the entity.")
-    version: float | None = lit("metadataVersion", json="version", datatype="double",
+    version: float | None = lit("metadataVersion", json="version", datatype="float",
                                   doc="OpenMetadata's metadata version.")
     updated_at: datetime | None = lit("updatedAt", datatype="dateTime", epoch_ms=True, doc="Last update.")
     updated_by: str | None = lit("updatedBy", doc="User who last updated the entity.")

@@ -29,6 +29,7 @@ Triple = tuple[URIRef, URIRef, Any]
 
 _XSD = {dt: URIRef(str(XSD) + dt) for dt in
         ("string", "anyURI", "dateTime", "date", "double", "integer", "boolean", "decimal")}
+_XSD["float"] = _XSD["decimal"]  # Python floats measured by a platform: exact decimals
 RDF_JSON = URIRef(str(RDF) + "JSON")
 
 
@@ -113,7 +114,7 @@ def entity_triples(e: Entity, *, base: str | None = None) -> Iterator[Triple]:
             if kind == "literal":
                 o: Any = _lit(lexical(v, spec.datatype), spec.datatype)
             elif kind == "typed":
-                dt = typed_datatype(v)
+                dt = typed_datatype(v, exact=text_p is None)
                 lex = lexical(v, dt)
                 o = _lit(lex, dt)
                 if text_p is not None:
@@ -211,15 +212,15 @@ def entity_node(e: Entity, *, base: str | None = None) -> dict[str, Any]:
                     return v
                 return lexical(v, dt)
         elif kind == "typed":
-            def conv(v: Any) -> Any:
-                dt = typed_datatype(v)
+            def conv(v: Any, exact: bool = not spec.text_prop) -> Any:
+                dt = typed_datatype(v, exact=exact)
                 if dt == "string":
                     return v
-                return {"@value": lexical(v, dt), "@type": "xsd:" + dt}
+                return {"@value": lexical(v, dt), "@type": "xsd:" + ("decimal" if dt == "float" else dt)}
 
             if spec.text_prop:
                 txt = getattr(e, f.name + "_text", None)
-                dt0 = typed_datatype(val)
+                dt0 = typed_datatype(val)  # texts only exist for hyperparameters (doubles)
                 if txt is not None and (txt != lexical(val, dt0) or dt0 != "string"):
                     node[_text_key(spec)] = txt
         elif kind == "enum":

@@ -43,7 +43,7 @@ def _term(spec: FieldSpec) -> dict[str, Any]:
     key = "@reverse" if spec.reverse else "@id"
     d: dict[str, Any] = {key: "mlkg:" + spec.prop}
     if spec.kind == "literal" and spec.datatype != "string":
-        d["@type"] = "xsd:" + spec.datatype
+        d["@type"] = "xsd:" + ("decimal" if spec.datatype == "float" else spec.datatype)
     elif spec.kind == "enum":
         d["@type"] = "@vocab"
     elif spec.kind == "iri":

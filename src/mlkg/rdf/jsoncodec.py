@@ -297,7 +297,7 @@ def _omitted(e: Entity, key: str, value: Any) -> bool:
 
         if key == "tagRef":
             return True
-        if key == "name" and value == split_fqn(e.tag_fqn)[-1]:
+        if key == "name" and value == (split_fqn(e.tag_fqn)[-1] or e.tag_fqn):
             return True
     if isinstance(e, E.ModelStore) and key == "name":
         return True

@@ -9,6 +9,7 @@ an error, so nothing is silently dropped.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -77,10 +78,11 @@ class _Reader:
         if spec.datatype in ("string", "anyURI"):
             return str(o)
         v = o.toPython()
-        if isinstance(v, Literal) or (spec.datatype == "double" and not isinstance(v, (int, float))):
+        if isinstance(v, Literal) or (spec.datatype in ("double", "float")
+                                      and not isinstance(v, (int, float, Decimal))):
             raise InputError(f"ill-typed literal {o.n3()}", path=f"<{s}> <{p}>",
                              expected=f"an xsd:{spec.datatype}")
-        if spec.datatype == "double":
+        if spec.datatype in ("double", "float"):
             return float(v)
         return v
 
@@ -180,9 +182,18 @@ class _Reader:
         if k == "typed":
             if not isinstance(o, Literal):
                 raise InputError(f"{o} is not a literal", path=f"<{s}> <{p}>", expected="a literal value")
+            if spec.text_prop:
+                txt = self.g.value(s, prop_iri(spec.text_prop))
+                if txt is not None:
+                    # the platform's text is the source of truth: it keeps every digit
+                    from ..model.base import guess_typed
+
+                    return guess_typed(str(txt)) if o.datatype is not None else str(txt)
             v = o.toPython()
             if isinstance(v, Literal):
                 return str(o)
+            if isinstance(v, Decimal):
+                return float(v)
             return v
         if k == "enum":
             m = self.enums.get(o)
