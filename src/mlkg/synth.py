@@ -132,7 +132,7 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
     pred_tables: list[str] = []
     for j in range(n_models):
         svc, platform, url = _SERVICES[(d + j) % len(_SERVICES)]
-        name = f"{area}_model_{j}"
+        name = f"{area}_{d}_model_{j}"
         mfqn = f"{svc}.{name}"
         algo, _family = _ALGOS[rnd.randrange(len(_ALGOS))]
         picked = sorted(rnd.sample(range(n_feat_cols), k=rnd.randint(6, 10)))
@@ -178,7 +178,7 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
             deployed_at=created + timedelta(days=95))
         base_model = None
         if j > 0 and rnd.random() < 0.2:
-            base_model = f"{_SERVICES[(d + j - 1) % len(_SERVICES)][0]}.{area}_model_{j - 1}"
+            base_model = f"{_SERVICES[(d + j - 1) % len(_SERVICES)][0]}.{area}_{d}_model_{j - 1}"
         model = m.MLModel(
             name=name, service=svc, service_type=platform, algorithm=algo, target=f"{area}_label",
             description=f"Predicts {area} for model family {j}", owners=[team], tags=["Tier.Tier1"],
@@ -334,9 +334,9 @@ def sample_iris(n_models: int, *, seed: int = 0) -> dict[str, str]:
         "raw_column": ids.mint("column", f"{schema}.{area}_customers.email"),
         "raw_table": ids.mint("table", f"{schema}.{area}_customers"),
         "feature_table": ids.mint("table", f"{schema}.{area}_features"),
-        "model": ids.mint("mlmodel", f"{svc}.{area}_model_0"),
-        "version": ids.mint("modelVersion", f"{svc}.{area}_model_0.3"),
+        "model": ids.mint("mlmodel", f"{svc}.{area}_0_model_0"),
+        "version": ids.mint("modelVersion", f"{svc}.{area}_0_model_0.3"),
         "dashboard": ids.mint("dashboard", f"looker.{area}_0_monitoring"),
         "alerting": ids.mint("alertingSystem", f"pagerduty.{area}_0_alerts"),
-        "predictions": ids.mint("table", f"{schema}.{area}_model_0_predictions"),
+        "predictions": ids.mint("table", f"{schema}.{area}_0_model_0_predictions"),
     }

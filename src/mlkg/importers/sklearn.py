@@ -1,0 +1,200 @@
+"""scikit-learn importer: a fitted estimator or pipeline → an :class:`MLModel`.
+
+- ``algorithm``: the estimator's class name; for a pipeline, the class of its final step.
+- hyperparameters: ``get_params(deep=False)`` of the estimator, typed (int, float, bool, str); the steps of a
+  ``Pipeline``, ``FeatureUnion`` or ``ColumnTransformer`` are walked and their parameters prefixed with the step
+  name, as scikit-learn itself names them (``clf__C``). Nested estimators are recorded by class name.
+- features: ``feature_names_in_`` in order (``position``). Columns a ``ColumnTransformer`` sends to an encoder
+  (OneHotEncoder, OrdinalEncoder, TargetEncoder) are ``categorical``; columns sent to a scaler or other numeric
+  transformer are ``numerical``; otherwise the type is left open.
+
+From Python pass the estimator itself (``SklearnConfig(estimator=clf)``); the command line loads a pickle or
+joblib file, which runs code from that file: only load files you trust.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .. import ids
+from ..errors import InputError
+from ..model import entities as m
+from ..model.base import Ref
+from .base import ImportReport, SourceUnavailable, first_line, missing_sdk, option
+
+_CATEGORICAL_ENCODERS = ("OneHotEncoder", "OrdinalEncoder", "TargetEncoder", "LabelEncoder", "LabelBinarizer")
+_COMPOSITES = ("steps", "transformer_list", "transformers", "estimators")
+
+
+@dataclass(frozen=True)
+class SklearnConfig:
+    """Which estimator and how to name it."""
+
+    estimator: Any = option(None, "A fitted scikit-learn estimator or pipeline (Python use).")
+    path: str = option("", "A pickle or joblib file holding a fitted estimator (trusted files only).")
+    name: str = option("", "Model name (default: the file name without suffix, or the class name).")
+    service_name: str = option("sklearn", "Name of the MLModelService entity the model belongs to.")
+    version: str = option("", "Version label; when given the model gets one version holding the same facts.")
+    target: str = option("", "What the model estimates (OpenMetadata's target).")
+
+
+def describe_source(config: SklearnConfig) -> str:
+    return f"sklearn {config.path or type(config.estimator).__name__}"
+
+
+def _load(path: str) -> Any:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file", source=path)
+    try:
+        import joblib
+
+        return joblib.load(p)
+    except ImportError:
+        pass
+    except Exception as e:  # noqa: BLE001
+        raise InputError(f"cannot load a scikit-learn model from this file ({first_line(e, 160)})",
+                         source=path, expected="a pickle or joblib file written by scikit-learn") from None
+    import pickle
+
+    try:
+        with open(p, "rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - documented: trusted files only
+    except Exception as e:  # noqa: BLE001
+        raise InputError(f"cannot load a scikit-learn model from this file ({first_line(e, 160)})",
+                         source=path, expected="a pickle or joblib file written by scikit-learn") from None
+
+
+def _scalar(value: Any) -> int | float | bool | str:
+    """A parameter value as a typed scalar; other values by their class name or text."""
+    try:
+        import numpy as np
+
+        if isinstance(value, np.generic):
+            value = value.item()
+    except ImportError:  # pragma: no cover - scikit-learn needs numpy
+        pass
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if value is None:
+        return "None"
+    if hasattr(value, "get_params"):
+        return type(value).__name__
+    if callable(value):
+        return getattr(value, "__name__", type(value).__name__)
+    return repr(value)
+
+
+def hyperparameters(est: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """(name, value) of every parameter of ``est`` and of the steps of composite estimators, prefixed."""
+    out: list[tuple[str, Any]] = []
+    params = est.get_params(deep=False)
+    for key in sorted(params):
+        value = params[key]
+        full = f"{prefix}{key}"
+        if key in _COMPOSITES and isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], str):
+                    step_name, step = item[0], item[1]
+                    out.append((f"{prefix}{step_name}", _scalar(step)))
+                    if hasattr(step, "get_params"):
+                        out.extend(hyperparameters(step, f"{prefix}{step_name}__"))
+            continue
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            out.append((full, type(value).__name__))
+            out.extend(hyperparameters(value, f"{full}__"))
+            continue
+        out.append((full, _scalar(value)))
+    return out
+
+
+def final_estimator(est: Any) -> Any:
+    steps = getattr(est, "steps", None)
+    if isinstance(steps, list) and steps:
+        last = steps[-1][1]
+        if last not in (None, "passthrough"):
+            return final_estimator(last)
+    return est
+
+
+def column_types(est: Any) -> dict[str, str]:
+    """numerical/categorical of the columns a ColumnTransformer routes to encoders or numeric transformers."""
+    out: dict[str, str] = {}
+    stack = [est]
+    while stack:
+        e = stack.pop()
+        for step in getattr(e, "steps", None) or []:
+            stack.append(step[1])
+        for entry in getattr(e, "transformers", None) or []:
+            if not (isinstance(entry, tuple) and len(entry) >= 3):
+                continue
+            _, trans, cols = entry[:3]
+            if trans in ("drop", "passthrough") or not isinstance(cols, (list, tuple)):
+                continue
+            names = {type(trans).__name__}
+            for sub in getattr(trans, "steps", None) or []:
+                names.add(type(sub[1]).__name__)
+            kind = "categorical" if names & set(_CATEGORICAL_ENCODERS) else "numerical"
+            for c in cols:
+                if isinstance(c, str):
+                    out.setdefault(c, kind)
+    return out
+
+
+def entities(config: SklearnConfig, report: ImportReport) -> Iterator[m.Entity]:
+    """Yield the service and the model.
+
+    :raises InputError: the file cannot be loaded, or the object is not a scikit-learn estimator.
+    """
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise missing_sdk("scikit-learn", "sklearn") from None
+    est = config.estimator if config.estimator is not None else (_load(config.path) if config.path else None)
+    if est is None:
+        raise InputError("give a fitted estimator or a pickle/joblib file", source="sklearn")
+    if not hasattr(est, "get_params"):
+        raise InputError(f"{type(est).__name__} is not a scikit-learn estimator (no get_params)",
+                         source=config.path or "sklearn", expected="a fitted estimator or pipeline")
+    try:
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(est)
+    except Exception as e:  # noqa: BLE001 - NotFittedError, or estimators the check does not understand
+        report.warn(f"the estimator may not be fitted ({first_line(e, 120)})", item=type(est).__name__)
+    svc_fqn = ids.quote_part(config.service_name)
+    yield m.MLModelService(name=config.service_name, service_type="Sklearn")
+    report.count("services")
+    name = config.name or (Path(config.path).stem if config.path else type(est).__name__)
+    model_fqn = ids.fqn_child(svc_fqn, name)
+    try:
+        params = hyperparameters(est)
+    except Exception as e:  # noqa: BLE001 - third-party estimators with odd get_params
+        raise SourceUnavailable(f"{type(est).__name__}.get_params failed: {first_line(e, 160)}") from None
+    hps = [m.HyperParameter(name=k, value=v) for k, v in params]
+    kinds = column_types(est)
+    names = getattr(est, "feature_names_in_", None)
+    if names is None:
+        names = getattr(final_estimator(est), "feature_names_in_", None)
+    features = []
+    if names is None:
+        report.warn("no feature_names_in_ (fitted on an array without column names); no features",
+                    item=type(est).__name__)
+    else:
+        for pos, fname in enumerate(list(names)):
+            features.append(m.Feature(name=str(fname), position=pos, data_type=kinds.get(str(fname))))
+    algorithm = type(final_estimator(est)).__name__
+    versions = []
+    if config.version:
+        versions.append(m.ModelVersion(
+            name=config.version, algorithm=algorithm, ml_hyper_parameters=hps,
+            features=[Ref(type="mlFeature", fqn=ids.fqn_child(model_fqn, f.name)) for f in features]))
+    yield m.MLModel(name=name, fqn=model_fqn, service=Ref(type="mlmodelService", fqn=svc_fqn),
+                    service_type="Sklearn", algorithm=algorithm, ml_hyper_parameters=hps, ml_features=features,
+                    target=config.target or None, versions=versions,
+                    description=f"scikit-learn {type(est).__module__}.{type(est).__name__}")
+    report.count("models")
+    report.count("hyperparameters", len(hps))
+    report.count("features", len(features))

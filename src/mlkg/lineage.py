@@ -1,0 +1,411 @@
+"""Lineage: upstream, downstream, impact and the path between two entities.
+
+Lineage edges point from the derived node to what it derives from (PROV-O's direction): the materialized
+super-properties ``prov:wasDerivedFrom``, ``prov:wasGeneratedBy`` and ``prov:used`` of the mlkg lineage
+properties, plus ``mlkg:hasVersion`` (a model is downstream of its versions) and ``mlkg:belongsToTable`` (a
+column is part of its table: downstream of a table are its columns and what derives from them; upstream of a
+column is its table and the table's sources).
+
+Two ways to walk, with the same answers (tests check this):
+
+- ``method="sparql"``: the ``upstream.rq`` / ``downstream.rq`` / ``path.rq`` queries return the lineage edges
+  inside the closure (closure in a sub-SELECT from the bound node); works on any store :func:`run_query` knows.
+- ``method="bfs"``: a breadth-first search over the store's triple index (rdflib ``Graph.triples``, pyoxigraph
+  ``quads_for_pattern``): about a millisecond per entity at any graph size.
+
+``method="auto"`` (the default) uses ``bfs`` on rdflib graphs with a local store and on pyoxigraph stores.
+Paths are shortest paths; among equally short ones the walk takes neighbours in IRI order, so the result is
+deterministic. Each path is written with the triples' own direction: ``a <-readsFrom- b`` is the triple
+``b mlkg:readsFrom a``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF
+
+from .namespaces import MLKG, MLKG_IRI
+from .query import _is_oxigraph, load_query, resolve, run_query
+
+#: The properties lineage walks along (derived → source).
+TRAVERSE: frozenset[str] = frozenset(
+    str(p) for p in (PROV.wasDerivedFrom, PROV.wasGeneratedBy, PROV.used, MLKG.hasVersion, MLKG.belongsToTable))
+
+FQN = str(MLKG.fullyQualifiedName)
+RDF_TYPE = str(RDF.type)
+
+#: Kinds in the order impact reports list them (data first, then models, serving and consumers).
+KIND_ORDER = (
+    "Table", "Column", "FeatureSource", "Dataset", "Container", "Pipeline", "Feature", "TrainingRun",
+    "ModelVersion", "MLModel", "Endpoint", "Dashboard", "AlertingSystem",
+)
+# When a node has several classes (a column named by a feature source, or after inference), the first of
+# these it has is its kind.
+_KIND_PRIORITY = (
+    "Column", "FairnessMetric", "Dashboard", "AlertingSystem", "Endpoint", "ModelVersion", "MLModel",
+    "Feature", "Table", "Dataset", "Container", "Pipeline", "TrainingRun", "FeatureSource",
+)
+
+
+@lru_cache(maxsize=1)
+def _lineage_labels() -> frozenset[str]:
+    """mlkg properties that are sub-properties of a traversal property (used to label edges)."""
+    from .rdf.closure import super_properties
+
+    out = {str(MLKG.hasVersion), str(MLKG.belongsToTable)}
+    for p, supers in super_properties().items():
+        if any(str(q) in TRAVERSE for q in supers):
+            out.add(str(p))
+    return frozenset(out)
+
+
+def _known_classes() -> set[str]:
+    from .model import REGISTRY
+
+    return {c.CLASS for c in REGISTRY.values()}
+
+
+def pick_kind(types: Iterable[str]) -> str:
+    """The kind (mlkg class local name) of a node from its classes: the most specific known one."""
+    local = {t[len(MLKG_IRI):] for t in types if t and t.startswith(MLKG_IRI)}
+    for k in _KIND_PRIORITY:
+        if k in local:
+            return k
+    known = sorted(local & _known_classes())
+    if known:
+        return known[0]
+    return sorted(local)[0] if local else "Entity"
+
+
+def _label(props: Iterable[str]) -> str:
+    """Name of an edge from the properties linking its two nodes: the mlkg one if any, else the PROV one."""
+    ps = set(props)
+    mlkg = sorted(p for p in ps if p in _lineage_labels() and p not in (str(MLKG.hasVersion),
+                                                                         str(MLKG.belongsToTable)))
+    if mlkg:
+        return mlkg[0][len(MLKG_IRI):]
+    for p in (str(MLKG.hasVersion), str(MLKG.belongsToTable)):
+        if p in ps:
+            return p[len(MLKG_IRI):]
+    for p in sorted(ps & TRAVERSE):
+        return "prov:" + p.rsplit("#", 1)[-1]
+    return sorted(ps)[0]  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineageNode:
+    """An entity reached from the start: its IRI, kind (class), name (FQN), distance, the property of the last
+    step and the whole path from the start (names and properties, in the triples' direction)."""
+
+    entity: str
+    kind: str
+    name: str | None
+    depth: int
+    via: str
+    path: str
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One node of the path between two entities; ``via`` is the property linking it to the previous one."""
+
+    step: int
+    entity: str
+    kind: str
+    name: str | None
+    via: str | None
+    direction: str
+    """``down`` when the path runs from start down to end, ``up`` when end is upstream of start."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Neighbour access: one class per way of reading the graph
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _Index:
+    """Neighbours, classes and names of nodes, read from a store's index."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.ox = _is_oxigraph(source)
+        self._info: dict[str, tuple[frozenset[str], str | None]] = {}
+        if self.ox:
+            import pyoxigraph as ox
+
+            self._ox = ox
+            self._type = ox.NamedNode(RDF_TYPE)
+            self._fqn = ox.NamedNode(FQN)
+
+    def neighbours(self, node: str, direction: str) -> dict[str, set[str]]:
+        """Nodes one lineage step from ``node`` → the properties of the triples linking them."""
+        labels = _lineage_labels()
+        found: dict[str, set[str]] = {}
+        if self.ox:
+            n = self._ox.NamedNode(node) if not node.startswith("_:") else self._ox.BlankNode(node[2:])
+            quads = (self.source.quads_for_pattern(None, None, n) if direction == "down"
+                     else self.source.quads_for_pattern(n, None, None))
+            for q in quads:
+                p = q.predicate.value
+                if p in TRAVERSE or p in labels:
+                    other = q.subject if direction == "down" else q.object
+                    if isinstance(other, self._ox.Literal):
+                        continue
+                    key = other.value if isinstance(other, self._ox.NamedNode) else "_:" + other.value
+                    found.setdefault(key, set()).add(p)
+        else:
+            g: Graph = self.source
+            n = URIRef(node)
+            triples = g.triples((None, None, n)) if direction == "down" else g.triples((n, None, None))
+            for s, p, o in triples:
+                ps = str(p)
+                if ps in TRAVERSE or ps in labels:
+                    other = s if direction == "down" else o
+                    if not isinstance(other, URIRef):
+                        continue
+                    found.setdefault(str(other), set()).add(ps)
+        return {k: v for k, v in found.items() if v & TRAVERSE}
+
+    def info(self, node: str) -> tuple[frozenset[str], str | None]:
+        """Classes and FQN of a node."""
+        got = self._info.get(node)
+        if got is not None:
+            return got
+        if self.ox:
+            n = self._ox.NamedNode(node)
+            types = frozenset(q.object.value for q in self.source.quads_for_pattern(n, self._type, None))
+            names = sorted(q.object.value for q in self.source.quads_for_pattern(n, self._fqn, None))
+        else:
+            g = self.source
+            n = URIRef(node)
+            types = frozenset(str(t) for t in g.objects(n, RDF.type))
+            names = sorted(str(v) for v in g.objects(n, MLKG.fullyQualifiedName))
+        got = (types, names[0] if names else None)
+        self._info[node] = got
+        return got
+
+
+class _Edges:
+    """Neighbours, classes and names from the rows of a lineage query (the SPARQL method)."""
+
+    def __init__(self, source: Any, rows: list[dict[str, Any]], direction: str, start: str) -> None:
+        self.direction = direction
+        self.adj: dict[str, dict[str, set[str]]] = {}
+        types: dict[str, set[str]] = {}
+        names: dict[str, set[str]] = {}
+        for r in rows:
+            f, to, p = str(r["from"]), r["to"], str(r["property"])
+            if not isinstance(to, URIRef):
+                continue
+            to = str(to)
+            self.adj.setdefault(f, {}).setdefault(to, set()).add(p)
+            if r["toType"] is not None:
+                types.setdefault(to, set()).add(str(r["toType"]))
+            else:
+                types.setdefault(to, set())
+            if r["toName"] is not None:
+                names.setdefault(to, set()).add(str(r["toName"]))
+        for f, nb in self.adj.items():
+            self.adj[f] = {k: v for k, v in nb.items() if v & TRAVERSE}
+        start_rows = run_query(source, load_query("node_info"), {"entity": URIRef(start)})
+        types.setdefault(start, set()).update(str(r["type"]) for r in start_rows if r["type"] is not None)
+        names.setdefault(start, set()).update(str(r["name"]) for r in start_rows if r["name"] is not None)
+        self._info = {n: (frozenset(t), sorted(names.get(n, ()))[0] if names.get(n) else None)
+                      for n, t in types.items()}
+
+    def neighbours(self, node: str, direction: str) -> dict[str, set[str]]:
+        return self.adj.get(node, {})
+
+    def info(self, node: str) -> tuple[frozenset[str], str | None]:
+        return self._info.get(node, (frozenset(), None))
+
+
+def _use_bfs(source: Any, method: str) -> bool:
+    if method == "bfs":
+        return True
+    if method == "sparql":
+        return False
+    if method != "auto":
+        raise ValueError(f"unknown lineage method {method!r}; known: auto, bfs, sparql")
+    if _is_oxigraph(source):
+        return True
+    if isinstance(source, Graph):
+        from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+        return not isinstance(source.store, SPARQLStore)
+    return False
+
+
+def _reader(source: Any, start: str, direction: str, method: str, query: str | None = None) -> Any:
+    if _use_bfs(source, method):
+        return _Index(source)
+    rows = run_query(source, load_query(query or ("downstream" if direction == "down" else "upstream")),
+                     {"entity": URIRef(start)})
+    return _Edges(source, rows, direction, start)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The walk
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _display(reader: Any, node: str) -> str:
+    return reader.info(node)[1] or node
+
+
+def _step(reader: Any, direction: str, prop: str, node: str) -> str:
+    return (f" <-{prop}- " if direction == "down" else f" -{prop}-> ") + _display(reader, node)
+
+
+def _walk(reader: Any, start: str, direction: str, depth: int | None,
+          stop: str | None = None) -> dict[str, tuple[str | None, str, int]]:
+    """BFS from ``start``: node → (parent, property label, depth)."""
+    seen: dict[str, tuple[str | None, str, int]] = {start: (None, "", 0)}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        d = seen[node][2]
+        if depth is not None and d >= depth:
+            continue
+        nb = reader.neighbours(node, direction)
+        for other in sorted(nb):
+            if other in seen:
+                continue
+            seen[other] = (node, _label(nb[other]), d + 1)
+            if other == stop:
+                return seen
+            queue.append(other)
+    return seen
+
+
+def _rows(reader: Any, start: str, direction: str, seen: dict[str, tuple[str | None, str, int]]) -> list[LineageNode]:
+    paths: dict[str, str] = {start: _display(reader, start)}
+
+    def path(n: str) -> str:
+        if n not in paths:
+            parent, prop, _ = seen[n]
+            assert parent is not None
+            paths[n] = path(parent) + _step(reader, direction, prop, n)
+        return paths[n]
+
+    out = []
+    for n, (parent, prop, d) in seen.items():
+        if n == start:
+            continue
+        types, name = reader.info(n)
+        out.append(LineageNode(entity=n, kind=pick_kind(types), name=name, depth=d, via=prop, path=path(n)))
+    return out
+
+
+def walk(source: Any, entity: str | URIRef, direction: str, *, depth: int | None = None,
+         method: str = "auto", kind: str | None = None) -> list[LineageNode]:
+    """Every entity upstream (``direction="up"``) or downstream (``"down"``) of ``entity`` (FQN or IRI), up to
+    ``depth`` steps (all when None), sorted by depth, kind and name.
+
+    :raises InputError: if ``entity`` names nothing (or several things) in the graph.
+    :raises ValueError: for an unknown direction or method, or a negative depth.
+    """
+    if direction not in ("up", "down"):
+        raise ValueError(f"unknown direction {direction!r}; known: up, down")
+    if depth is not None and depth < 0:
+        raise ValueError(f"depth must be 0 or more, not {depth}")
+    start = str(resolve(source, entity, kind=kind))
+    reader = _reader(source, start, direction, method)
+    rows = _rows(reader, start, direction, _walk(reader, start, direction, depth))
+    return sorted(rows, key=lambda r: (r.depth, r.kind, r.name or r.entity, r.entity))
+
+
+def upstream(source: Any, entity: str | URIRef, *, depth: int | None = None, method: str = "auto",
+             kind: str | None = None) -> list[LineageNode]:
+    """What ``entity`` derives from, transitively (see :func:`walk`)."""
+    return walk(source, entity, "up", depth=depth, method=method, kind=kind)
+
+
+def downstream(source: Any, entity: str | URIRef, *, depth: int | None = None, method: str = "auto",
+               kind: str | None = None) -> list[LineageNode]:
+    """What derives from ``entity``, transitively (see :func:`walk`)."""
+    return walk(source, entity, "down", depth=depth, method=method, kind=kind)
+
+
+def _kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def impact(source: Any, entity: str | URIRef, *, method: str = "auto", kind: str | None = None) -> list[LineageNode]:
+    """Everything affected if ``entity`` (a table, column, feature, model...) changes: every entity downstream
+    of it, with the path that reaches it, grouped by kind (tables and columns first, then pipelines, features,
+    versions, models, endpoints, dashboards and alerting systems)."""
+    start = str(resolve(source, entity, kind=kind))
+    reader = _reader(source, start, "down", method, "impact")
+    rows = _rows(reader, start, "down", _walk(reader, start, "down", None))
+    return sorted(rows, key=lambda r: (_kind_rank(r.kind), r.kind, r.depth, r.name or r.entity, r.entity))
+
+
+def path_between(source: Any, start: str | URIRef, end: str | URIRef, *, method: str = "auto") -> list[PathStep]:
+    """A shortest lineage path between two entities: from ``start`` down to ``end`` if ``end`` derives from
+    ``start``, else from ``start`` up to ``end``. Empty when they are not connected by lineage."""
+    a = str(resolve(source, start))
+    b = str(resolve(source, end))
+    for direction, (up_end, down_end) in (("down", (a, b)), ("up", (b, a))):
+        if _use_bfs(source, method):
+            reader: Any = _Index(source)
+            seen = _walk(reader, a, direction, None, stop=b)
+        else:
+            rows = run_query(source, load_query("path"), {"start": URIRef(up_end), "end": URIRef(down_end)})
+            if direction == "up":  # the query's edges run from the upstream end; walk them from a (downstream)
+                rows = [{"from": r["to"], "to": r["from"], "property": r["property"], "toType": None,
+                         "toName": None} for r in rows]
+                reader = _Edges(source, rows, direction, a)
+                _add_info(source, reader)
+            else:
+                reader = _Edges(source, rows, direction, a)
+            seen = _walk(reader, a, direction, None, stop=b)
+        if b in seen:
+            chain = []
+            n: str | None = b
+            while n is not None:
+                parent, prop, _ = seen[n]
+                chain.append((n, prop if parent is not None else None))
+                n = parent
+            chain.reverse()
+            out = []
+            for i, (n, prop) in enumerate(chain):
+                types, name = reader.info(n)
+                out.append(PathStep(step=i, entity=n, kind=pick_kind(types), name=name, via=prop,
+                                    direction=direction))
+            return out
+    return []
+
+
+def _add_info(source: Any, reader: _Edges) -> None:
+    """Fill in classes and names of every node of ``reader`` (the reversed path edges carry none)."""
+    nodes = set(reader.adj)
+    for nb in reader.adj.values():
+        nodes.update(nb)
+    for n in nodes:
+        rows = run_query(source, load_query("node_info"), {"entity": URIRef(n)})
+        types = frozenset(str(r["type"]) for r in rows if r["type"] is not None)
+        names = sorted(str(r["name"]) for r in rows if r["name"] is not None)
+        reader._info[n] = (types, names[0] if names else None)
+
+
+def group_by_kind(rows: Iterable[LineageNode]) -> dict[str, list[LineageNode]]:
+    """Impact rows grouped by kind, in report order."""
+    out: dict[str, list[LineageNode]] = {}
+    for r in sorted(rows, key=lambda r: (_kind_rank(r.kind), r.kind)):
+        out.setdefault(r.kind, []).append(r)
+    return out
+
+
+__all__ = ["KIND_ORDER", "TRAVERSE", "LineageNode", "PathStep", "downstream", "group_by_kind", "impact",
+           "path_between", "pick_kind", "upstream", "walk"]
