@@ -1,12 +1,12 @@
 """The seed's real-world fraud detection flow, from Snowflake tables to the fraud alert system.
 
-Seed, "Real-World Example"::
+Seed, "Real-World Example" (its Mermaid diagram, redrawn)::
 
     Snowflake transactions ─┐
                             ├─> Feature Pipeline ─> fraud_features Table ─Train─> MLflow fraud_detection Model
-    Snowflake customers ────┘                                                     │  Algorithm: Random Forest
-                                                                                  │  Metrics: AUC 0.93, Precision 0.85
-                                                                                  │  Owner: Data Science Team
+    Snowflake customers ────┘                                                     │ Algorithm: Random Forest
+                                                                                  │ Metrics: AUC 0.93, Precision 0.85
+                                                                                  │ Owner: Data Science Team
                                           SageMaker Production Endpoint <─Deploy──┘
                                             └─Predictions─> fraud_scores Table ─Alert─> Fraud Alert System
 
@@ -68,7 +68,8 @@ def build() -> list[Entity]:
                                            "transaction_ts": "TIMESTAMP_NTZ"})
     customers = _table("customers", {"customer_id": "NUMBER", "account_age_days": "NUMBER", "country": "VARCHAR"})
     pipeline = Pipeline(name="fraud_feature_pipeline", fqn="airflow.fraud_feature_pipeline",
-                        display_name="Feature Pipeline", inputs=[transactions.ref(), customers.ref()], schedule="*/15 * * * *")
+                        display_name="Feature Pipeline", inputs=[transactions.ref(), customers.ref()],
+                        schedule="*/15 * * * *")
     features_table = _table("fraud_features", {"transaction_id": "VARCHAR", "amount_zscore": "FLOAT",
                                                "txn_count_24h": "NUMBER", "account_age_days": "NUMBER",
                                                "merchant_category": "VARCHAR"},

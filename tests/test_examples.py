@@ -1,4 +1,4 @@
-"""The example scripts in ``examples/``: each one runs, writes RDF that reads back unchanged, and says what the seed says.
+"""The scripts in ``examples/``: each one runs, writes RDF that reads back unchanged, and says what the seed says.
 
 The checks run SPARQL on the file each script writes (``main(["-o", path])``), not on the entities in memory, so
 they test what a user gets. ``MLKG_UPDATE_SNAPSHOTS=1 pytest tests/test_examples.py`` rewrites
@@ -362,8 +362,8 @@ def test_vertex_batch_predictions_trace_back_to_sales_history(written: dict[str,
 
 
 def test_fraud_flow_hop_by_hop_through_prov(written: dict[str, Graph]) -> None:
-    """transactions/customers → Feature Pipeline → fraud_features → model version → endpoint → fraud_scores → alerts,
-    walked with PROV-O only (the super-property triples to_graph writes)."""
+    """transactions/customers → Feature Pipeline → fraud_features → model version → endpoint → fraud_scores →
+    alerts, walked with PROV-O only (the super-property triples to_graph writes)."""
     rows = q(written["fraud_detection"], """
         SELECT ?alert ?scores ?endpoint ?version ?model ?features ?pipeline ?source WHERE {
           ?a a mlkg:AlertingSystem ; mlkg:name ?alert ; prov:wasDerivedFrom ?t1 .
@@ -419,7 +419,8 @@ def test_fraud_model_services_metrics_owner(written: dict[str, Graph]) -> None:
     assert rows == [("Random Forest", URIRef(m + "MLflowPlatform"), URIRef(m + "SageMakerPlatform"),
                      "Data Science Team", "2")]
     metrics = dict((str(k).removeprefix(m), float(v)) for k, v in q(g, """
-        SELECT ?k ?v WHERE { ?x mlkg:name "fraud_detection" ; mlkg:hasEvaluation [ mlkg:measure ?k ; mlkg:metricValue ?v ] }"""))
+        SELECT ?k ?v WHERE { ?x mlkg:name "fraud_detection" ;
+                                mlkg:hasEvaluation [ mlkg:measure ?k ; mlkg:metricValue ?v ] }"""))
     assert metrics == {"AUC": 0.93, "Precision": 0.85}
     trained = {r[0] for r in q(g, """SELECT ?v WHERE { ?m mlkg:name "fraud_detection" ; mlkg:hasVersion ?x .
                                      ?x mlkg:name ?v ; mlkg:trainedOn/mlkg:name "fraud_features" }""")}
