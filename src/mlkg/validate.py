@@ -512,7 +512,7 @@ def _report(report: Graph, shapes: _Shapes, data: Graph, fail_on: str) -> Valida
             result_path=_path_text(path_node, report),
             component=_curie(report.value(r, SH.sourceConstraintComponent)),
         ))
-    results.sort(key=lambda x: (x.focus_node, x.path or "", -_RANK[x.severity], x.message, x.value or ""))
+    results.sort(key=lambda x: (x.focus_node, -_RANK[x.severity], x.path or "", x.message, x.value or ""))
     threshold = _RANK[fail_on]
     conforms = not any(_RANK[x.severity] >= threshold for x in results)
     return ValidationReport(conforms=conforms, results=tuple(results), graph=report, fail_on=fail_on,

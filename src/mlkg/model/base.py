@@ -304,6 +304,9 @@ def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
             raise bad from None
     if dt == "dateTime":
         if isinstance(value, datetime):
+            if spec.epoch_ms and value.microsecond % 1000:
+                # OpenMetadata keeps milliseconds: hold the value at the precision it can be written back in
+                return value.replace(microsecond=value.microsecond // 1000 * 1000)
             return value
         if spec.epoch_ms and isinstance(value, (int, float)) and not isinstance(value, bool):
             return epoch_ms_to_datetime(value)
