@@ -71,7 +71,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Graph]:
 
 def q(g: Graph, query: str, **bindings: Any) -> list[tuple[Any, ...]]:
     """Rows of a SELECT, with literals turned into Python values."""
-    rows = g.query(PREFIXES + query, initBindings=bindings)
+    rows: Any = g.query(PREFIXES + query, initBindings=bindings)
     return [tuple(v.toPython() if isinstance(v, Literal) else v for v in row) for row in rows]
 
 
@@ -217,7 +217,7 @@ def test_churn_features_and_their_source_columns(written: dict[str, Graph]) -> N
 
 def test_churn_hyperparameters_keep_their_types(written: dict[str, Graph]) -> None:
     g = written["customer_churn"]
-    rows = g.query(PREFIXES + """
+    rows: Any = g.query(PREFIXES + """
         SELECT ?name ?value WHERE { ?m mlkg:name "customer_churn_predictor" ; mlkg:hasHyperParameter ?h .
                                     ?h mlkg:name ?name ; mlkg:hyperParameterValue ?value . }""")
     got = {str(n): (v.toPython(), v.datatype) for n, v in rows}
@@ -277,7 +277,7 @@ def test_versions_chain_and_release_dates_are_dates(written: dict[str, Graph]) -
                     OPTIONAL { ?v mlkg:previousVersion/mlkg:name ?prev } } ORDER BY ?label""")
     assert chain == [("v1.0", None), ("v2.0", "v1.0"), ("v3.0", "v2.0")]
     assert ask(g, """ASK { ?v3 mlkg:name "v3.0" ; prov:wasRevisionOf ?v2 . ?v2 mlkg:name "v2.0" }""")
-    dts = {o.datatype for o in g.objects(None, URIRef(MLKG_IRI + "releaseDate"))}
+    dts = {o.datatype for o in g.objects(None, URIRef(MLKG_IRI + "releaseDate")) if isinstance(o, Literal)}
     assert dts == {rdfns.XSD.date}
 
 
