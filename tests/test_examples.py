@@ -195,6 +195,35 @@ def test_examples_conform_to_shapes(pack: str, written: dict[str, Graph]) -> Non
         assert conforms, f"{name} does not conform to {pack}:\n{text}"
 
 
+def test_all_examples_merge_into_one_catalog(written: dict[str, Graph]) -> None:
+    """The five examples share services and tables by FQN; merged, each is one node, and the seed's impact
+    analysis ("which models break if a table changes") spans examples."""
+    import pyshacl
+
+    catalog = Graph()
+    for g in written.values():
+        catalog += g
+    services = sorted(r[0] for r in q(catalog, "SELECT ?n WHERE { ?s a mlkg:MLModelService ; mlkg:name ?n }"))
+    assert services == ["mlflow-prod", "sagemaker-models", "vertex-ai"]
+    churn = q(catalog, """SELECT (COUNT(DISTINCT ?f) AS ?features) (COUNT(DISTINCT ?v) AS ?versions) WHERE {
+                            ?m mlkg:name "customer_churn_predictor" ; mlkg:hasFeature ?f ; mlkg:hasVersion ?v }""")
+    assert churn == [(3, 3)]  # features from customer_churn.py, versions from model_versions.py
+    impacted = sorted(r[0] for r in q(catalog, """
+        SELECT DISTINCT ?model WHERE {
+          ?t a mlkg:Table ; mlkg:fullyQualifiedName "snowflake.analytics.public.customers" .
+          ?m a mlkg:MLModel ; mlkg:name ?model ;
+             (prov:wasDerivedFrom|prov:used|prov:wasGeneratedBy|mlkg:belongsToTable)+ ?t .
+        }"""))
+    assert impacted == ["customer_churn_predictor", "fraud_detection"]
+    shapes = Graph()
+    for pack in ("core.ttl", "core-rules.ttl"):
+        if (SHAPES / pack).exists():
+            shapes.parse(SHAPES / pack, format="turtle")
+    if len(shapes):
+        conforms, _, text = pyshacl.validate(catalog, shacl_graph=shapes, allow_warnings=True)
+        assert conforms, text
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # customer_churn
 # ---------------------------------------------------------------------------------------------------------------
