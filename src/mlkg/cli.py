@@ -75,7 +75,14 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_REGISTERED = False
+
+
 def _register_all() -> None:
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    _REGISTERED = True
     for name in COMMAND_MODULES:
         try:
             mod = importlib.import_module(f"mlkg.commands.{name}")
@@ -86,11 +93,15 @@ def _register_all() -> None:
         mod.register(app)
 
 
-_register_all()
+def get_app() -> typer.Typer:
+    """The Typer app with every command group registered (for ``typer.testing.CliRunner``)."""
+    _register_all()
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``mlkg`` console script."""
+    _register_all()
     try:
         app(args=argv, prog_name="mlkg", standalone_mode=True)
     except SystemExit as e:
