@@ -562,7 +562,7 @@ def production(source: Any, model: str | URIRef | None = None) -> list[Productio
     rows = _run(source, "production", b)
     out = [ProductionVersion(model=str(r["model"]), model_name=_s(r["modelName"]), version=str(r["version"]),
                              version_label=_s(r["versionLabel"]), stage=py(r["stage"]),
-                             aliases=", ".join(sorted(str(r["aliases"]).split(", "))) if r["aliases"] else None,
+                             aliases=", ".join(sorted(a for a in str(r["aliases"] or "").split(", ") if a)) or None,
                              endpoint=_s(r["endpoint"]), endpoint_name=_s(r["endpointName"]), url=_s(r["url"]),
                              environment=_s(r["environment"]), status=py(r["status"]))
            for r in rows if r["model"] is not None]
@@ -692,8 +692,9 @@ def convert_param(spec: QuerySpec, name: str, text: str) -> Any:
     """
     p = spec.param(name)
     if p is None:
-        known = ", ".join(q.name for q in spec.params) or "none"
-        raise InputError(f"query {spec.name!r} has no parameter {name!r}", expected=f"one of: {known}")
+        known = ", ".join(q.name for q in spec.params)
+        raise InputError(f"query {spec.name!r} has no parameter {name!r}", source="--param",
+                         expected=f"one of: {known}" if known else "no parameters")
     try:
         if p.kind == "double":
             return float(text)
@@ -704,7 +705,7 @@ def convert_param(spec: QuerySpec, name: str, text: str) -> Any:
                 raise ValueError(text)
             return text.lower() == "true"
     except ValueError:
-        raise InputError(f"parameter {name!r} of query {spec.name!r} is {text!r}",
+        raise InputError(f"parameter {name!r} of query {spec.name!r} is {text!r}", source="--param",
                          expected=f"a {p.kind}") from None
     return text
 
@@ -718,12 +719,13 @@ def run_named(source: Any, name: str, params: Mapping[str, Any] | None = None) -
     params = dict(params or {})
     for p in spec.params:
         if p.required and p.name not in params:
-            raise InputError(f"query {name!r} needs the parameter {p.name!r} ({p.doc})",
+            raise InputError(f"query {name!r} needs the parameter {p.name!r} ({p.doc})", source="--param",
                              expected=f"--param {p.name}=VALUE")
     for k in params:
         if spec.param(k) is None:
-            raise InputError(f"query {name!r} has no parameter {k!r}",
-                             expected="one of: " + (", ".join(p.name for p in spec.params) or "none"))
+            known = ", ".join(p.name for p in spec.params)
+            raise InputError(f"query {name!r} has no parameter {k!r}", source="--param",
+                             expected=f"one of: {known}" if known else "no parameters")
     fn = FUNCTIONS[name]
     if name == "path":
         return list(fn(source, params["start"], params["end"]))
