@@ -107,6 +107,8 @@ class ImportReport:
     skipped: list[ReportItem] = field(default_factory=list)
     progress: Callable[[str], None] | None = None
     seconds: float | None = None
+    extra_triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    """Triples the importer adds beyond its entities (e.g. ``owl:sameAs`` links to OpenMetadata IRIs)."""
 
     def count(self, kind: str, n: int = 1) -> None:
         self.counts[kind] += n
