@@ -104,8 +104,23 @@ def _lit(s: str) -> str:
 def _class_constraint(classes: list[str]) -> str:
     if len(classes) == 1:
         return f"sh:class mlkg:{classes[0]}"
-    alts = " ".join(f"[ sh:class mlkg:{c} ]" for c in classes)
-    return f"sh:or ( {alts} )"
+    # One of several classes: a node shape that wants at least one rdf:type among them (cheaper than sh:or,
+    # which pySHACL evaluates branch by branch, building a discarded report for each failing branch).
+    return f"sh:node {_any_of_name(classes)}"
+
+
+def _any_of_name(classes: list[str]) -> str:
+    return "mlkg:AnyOf" + "".join(classes) + "Shape"
+
+
+def _any_of_shape(classes: list[str]) -> str:
+    name = _any_of_name(classes)
+    members = " ".join(f"mlkg:{c}" for c in classes)
+    words = " or ".join(f"mlkg:{c}" for c in classes)
+    return (f"{name} a sh:NodeShape ;\n    sh:property {name}-type .\n\n"
+            f"{name}-type a sh:PropertyShape ;\n    sh:path rdf:type ;\n    sh:name \"type\" ;\n"
+            f"    sh:qualifiedValueShape [ sh:in ( {members} ) ] ;\n    sh:qualifiedMinCount 1 ;\n"
+            f"    sh:message {_lit('is not a ' + words)} .\n")
 
 
 def _property_shape(cls: type[Entity], fname: str, spec: FieldSpec, complete: bool) -> tuple[str, str]:
@@ -124,7 +139,7 @@ def _property_shape(cls: type[Entity], fname: str, spec: FieldSpec, complete: bo
     if k == "literal":
         dt = spec.datatype
         if dt == "string" and fname in ("description", "display_name"):
-            lines.append("    sh:or ( [ sh:datatype xsd:string ] [ sh:datatype rdf:langString ] ) ;")
+            lines.append("    sh:nodeKind sh:Literal ;")  # a plain or language-tagged string
             what.append("a string")
         else:
             xsd = "decimal" if dt == "float" else dt  # Python floats measured by a platform: exact decimals
@@ -146,9 +161,9 @@ def _property_shape(cls: type[Entity], fname: str, spec: FieldSpec, complete: bo
         elif spec.prop == "tagFQN":
             lines.append("    sh:minLength 1 ;")
     elif k == "typed":
+        # The datatype follows the value (integer, double, decimal, boolean, string); any literal is accepted,
+        # so no sh:or over datatypes (pySHACL would build a discarded report for every other datatype).
         lines.append("    sh:nodeKind sh:Literal ;")
-        lines.append("    sh:or ( [ sh:datatype xsd:integer ] [ sh:datatype xsd:double ] [ sh:datatype xsd:decimal ] "
-                     "[ sh:datatype xsd:boolean ] [ sh:datatype xsd:string ] ) ;")
         what.append("a literal (integer, double, decimal, boolean or string)")
     elif k == "enum":
         members = " ".join(f"mlkg:{m.iri_name}" for m in spec.enum)  # type: ignore[union-attr]
@@ -215,34 +230,35 @@ def generate() -> str:
         head = [f"mlkg:{cls.CLASS}Shape a sh:NodeShape ;", f"    sh:targetClass mlkg:{cls.CLASS} ;"]
         if not complete:
             # A referenced node may be a stub (type + FQN or id); it still has to say which entity it is.
-            head.append("    sh:or ( mlkg:IdentifiedByName mlkg:IdentifiedByFQN mlkg:IdentifiedById ) ;")
-            head.append(f"    sh:message {_lit(cls.CLASS + ' needs a name, a fullyQualifiedName or an id')} ;")
+            props.insert(0, (f"mlkg:{cls.CLASS}Shape-identified", _identified_shape(cls)))
         head.append("    sh:property " + " ,\n        ".join(p for p, _ in props) + " .")
         out.append("\n".join(head) + "\n")
         out.extend(body + "\n" for _, body in props)
-    out.append(_IDENTIFIED)
+    for classes in sorted(_multi_class_sets()):
+        out.append(_any_of_shape(list(classes)))
     return "\n".join(out)
 
 
-_IDENTIFIED = """\
-mlkg:IdentifiedByName a sh:PropertyShape ;
-    sh:path mlkg:name ;
-    sh:name "name" ;
-    sh:minCount 1 ;
-    sh:message "has no name" .
+def _multi_class_sets() -> set[tuple[str, ...]]:
+    out = set()
+    for cls in REGISTRY.values():
+        for _f, spec in iter_fields(cls):
+            if spec.kind == "ref" and spec.prop in REF_CLASSES and not spec.reverse:
+                out.add(tuple(sorted(set(REF_CLASSES[spec.prop]) | {REGISTRY[spec.target].CLASS})))
+            elif spec.kind == "child" and not spec.reverse and len(_classes_of(spec.target)) > 1:
+                out.add(tuple(_classes_of(spec.target)))
+    return out
 
-mlkg:IdentifiedByFQN a sh:PropertyShape ;
-    sh:path mlkg:fullyQualifiedName ;
-    sh:name "fqn" ;
-    sh:minCount 1 ;
-    sh:message "has no fullyQualifiedName" .
 
-mlkg:IdentifiedById a sh:PropertyShape ;
-    sh:path mlkg:entityId ;
-    sh:name "id" ;
-    sh:minCount 1 ;
-    sh:message "has no id" .
-"""
+def _identified_shape(cls: type[Entity]) -> str:
+    """A referenced node may be a stub (type + FQN or id); it still has to say which entity it is."""
+    shape = f"mlkg:{cls.CLASS}Shape-identified"
+    return (f"{shape} a sh:PropertyShape ;\n"
+            "    sh:path [ sh:alternativePath ( mlkg:name mlkg:fullyQualifiedName mlkg:entityId ) ] ;\n"
+            '    sh:name "name" ;\n    sh:minCount 1 ;\n'
+            f"    sh:message {_lit(cls.CLASS + ' needs a name, a fullyQualifiedName or an id')} .")
+
+
 
 
 def main(argv: list[str] | None = None) -> int:
