@@ -213,6 +213,25 @@ def test_object_and_datatype_properties_are_consistent(core: Graph) -> None:
             assert M(spec.prop) in want, f"{cls.__name__}.{f.name}: mlkg:{spec.prop} has the wrong kind"
 
 
+#: The OWL 2 datatype map (OWL 2 Structural Specification, section 4) plus rdfs:Literal.
+OWL2_DATATYPES = {str(XSD[x]) for x in (
+    "decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger", "long",
+    "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "double", "float",
+    "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "boolean", "hexBinary",
+    "base64Binary", "anyURI", "dateTime", "dateTimeStamp")} | {
+    "http://www.w3.org/2000/01/rdf-schema#Literal", "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
+    "http://www.w3.org/2002/07/owl#real", "http://www.w3.org/2002/07/owl#rational",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral"}
+#: Datatypes outside the map the core uses on purpose: calendar dates (mlkg:releaseDate), as DCTERMS and DCAT do.
+#: OWL tools accept them; HermiT needs --ignoreUnsupportedDatatypes.
+NON_MAP_DATATYPES = {str(XSD.date)}
+
+
+def test_datatype_ranges_are_in_the_owl2_datatype_map(core: Graph) -> None:
+    used = {str(o) for p in declared(core, OWL.DatatypeProperty) for o in core.objects(p, RDFS.range)}
+    assert used - OWL2_DATATYPES == NON_MAP_DATATYPES, used - OWL2_DATATYPES
+
+
 def test_enumerations_and_measures_are_named_individuals(core: Graph) -> None:
     from mlkg.model import entities
 

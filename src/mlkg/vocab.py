@@ -373,8 +373,8 @@ class MLKG(DefinedNamespace):
     monitorStatus: URIRef
     # The name of a thing, unique among the things under the same parent (for a model version, its version label).
     name: URIRef
-    # OpenMetadata bookkeeping that mlkg does not model, kept whole as a JSON value so a round trip loses nothing
-    # (secrets removed).
+    # OpenMetadata bookkeeping that mlkg does not model, kept whole as one rdf:JSON literal so a round trip loses
+    # nothing (secrets removed). The range is rdfs:Literal because rdf:JSON is not in the OWL 2 datatype map.
     openMetadataExtra: URIRef
     # Uses the model is not meant for.
     outOfScopeUse: URIRef
