@@ -258,6 +258,12 @@ def _http_settings(config: MlflowConfig) -> Iterator[None]:
 
 def make_client(config: MlflowConfig) -> Any:
     """The ``MlflowClient`` for ``config`` (tracking and registry URIs as given)."""
+    uri = _tracking_uri(config)
+    if not uri:
+        raise SourceUnavailable("no MLflow tracking URI: pass --tracking-uri or set MLFLOW_TRACKING_URI")
+    check_sqlite_store(uri)
+    if config.registry_uri:
+        check_sqlite_store(config.registry_uri)
     try:
         import logging
 
@@ -266,12 +272,6 @@ def make_client(config: MlflowConfig) -> Any:
         logging.getLogger("alembic").setLevel(logging.ERROR)
     except ImportError:
         raise missing_sdk("mlflow", "mlflow") from None
-    uri = _tracking_uri(config)
-    if not uri:
-        raise SourceUnavailable("no MLflow tracking URI: pass --tracking-uri or set MLFLOW_TRACKING_URI")
-    check_sqlite_store(uri)
-    if config.registry_uri:
-        check_sqlite_store(config.registry_uri)
     try:
         return MlflowClient(tracking_uri=uri, registry_uri=config.registry_uri or uri)
     except Exception as e:  # noqa: BLE001 - any SDK error here means the store cannot be opened
