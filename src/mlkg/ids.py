@@ -12,6 +12,7 @@ yields one node. Names are percent-encoded, so any name is safe (spaces, slashes
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from .namespaces import DEFAULT_BASE
@@ -45,7 +46,12 @@ def mint(kind: str, fqn: str, *, base: str | None = None) -> str:
     """IRI of the entity of ``kind`` (an OpenMetadata-style type such as ``mlmodel``) named ``fqn``."""
     if not fqn:
         raise ValueError(f"cannot mint an IRI for a {kind} without a name")
-    return check_base(base or default_base()) + kind + "/" + encode(fqn)
+    return _mint(kind, fqn, base or default_base())
+
+
+@lru_cache(maxsize=65536)
+def _mint(kind: str, fqn: str, base: str) -> str:
+    return check_base(base) + kind + "/" + encode(fqn)
 
 
 def mint_uuid(kind: str, uuid: str, *, base: str | None = None) -> str:

@@ -69,6 +69,19 @@ _STUB_PROPS = (
 
 def ref_triples(r: Ref, base: str | None) -> tuple[URIRef, list[Triple]]:
     """The IRI of a reference and the few triples that say what it points to (type, FQN, name, ...)."""
+    key = (r, r.name, r.display_name, r.description, r.deleted, r.href, base)
+    hit = _REF_CACHE.get(key)
+    if hit is None:
+        if len(_REF_CACHE) > 65536:
+            _REF_CACHE.clear()
+        hit = _REF_CACHE[key] = _ref_triples(r, base)
+    return hit
+
+
+_REF_CACHE: dict[Any, tuple[URIRef, list[Triple]]] = {}
+
+
+def _ref_triples(r: Ref, base: str | None) -> tuple[URIRef, list[Triple]]:
     node = URIRef(r.iri(base=base))
     out: list[Triple] = [(node, RDF.type, class_iri(REGISTRY[r.type]))]
     for attr, prop, dt in _STUB_PROPS:
@@ -101,18 +114,47 @@ def _compiled(cls: type[Entity]) -> _Compiled:
 
 def entity_triples(e: Entity, *, base: str | None = None) -> Iterator[Triple]:
     """Every triple of ``e`` and of the nodes it owns."""
+    out: list[Triple] = []
+    _emit(e, base, out.append)
+    return iter(out)
+
+
+_STR_LIT: dict[str, Literal] = {}
+
+
+def _emit(e: Entity, base: str | None, add: Callable[[Triple], None]) -> URIRef:
     comp = _compiled(type(e))
     s = URIRef(e.iri(base=base))
-    yield (s, RDF.type, comp.type_iri)
+    add((s, RDF.type, comp.type_iri))
     for attr, spec, p, text_p in comp.fields:
         val = getattr(e, attr)
         if val is None:
             continue
-        values = val if spec.many else (val,)
+        if spec.many:
+            if not val:
+                continue
+            values = val
+        else:
+            values = (val,)
         kind = spec.kind
+        rev = spec.reverse
         for v in values:
             if kind == "literal":
-                o: Any = _lit(lexical(v, spec.datatype), spec.datatype)
+                dt = spec.datatype
+                if dt == "string":
+                    o: Any = Literal(v)
+                else:
+                    o = Literal(lexical(v, dt), datatype=_XSD[dt])
+            elif kind == "child":
+                o = _emit(v, base, add)
+            elif kind == "ref":
+                o, stub = ref_triples(v, base)
+                for t in stub:
+                    add(t)
+            elif kind == "enum":
+                o = _ENUM_IRI.get(v)
+                if o is None:
+                    o = _ENUM_IRI[v] = URIRef(MLKG_IRI + v.iri_name)
             elif kind == "typed":
                 dt = typed_datatype(v, exact=text_p is None)
                 lex = lexical(v, dt)
@@ -122,25 +164,21 @@ def entity_triples(e: Entity, *, base: str | None = None) -> Iterator[Triple]:
                     # kept whenever the value is not a plain string: serializers may rewrite numeric lexical
                     # forms (Turtle writes 0.5 as 5e-01), and the platform's text must survive
                     if txt is not None and (txt != lex or dt != "string"):
-                        yield (s, text_p, Literal(txt))
-            elif kind == "enum":
-                o = URIRef(MLKG_IRI + v.iri_name)
-            elif kind == "ref":
-                o, stub = ref_triples(v, base)
-                yield from stub
-            elif kind == "child":
-                o = URIRef(v.iri(base=base))
-                yield from entity_triples(v, base=base)
+                        add((s, text_p, Literal(txt)))
             elif kind == "iri":
                 o = URIRef(expand_iri(v, spec))
             elif kind == "json":
                 o = json_literal(v)
             else:  # pragma: no cover
                 raise AssertionError(kind)
-            if spec.reverse:
-                yield (o, p, s)
+            if rev:
+                add((o, p, s))
             else:
-                yield (s, p, o)
+                add((s, p, o))
+    return s
+
+
+_ENUM_IRI: dict[Any, URIRef] = {}
 
 
 def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, graph: Graph | None = None,
@@ -167,6 +205,21 @@ def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, gr
 
         add_super_properties(g)
     return g
+
+
+def to_ntriples(entities: Iterable[Entity], out: Any, *, base: str | None = None) -> int:
+    """Stream the fast path's triples as N-Triples to a text file object, without building a graph.
+
+    For bulk loads (pyoxigraph's loader, a triple store); lineage super-properties are not added here.
+    Returns the number of lines written (duplicates included).
+    """
+    n = 0
+    write = out.write
+    for e in entities:
+        for s, p, o in entity_triples(e, base=base):
+            write(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+            n += 1
+    return n
 
 
 def new_graph() -> Graph:
