@@ -373,6 +373,14 @@ class _Importer:
         else:
             rms = self.listing("registered models", lambda: mlflow_pages(
                 cl.search_registered_models, max_results=min(c.page_size, 1000)))
+        # Unity Catalog search results carry no tags or aliases (they raise when asked): fetch each model
+        full = []
+        for rm in rms:
+            if callable(getattr(rm, "tags", None)) or callable(getattr(rm, "aliases", None)):
+                got = self.one(f"registered model {rm.name}", lambda n=rm.name: cl.get_registered_model(n))
+                rm = got if got is not None else rm
+            full.append(rm)
+        rms = full
         self.report.say(f"mlflow: {len(rms)} registered models")
         by_name: dict[str, list[Any]] = {rm.name: [] for rm in rms}
         if c.models or len(rms) <= 5:
@@ -402,7 +410,7 @@ class _Importer:
         names = self.names
         model_fqn = names.model(rm.name)
         alias_map: dict[str, list[str]] = {}
-        for alias, ver in (getattr(rm, "aliases", None) or {}).items():
+        for alias, ver in _alias_pairs(getattr(rm, "aliases", None)):
             alias_map.setdefault(str(ver), []).append(alias)
         features: dict[str, m.Feature] = {}
         mv_entities = []
@@ -421,7 +429,8 @@ class _Importer:
         latest = latest_version
         return m.MLModel(
             name=rm.name, fqn=model_fqn, service=Ref(type="mlmodelService", fqn=names.service),
-            service_type=self.platform(), description=rm.description or None, tags=tag_labels(rm.tags),
+            service_type=self.platform(), description=rm.description or None,
+            tags=tag_labels(rm.tags if isinstance(getattr(rm, "tags", None), dict) else {}),
             versions=mv_entities, ml_features=sorted(features.values(), key=lambda f: f.position or 0),
             algorithm=latest.algorithm if latest else None,
             ml_hyper_parameters=list(latest.ml_hyper_parameters) if latest else [],
@@ -432,7 +441,10 @@ class _Importer:
                 prev: str | None) -> tuple[m.ModelVersion, list[m.Feature]]:
         label = str(mv.version)
         where = f"{rm.name}/{label}"
-        aliases = sorted(set(list(getattr(mv, "aliases", None) or []) + alias_map.get(label, [])))
+        own = getattr(mv, "aliases", None)
+        own = [a if isinstance(a, str) else getattr(a, "alias", None) for a in own] if isinstance(
+            own, (list, tuple)) or (own is not None and not callable(own) and hasattr(own, "__iter__")) else []
+        aliases = sorted({a for a in own if a} | set(alias_map.get(label, [])))
         model_id = getattr(mv, "model_id", None) or _model_id_from_source(mv.source)
         lm = None
         if model_id:
@@ -649,6 +661,21 @@ class _Importer:
 # ---------------------------------------------------------------------------------------------------------------
 # Small MLflow-shape helpers
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def _alias_pairs(value: Any) -> list[tuple[str, str]]:
+    """(alias, version) pairs from a registered model's aliases: a dict (OSS), a list of alias objects (Unity
+    Catalog entities carry ``alias`` and ``version``), or nothing usable."""
+    if isinstance(value, dict):
+        return [(str(a), str(v)) for a, v in value.items()]
+    out = []
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            alias = getattr(item, "alias", None)
+            ver = getattr(item, "version", None) or getattr(item, "version_num", None)
+            if alias and ver is not None:
+                out.append((str(alias), str(ver)))
+    return out
 
 
 def _name_filter(name: str) -> str:
