@@ -49,12 +49,18 @@ def materialize(graph: Graph, level: str = "rdfs", *, axioms: bool = False) -> i
     semantics = owlrl.RDFS_Semantics if level == "rdfs" else owlrl.OWLRL_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=axioms, datatype_axioms=False).expand(work)
     data_nodes = set(graph.subjects()) | {o for _, p, o in graph if p != RDF.type and not isinstance(o, Literal)}
+    data_literals = {o for o in graph.objects() if isinstance(o, Literal)}
     before = len(graph)
     for s, p, o in work:
         if (s, p, o) in onto:
             continue
         if s not in data_nodes and not axioms:
             continue  # statements about ontology terms (subclass closure, property characteristics)
+        if isinstance(o, Literal) and o not in data_literals:
+            # owlrl stands literals in by proxies that confuse "AUC" with the ontology's "AUC"@en, and so
+            # infers (eval mlkg:name "AUC"@en) from (eval mlkg:name "AUC"). Sub-property, equivalence and
+            # sameAs inferences only ever copy a literal of the data, so anything else is dropped.
+            continue
         graph.add((s, p, o))
     return len(graph) - before
 
