@@ -95,6 +95,10 @@ def _order(lg: LineageGraph) -> dict[str, str]:
     return {n: f"n{i}" for i, n in enumerate([lg.start, *rest])}
 
 
+def _edges_in_order(lg: LineageGraph, ids: dict[str, str]) -> list[tuple[str, str, str]]:
+    return sorted(lg.edges, key=lambda e: (int(ids[e[0]][1:]), int(ids[e[1]][1:]), e[2]))
+
+
 def _mermaid_text(s: str) -> str:
     return (s.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
             .replace("\r", "").replace("\n", "<br/>").replace("|", "#124;"))
@@ -109,7 +113,7 @@ def render_mermaid(lg: LineageGraph, *, layout: str = "LR") -> str:
     for n, i in ids.items():
         kind, label = lg.nodes[n]
         lines.append(f'    {i}["{_mermaid_text(label)}<br/>{kind}"]')
-    for src, dst, prop in lg.edges:
+    for src, dst, prop in _edges_in_order(lg, ids):
         lines.append(f"    {ids[src]} -->|{_mermaid_text(prop)}| {ids[dst]}")
     by_kind: dict[str, list[str]] = {}
     for n, i in ids.items():
@@ -143,7 +147,7 @@ def render_dot(lg: LineageGraph, *, layout: str = "LR") -> str:
         pen = ", penwidth=3" if n == lg.start else ""
         lines.append(f'  {i} [label="{_dot_text(label)}\\n{_dot_text(kind)}", fillcolor="{fill}", '
                      f'fontcolor="{"white" if color == "#fff" else "black"}", tooltip="{_dot_text(n)}"{pen}];')
-    for src, dst, prop in lg.edges:
+    for src, dst, prop in _edges_in_order(lg, ids):
         lines.append(f'  {ids[src]} -> {ids[dst]} [label="{_dot_text(prop)}"];')
     lines.append("}")
     return "\n".join(lines)
