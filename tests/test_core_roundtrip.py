@@ -137,3 +137,11 @@ def test_hyperparameter_values_keep_their_type_and_text() -> None:
     (back,) = reader.from_graph(g2)
     texts = {h.name: h.value_text for h in back.ml_hyper_parameters}
     assert texts == {"lr": "1e-2", "depth": "6", "shuffle": "True", "opt": "adam"}
+
+
+@FAST
+@given(models)
+def test_ntriples_emitter_matches_the_graph_emitter(model: m.MLModel) -> None:
+    text = "".join(build.ntriples_lines([model]))
+    from_text = Graph().parse(data=text, format="nt")
+    assert isomorphic(from_text, build.to_graph(model, lineage=False)), _diff(from_text, build.to_graph(model, lineage=False))

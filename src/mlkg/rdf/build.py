@@ -207,18 +207,119 @@ def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, gr
     return g
 
 
+def _nt_escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+
+
+_NT_XSD = {dt: f"^^<{iri}>" for dt, iri in _XSD.items()}
+
+
+def _nt_lit(lex: str, dt: str) -> str:
+    return '"' + _nt_escape(lex) + '"' + ("" if dt == "string" else _NT_XSD[dt])
+
+
+def _nt_term(t: Any) -> str:
+    if isinstance(t, Literal):
+        body = '"' + _nt_escape(str(t)) + '"'
+        return body + (f"^^<{t.datatype}>" if t.datatype is not None else "")
+    return f"<{t}>"
+
+
+_NT_REF_CACHE: dict[Any, tuple[str, list[str]]] = {}
+
+
+def _nt_ref(r: Ref, base: str | None) -> tuple[str, list[str]]:
+    key = (r, r.name, r.display_name, r.description, r.deleted, r.href, base)
+    hit = _NT_REF_CACHE.get(key)
+    if hit is None:
+        if len(_NT_REF_CACHE) > 65536:
+            _NT_REF_CACHE.clear()
+        node, triples = ref_triples(r, base)
+        hit = _NT_REF_CACHE[key] = (f"<{node}>", [f"<{s}> <{p}> {_nt_term(o)} .\n" for s, p, o in triples])
+    return hit
+
+
+class _CompiledNT:
+    def __init__(self, cls: type[Entity]) -> None:
+        self.type_line = f" <{RDF.type}> <{class_iri(cls)}> .\n"
+        self.fields = [(attr, spec, f"<{p}>", f" <{p}> ", f"<{t}>" if t is not None else None)
+                       for attr, spec, p, t in _compiled(cls).fields]
+
+
+_COMPILED_NT: dict[type, _CompiledNT] = {}
+
+
+def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
+    comp = _COMPILED_NT.get(type(e))
+    if comp is None:
+        comp = _COMPILED_NT[type(e)] = _CompiledNT(type(e))
+    s = "<" + e.iri(base=base) + ">"
+    add(s + comp.type_line)
+    for attr, spec, p, sp, text_p in comp.fields:
+        val = getattr(e, attr)
+        if val is None:
+            continue
+        if spec.many:
+            if not val:
+                continue
+            values = val
+        else:
+            values = (val,)
+        kind = spec.kind
+        for v in values:
+            if kind == "literal":
+                dt = spec.datatype
+                o = _nt_lit(v if dt == "string" else lexical(v, dt), dt)
+            elif kind == "child":
+                o = _emit_nt(v, base, add)
+            elif kind == "ref":
+                o, stub = _nt_ref(v, base)
+                for line in stub:
+                    add(line)
+            elif kind == "enum":
+                o = "<" + MLKG_IRI + v.iri_name + ">"
+            elif kind == "typed":
+                dt = typed_datatype(v, exact=text_p is None)
+                lex = lexical(v, dt)
+                o = _nt_lit(lex, dt)
+                if text_p is not None:
+                    txt = getattr(e, attr + "_text", None)
+                    if txt is not None and (txt != lex or dt != "string"):
+                        add(f"{s} {text_p} {_nt_lit(txt, 'string')} .\n")
+            elif kind == "iri":
+                o = "<" + expand_iri(v, spec) + ">"
+            elif kind == "json":
+                o = _nt_term(json_literal(v))
+            else:  # pragma: no cover
+                raise AssertionError(kind)
+            if spec.reverse:
+                add(o + sp + s + " .\n")
+            else:
+                add(s + sp + o + " .\n")
+    return s
+
+
+def ntriples_lines(entities: Iterable[Entity], *, base: str | None = None) -> list[str]:
+    """The fast path's triples as N-Triples lines (duplicates possible; no lineage super-properties).
+
+    This is the engine's raw output: the cheapest form to hand to a bulk loader (pyoxigraph, a triple store).
+    """
+    out: list[str] = []
+    for e in entities:
+        _emit_nt(e, base, out.append)
+    return out
+
+
 def to_ntriples(entities: Iterable[Entity], out: Any, *, base: str | None = None) -> int:
     """Stream the fast path's triples as N-Triples to a text file object, without building a graph.
 
-    For bulk loads (pyoxigraph's loader, a triple store); lineage super-properties are not added here.
-    Returns the number of lines written (duplicates included).
+    Returns the number of lines written (duplicates included); lineage super-properties are not added here.
     """
     n = 0
-    write = out.write
     for e in entities:
-        for s, p, o in entity_triples(e, base=base):
-            write(f"{s.n3()} {p.n3()} {o.n3()} .\n")
-            n += 1
+        lines = ntriples_lines([e], base=base)
+        out.write("".join(lines))
+        n += len(lines)
     return n
 
 
