@@ -1,0 +1,423 @@
+"""``oxigraph:PATH`` — a pyoxigraph (RocksDB) store on disk: persistent, transactional, fast bulk loads.
+
+How an import stays atomic without holding the data in one huge transaction:
+
+* **A new graph** (no triples yet) is bulk-loaded straight into place. A journal file (``mlkg-journal.json`` in
+  the store directory) records the load before it starts and is cleared when it ends: that is the commit point.
+  If the process dies in between, the next open drops the half-loaded graph, which was empty before.
+* **Replacing a graph** bulk-loads the new content into a staging graph (``urn:mlkg:staging:…``, hidden from
+  queries), then swaps it in with **one** SPARQL Update (delete what is gone, insert what is new: a single
+  transaction, so only the changes are written), then drops the staging graph. A crash before the swap leaves the
+  old graph as it was; the next open drops the staging graph.
+* Adding to a non-empty graph without ``replace`` is a single transactional ``load``.
+
+``oxigraph:`` with no path is an in-memory pyoxigraph store (same behaviour, nothing kept).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..errors import InputError, StoreError
+from .base import (
+    FORMATS,
+    STAGING_PREFIX,
+    LoadInput,
+    Progress,
+    ProgressReader,
+    Rows,
+    Store,
+    as_binding,
+    format_name,
+    graph_iri,
+    load_input,
+    nt_bytes,
+    parse_to_graph,
+    with_values,
+)
+
+JOURNAL = "mlkg-journal.json"
+
+OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_ox(term: Any) -> Any:
+    """rdflib term → pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox(term: Any) -> Any:
+    """pyoxigraph term → rdflib term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _ox_graph(graph: URIRef | None) -> Any:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(str(graph))
+
+
+def _syntax_error(e: BaseException, source: str, fmt: str) -> InputError:
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    line = col = None
+    m = re.search(r"(?:line|at) (\d+)(?:[:, ]+(?:column )?(\d+))?", msg)
+    if m:
+        line = int(m.group(1))
+        col = int(m.group(2)) if m.group(2) else None
+    return InputError(f"invalid {fmt}: {msg[:200]}", source=source, line=line, column=col,
+                      expected=f"a valid {fmt} document")
+
+
+class OxigraphStore(Store):
+    """A pyoxigraph store (``oxigraph:PATH`` on disk, ``oxigraph:`` in memory)."""
+
+    def __init__(self, path: str | None = None, *, read_only: bool = False, url: str | None = None) -> None:
+        self.path = Path(path) if path else None
+        self.url = url or f"oxigraph:{path or ''}"
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self.ox = ox.Store()
+            elif read_only:
+                self.ox = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(self.path))
+        except OSError as e:
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            if "lock" in msg.lower():
+                msg = "the store is open in another process (close it, or open it read-only with ?mode=ro)"
+            raise StoreError(f"{self.url}: cannot open: {msg}") from None
+        self._staging: set[str] = set()
+        if not read_only:
+            self.recover()
+
+    # -- journal and recovery --------------------------------------------------------------------------------
+
+    def _journal_path(self) -> Path | None:
+        return self.path / JOURNAL if self.path is not None else None
+
+    def _journal(self) -> list[dict[str, Any]]:
+        p = self._journal_path()
+        if p is None or not p.exists():
+            return getattr(self, "_mem_journal", [])
+        try:
+            return list(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return []
+
+    def _write_journal(self, entries: list[dict[str, Any]]) -> None:
+        p = self._journal_path()
+        if p is None:
+            self._mem_journal = entries
+            return
+        if not entries:
+            p.unlink(missing_ok=True)
+            return
+        tmp = p.with_name(p.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(entries, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+
+    def _begin(self, entry: dict[str, Any]) -> None:
+        self.ox.flush()
+        self._write_journal(self._journal() + [entry])
+
+    def _end(self, entry: dict[str, Any]) -> None:
+        self.ox.flush()
+        self._write_journal([e for e in self._journal() if e != entry])
+
+    def recover(self) -> list[str]:
+        """Undo imports that did not finish (after a crash): drop half-loaded new graphs and staging graphs.
+
+        Runs when the store is opened. Returns the graphs dropped.
+        """
+        dropped = []
+        for entry in self._journal():
+            g = entry.get("graph")
+            if entry.get("op") in ("fresh", "staging") and g is not None:
+                self._remove(URIRef(g) if g != "" else None)
+                dropped.append(g)
+        for g in self.ox.named_graphs():
+            if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX):
+                self.ox.remove_graph(g)
+                dropped.append(g.value)
+        self._write_journal([])
+        return dropped
+
+    def _remove(self, graph: URIRef | None) -> None:
+        if graph is None:
+            self.ox.clear_graph(ox.DefaultGraph())
+        elif self.ox.contains_named_graph(ox.NamedNode(str(graph))):
+            self.ox.remove_graph(ox.NamedNode(str(graph)))
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.url}: the store is open read-only")
+
+    def extend(self, triples: Iterable[tuple[Node, Node, Node]], *, graph: str | URIRef | None = None) -> int:
+        self._check_writable()
+        g = _ox_graph(graph_iri(graph))
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+        self.ox.extend(quads)
+        return len(quads)
+
+    def _has_data(self, g: Any) -> bool:
+        return next(iter(self.ox.quads_for_pattern(None, None, None, g)), None) is not None
+
+    def _bulk(self, inp: LoadInput, target: Any, progress: Progress | None, *, transactional: bool = False) -> int:
+        """Load ``inp`` into ``target`` (a pyoxigraph graph, or None to keep the graphs of a quad file)."""
+        fmt = inp.fmt
+        data: Any
+        fh = None
+        if inp.graph is not None or fmt == "jsonld":
+            # JSON-LD goes through mlkg's reader (bundled context, never a remote one).
+            data, fmt = nt_bytes(parse_to_graph(inp)), "nt"
+        elif inp.path is not None:
+            if progress is not None:
+                fh = ProgressReader(open(inp.path, "rb"), inp.path.stat().st_size, progress)
+                data = fh
+            else:
+                data = None
+        else:
+            data = inp.data
+        kwargs: dict[str, Any] = {"format": OX_FORMATS[fmt]}
+        if target is not None:
+            kwargs["to_graph"] = target
+        if data is None:
+            kwargs["path"] = str(inp.path)
+        before = len(self.ox) if inp.graph is None else 0
+        try:
+            if transactional:
+                self.ox.load(data, **kwargs)
+            else:
+                self.ox.bulk_load(data, **kwargs)
+        except SyntaxError as e:
+            raise _syntax_error(e, inp.name, fmt) from None
+        except ValueError as e:
+            raise _syntax_error(e, inp.name, fmt) from None
+        except OSError as e:
+            raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}")
+        finally:
+            if fh is not None:
+                fh.close()
+        return len(self.ox) - before
+
+    def load(self, source: Any = None, *, path: str | Path | None = None, format: str | None = None,
+             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None) -> int:
+        self._check_writable()
+        inp = load_input(source, path=path, format=format)
+        target = graph_iri(graph)
+        if FORMATS[inp.fmt][2] and target is None and inp.graph is None:
+            return self._load_dataset(inp, replace, progress)
+        g = _ox_graph(target)
+        if not self._has_data(g):
+            entry = {"op": "fresh", "graph": "" if target is None else str(target), "id": uuid.uuid4().hex}
+            self._begin(entry)
+            try:
+                n = self._bulk(inp, g, progress)
+            except BaseException:
+                self._remove(target)
+                self._end(entry)
+                raise
+            self._end(entry)
+            return n
+        if not replace:
+            return self._bulk(inp, g, progress, transactional=True)
+        staging = URIRef(STAGING_PREFIX + uuid.uuid4().hex)
+        entry = {"op": "staging", "graph": str(staging), "target": str(target or ""), "id": staging[-32:]}
+        self._begin(entry)
+        self._staging.add(str(staging))
+        try:
+            n = self._bulk(inp, _ox_graph(staging), progress)
+            self._swap(target, staging)
+        finally:
+            self._remove(staging)
+            self._staging.discard(str(staging))
+            self._end(entry)
+        return n
+
+    def _swap(self, target: URIRef | None, staging: URIRef) -> None:
+        """Make ``target`` hold exactly the triples of ``staging``, in one transaction (only changes written)."""
+
+        def inside(g: URIRef | None, pattern: str) -> str:
+            return pattern if g is None else f"GRAPH <{g}> {{ {pattern} }}"
+
+        t = "?s ?p ?o"
+        self.ox.update(
+            f"DELETE {{ {inside(target, t)} }} WHERE {{ {inside(target, t)} "
+            f"FILTER NOT EXISTS {{ {inside(staging, t)} }} }} ;\n"
+            f"INSERT {{ {inside(target, t)} }} WHERE {{ {inside(staging, t)} "
+            f"FILTER NOT EXISTS {{ {inside(target, t)} }} }}")
+
+    def _load_dataset(self, inp: LoadInput, replace: bool, progress: Progress | None) -> int:
+        """A quad file: each of its graphs is loaded (or replaced) as its own import."""
+        tmp = ox.Store()
+        try:
+            if inp.path is not None:
+                tmp.bulk_load(path=str(inp.path), format=OX_FORMATS[inp.fmt])
+            else:
+                tmp.bulk_load(inp.data, format=OX_FORMATS[inp.fmt])
+        except (SyntaxError, ValueError) as e:
+            raise _syntax_error(e, inp.name, inp.fmt) from None
+        n = 0
+        for g in [ox.DefaultGraph(), *tmp.named_graphs()]:
+            if not any(True for _ in tmp.quads_for_pattern(None, None, None, g)):
+                continue
+            data = tmp.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+            name = None if isinstance(g, ox.DefaultGraph) else URIRef(g.value)
+            n += self.load(data, format="nt", graph=name, replace=replace)
+        if progress is not None and inp.path is not None:
+            size = inp.path.stat().st_size
+            progress(size, size)
+        return n
+
+    def update(self, text: str) -> None:
+        self._check_writable()
+        try:
+            self.ox.update(text)
+        except SyntaxError as e:
+            raise InputError(f"invalid SPARQL update: {str(e).splitlines()[0]}", source="<update>") from None
+
+    def drop(self, graph: str | URIRef | None) -> None:
+        self._check_writable()
+        self._remove(graph_iri(graph))
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def _dataset_args(self) -> dict[str, Any]:
+        if not self._staging:
+            return {"use_default_graph_as_union": True}
+        graphs = [g for g in self.ox.named_graphs() if not str(g.value).startswith(STAGING_PREFIX)]
+        return {"default_graph": [ox.DefaultGraph(), *graphs], "named_graphs": graphs}
+
+    def query(self, text: str, *, bindings: Mapping[str, Any] | None = None) -> Rows | bool | Graph:
+        binds = {k: as_binding(v) for k, v in (bindings or {}).items() if v is not None}
+        subs = {ox.Variable(k): to_ox(v) for k, v in binds.items()}
+        try:
+            try:
+                res = self.ox.query(text, substitutions=subs or None, **self._dataset_args())
+            except RuntimeError as e:
+                if not subs or "projection" not in str(e):
+                    raise
+                # SEP-0007 substitution needs the variable projected; otherwise bind it with VALUES.
+                res = self.ox.query(with_values(text, binds), **self._dataset_args())
+        except SyntaxError as e:
+            raise InputError(f"invalid SPARQL query: {str(e).splitlines()[0]}", source="<query>") from None
+        if isinstance(res, bool) or isinstance(res, ox.QueryBoolean):
+            return bool(res)
+        if isinstance(res, ox.QueryTriples):
+            g = Graph()
+            for t in res:
+                g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+            return g
+        names = [v.value for v in res.variables]
+        rows = Rows(names)
+        for sol in res:
+            rows.append({n: from_ox(sol[n]) for n in names})
+        return rows
+
+    def dump(self, output: str | Path | IO[bytes] | None = None, *, format: str = "turtle",
+             graph: str | URIRef | None = None) -> bytes | None:
+        from ..namespaces import PREFIXES
+
+        fmt = format_name(format)
+        oxf = OX_FORMATS[fmt]
+        quads = FORMATS[fmt][2]
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt in ("turtle", "trig") else None
+        out: Any = str(output) if isinstance(output, Path) else output
+        g = graph_iri(graph)
+        if g is not None or quads:
+            return self.ox.dump(out, oxf, from_graph=_ox_graph(g) if not quads else None, prefixes=prefixes)
+        holders = [gr for gr in [ox.DefaultGraph(), *self.ox.named_graphs()]
+                   if not (isinstance(gr, ox.NamedNode) and gr.value.startswith(STAGING_PREFIX))
+                   and self._has_data(gr)]
+        if len(holders) <= 1:
+            return self.ox.dump(out, oxf, from_graph=holders[0] if holders else ox.DefaultGraph(),
+                                prefixes=prefixes)
+        triples = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", **self._dataset_args())
+        return ox.serialize(triples, out, oxf, prefixes=prefixes)
+
+    def graphs(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self.ox.named_graphs()
+                      if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX)
+                      and self._has_data(g))
+
+    def count(self, graph: str | URIRef | None = None) -> int:
+        g = graph_iri(graph)
+        text = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }" if g is None
+                else f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+        sol = next(iter(self.ox.query(text)))
+        return int(sol["n"].value)
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
+        s, p, o = (to_ox(t) if t is not None else None for t in pattern)
+        for q in self.ox.quads_for_pattern(s, p, o, None):
+            if self._staging and isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in self._staging:
+                continue
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+    def close(self) -> None:
+        if getattr(self, "ox", None) is not None and not self.read_only:
+            try:
+                self.ox.flush()
+            except OSError:
+                pass
+        self.ox = None  # type: ignore[assignment]
+
+
+def _open(rest: str, url: str) -> OxigraphStore:
+    """``oxigraph:PATH[?mode=ro]``; ``oxigraph:`` alone is in memory."""
+    from urllib.parse import parse_qsl
+
+    path, _, q = rest.partition("?")
+    opts = dict(parse_qsl(q))
+    mode = opts.pop("mode", "rw")
+    if opts:
+        raise InputError(f"unknown option(s) {', '.join(sorted(opts))} for an oxigraph store", source="--store",
+                         expected="mode=ro or mode=rw")
+    if mode not in ("ro", "rw"):
+        raise InputError(f"unknown mode {mode!r}", source="--store", expected="mode=ro or mode=rw")
+    if path.startswith("//"):
+        path = path[2:]
+    return OxigraphStore(os.path.expanduser(path) if path else None, read_only=mode == "ro",
+                         url=f"oxigraph:{path}" + ("?mode=ro" if mode == "ro" else ""))
