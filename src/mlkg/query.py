@@ -669,10 +669,10 @@ def resolve_rows(source: Any, name: str) -> list[Row]:
 
 
 def _lineage(fn_name: str) -> Callable[..., list[Any]]:
-    def call(source: Any, **kw: Any) -> list[Any]:
+    def call(source: Any, *args: Any, **kw: Any) -> list[Any]:
         from . import lineage
 
-        return getattr(lineage, fn_name)(source, **kw)
+        return getattr(lineage, fn_name)(source, *args, **kw)
 
     call.__name__ = fn_name
     return call
