@@ -590,7 +590,25 @@ class MLModel(TrainedArtifact):
         # A deployment with no service of its own is named under the model.
         if isinstance(c, Endpoint) and c.service is None and c.fqn == ids.quote_part(c.name):
             return dataclasses.replace(c, fqn=ids.fqn_child(self.fqn or "", c.name))
-        return super()._adopt(c)
+        c = super()._adopt(c)
+        return self._resolve_feature_refs(c)
+
+    def _resolve_feature_refs(self, c: Entity) -> Entity:
+        """A bare feature name in a version, importance or drift monitor means this model's feature."""
+        own = {f.name: f.fqn or ids.fqn_child(self.fqn or "", *f.child_key()) for f in self.ml_features}
+        if not own:
+            return c
+        changes: dict[str, Any] = {}
+        for attr in ("features", "feature"):
+            val = getattr(c, attr, None)
+            if isinstance(val, list):
+                new = [Ref(type=r.type, fqn=own[r.fqn]) if isinstance(r, Ref) and r.type == "mlFeature"
+                       and r.fqn in own and r.fqn != own[r.fqn] else r for r in val]
+                if new != val:
+                    changes[attr] = new
+            elif isinstance(val, Ref) and val.type == "mlFeature" and val.fqn in own and val.fqn != own[val.fqn]:
+                changes[attr] = Ref(type=val.type, fqn=own[val.fqn])
+        return dataclasses.replace(c, **changes) if changes else c
 
 
 # ``version`` is OpenMetadata's field name (the metadata version), so this helper lives outside the class.
