@@ -300,7 +300,7 @@ PROV_SIGNATURE = {
 }
 #: Known conflict: Pipeline and TrainingRun (prov:Activity) have owners, and mlkg:hasOwner is a sub-property of
 #: prov:wasAttributedTo (domain prov:Entity, which PROV-O declares disjoint with prov:Activity).
-KNOWN_PROV_CONFLICTS = {("hasOwner", "Pipeline", "subject"), ("hasOwner", "TrainingRun", "subject")}
+KNOWN_PROV_CONFLICTS: set[tuple[str, str, str]] = set()
 
 _AGENT_CLASSES = {PROV.Agent, PROV.Person, PROV.Organization}
 
@@ -342,8 +342,6 @@ def test_prov_super_properties_fit_the_classes_using_them(core: Graph) -> None:
     assert not new, f"PROV-O domain/range conflicts (property, class, side): {sorted(new)}"
 
 
-@pytest.mark.xfail(strict=True, reason="owners of Pipeline/TrainingRun: mlkg:hasOwner ⊑ prov:wasAttributedTo "
-                                       "(domain prov:Entity) on prov:Activity classes; lead to decide")
 def test_no_known_prov_conflicts_remain(core: Graph) -> None:
     assert not _prov_conflicts(core)
 

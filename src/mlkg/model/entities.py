@@ -666,6 +666,8 @@ class TrainingRun(Asset):
     TYPE = "trainingRun"
     CLASS = "TrainingRun"
 
+    owners: list[Ref] = ref("operatedBy", "team", many=True,
+                            doc="Users or teams that own the run (an activity, so PROV association).")
     experiment: Ref | None = ref("partOfExperiment", "experiment", doc="Experiment of the run.")
     user: Ref | None = ref("startedBy", "user", json="startedBy", doc="Who ran it.")
     status: str | None = lit("runStatus", json="status", doc="FINISHED, FAILED, ...")
@@ -715,6 +717,8 @@ class Pipeline(Asset):
     TYPE = "pipeline"
     CLASS = "Pipeline"
 
+    owners: list[Ref] = ref("operatedBy", "team", many=True,
+                            doc="Users or teams that own and run the pipeline (an activity, so PROV association).")
     inputs: list[Ref] = ref("readsFrom", "table", many=True, doc="Tables the pipeline reads.")
     outputs: list[Ref] = ref("producedBy", "table", many=True, reverse=True, doc="Tables the pipeline writes.")
     schedule: str | None = lit("schedule", doc="Schedule (cron).")
