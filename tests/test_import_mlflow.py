@@ -383,7 +383,7 @@ def test_databricks_unity_catalog_uses_the_same_code(monkeypatch: pytest.MonkeyP
     from mlkg.importers.mlflow import make_client
 
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeDatabricks)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         monkeypatch.setenv("DATABRICKS_HOST", f"http://127.0.0.1:{srv.server_port}")
         monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-test")

@@ -196,6 +196,9 @@ def _sdk_card(path: Path, report: ImportReport, where: str) -> tuple[Any, bool]:
         from huggingface_hub import ModelCard
     except ImportError:
         raise missing_sdk("huggingface_hub", "huggingface") from None
+    import logging
+
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)  # problems go to the report instead
     try:
         card = ModelCard.load(str(path))
         return card.data, True
