@@ -489,7 +489,8 @@ def _message(report: Graph, r: Any) -> str:
 
 def _report(report: Graph, shapes: _Shapes, data: Graph, fail_on: str) -> ValidationReport:
     results = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
+    top = [r for vr in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(vr, SH.result)]
+    for r in top:  # not the nested sh:detail results
         focus = report.value(r, SH.focusNode)
         sev_node = report.value(r, SH.resultSeverity)
         severity = str(sev_node).rsplit("#", 1)[-1] if sev_node is not None else "Violation"

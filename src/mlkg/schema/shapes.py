@@ -56,6 +56,7 @@ RANGES: dict[tuple[str, str], tuple[str, str]] = {
 #: Reference fields whose target may be one of several classes (the field spec names only the default).
 REF_CLASSES: dict[str, tuple[str, ...]] = {
     "hasOwner": ("User", "Team"),
+    "operatedBy": ("User", "Team"),
     "belongsToTable": ("Table", "Container", "Dataset"),
     "trainedOn": ("Table", "Dataset", "Container"),
     "validatedOn": ("Table", "Dataset", "Container"),
