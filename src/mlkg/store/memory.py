@@ -43,7 +43,7 @@ class MemoryStore(Store):
 
     def _graph(self, graph: str | URIRef | None) -> Graph:
         g = graph_iri(graph)
-        return self.ds.default_context if g is None else self.ds.graph(g)
+        return self.ds.default_graph if g is None else self.ds.graph(g)
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ class MemoryStore(Store):
     def drop(self, graph: str | URIRef | None) -> None:
         g = graph_iri(graph)
         if g is None:
-            self.ds.default_context.remove((None, None, None))
+            self.ds.default_graph.remove((None, None, None))
         else:
             self.ds.remove_graph(g)
 
@@ -135,7 +135,7 @@ class MemoryStore(Store):
         elif graph is not None:
             src = self._graph(graph)
         else:
-            holders = [c for c in self.ds.contexts() if len(c)]
+            holders = [c for c in self.ds.graphs() if len(c)]
             if len(holders) == 1:
                 src = holders[0]
             else:
@@ -161,7 +161,7 @@ class MemoryStore(Store):
 
     def graphs(self) -> list[URIRef]:
         out = []
-        for c in self.ds.contexts():
+        for c in self.ds.graphs():
             ident = c.identifier
             if ident == DATASET_DEFAULT_GRAPH_ID or not len(c) or str(ident).startswith(STAGING_PREFIX):
                 continue
@@ -172,7 +172,7 @@ class MemoryStore(Store):
         return len(self._graph(graph))
 
     def __len__(self) -> int:
-        return sum(len(c) for c in self.ds.contexts())
+        return sum(len(c) for c in self.ds.graphs())
 
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
         yield from self.ds.triples(pattern)  # type: ignore[misc]
