@@ -393,12 +393,13 @@ def test_databricks_unity_catalog_uses_the_same_code(monkeypatch: pytest.MonkeyP
         assert client._registry_uri == "databricks-uc"
         assert type(client._get_registry_client().store).__name__ == "UcModelRegistryStore"
         ents, report = run_import("mlflow", cfg)
+        paths = {p for _, p in _FakeDatabricks.seen}
+        assert "/api/2.0/mlflow/unity-catalog/registered-models/search" in paths
+        assert "/api/2.0/mlflow/unity-catalog/registered-models/get" in paths  # search results lack tags/aliases
+        # UC search results carry no version tags/aliases either: each version is fetched
+        assert "/api/2.0/mlflow/unity-catalog/model-versions/get" in paths
     finally:
         srv.shutdown()
-    paths = {p for _, p in _FakeDatabricks.seen}
-    assert "/api/2.0/mlflow/unity-catalog/registered-models/search" in paths
-    assert "/api/2.0/mlflow/unity-catalog/model-versions/get" in paths
-    assert "/api/2.0/mlflow/unity-catalog/registered-models/get" in paths  # search results lack tags/aliases
     (svc,) = _by_type(ents, m.MLModelService)
     assert svc.service_type.value == "Databricks"
     (model,) = _by_type(ents, m.MLModel)
