@@ -487,3 +487,28 @@ def test_literals_become_python_values(store) -> None:
     (row,) = q.metric_history(on(store, g), "s.x", "AUC")
     assert row.created_at == when
     assert isinstance(row.value, (float, D)) and row.value == D("0.5")
+
+
+def test_edge_queries_follow_the_lineage_properties() -> None:
+    """The property lists in the edge queries are the traversal properties and their mlkg sub-properties."""
+    from mlkg import lineage
+
+    expected_path = {p for p in lineage.TRAVERSE}
+    expected_labels = set(lineage._lineage_labels()) | set(lineage.TRAVERSE)
+    prefixes = {"mlkg": str(MLKG), "prov": "http://www.w3.org/ns/prov#"}
+
+    def expand(names: str) -> set[str]:
+        out = set()
+        for t in re.findall(r"(mlkg|prov):(\w+)", names):
+            out.add(prefixes[t[0]] + t[1])
+        return out
+
+    for name in ("downstream", "upstream", "impact", "path", "raw_sources", "dashboard_columns"):
+        text = q.load_query(name)
+        paths = re.findall(r"\((prov:[^()]*)\)[*+]", text)
+        assert paths, name
+        for path in paths:
+            assert expand(path) == expected_path, name
+        m_in = re.search(r"\?property IN \(([^)]*)\)", text)
+        if m_in:
+            assert expand(m_in.group(1)) == expected_labels, name
