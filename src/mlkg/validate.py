@@ -178,6 +178,7 @@ class _Shapes:
             self.parent.setdefault(o, s)
         self._sg: Any = None
         self._index: Any = None
+        self._plans: dict[Any, Any] = {}
 
     def pyshacl_shapes(self) -> tuple[Any, list[tuple[Any, dict[str, set]]]]:
         """pySHACL's ShapesGraph and, per top-level shape, what it targets (built once)."""
@@ -196,6 +197,39 @@ class _Shapes:
                     index.append((shape, t))
             self._sg, self._index = sg, index
         return self._sg, self._index
+
+    def plan(self, shape: Any) -> list[tuple[Any, URIRef | None]] | None:
+        """The property shapes of a node shape that has nothing else to check, each with the predicate whose
+        absence makes it vacuous (None: always run it); None when the node shape must run as a whole."""
+        if shape.node not in self._plans:
+            self._plans[shape.node] = self._make_plan(shape)
+        return self._plans[shape.node]
+
+    def _make_plan(self, shape: Any) -> list[tuple[Any, URIRef | None]] | None:
+        g = self.graph
+        if set(g.predicates(shape.node, None)) - _NODE_SHAPE_PASSIVE:
+            return None
+        sg = self._sg
+        out = []
+        for ps_node in g.objects(shape.node, SH.property):
+            ps = sg.lookup_shape_from_node(ps_node)
+            path = g.value(ps_node, SH.path)
+            vacuous_when_empty = isinstance(path, URIRef) and not (set(g.predicates(ps_node, None)) -
+                                                                   _VACUOUS_WHEN_NO_VALUE)
+            out.append((ps, path if vacuous_when_empty else None))
+        return out
+
+
+_SH_META = {SH.name, SH.message, SH.severity, SH.description, SH.order, SH.group, SH.defaultValue,
+            RDF.type, RDFS.label, RDFS.comment}
+#: Node shapes with only these predicates just hold property shapes (and targets).
+_NODE_SHAPE_PASSIVE = _SH_META | {SH.property, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
+                                  SH.targetObjectsOf}
+#: Property shapes with only these predicates are satisfied by a node that has no value on the path.
+_VACUOUS_WHEN_NO_VALUE = _SH_META | {
+    SH.path, SH.maxCount, SH.datatype, SH.nodeKind, SH["class"], SH["in"], SH.pattern, SH.flags, SH.minLength,
+    SH.maxLength, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.node, SH.lessThan,
+    SH.lessThanOrEquals, SH.disjoint, SH.languageIn, SH.uniqueLang}
 
 
 class _Unsupported(Exception):
@@ -387,6 +421,27 @@ def validate(graph_or_entities: Graph | Iterable[Any] | Any, packs: Sequence[str
     return _report(report_graph, shapes, data, fail_on)
 
 
+class _ParamList(list):  # type: ignore[type-arg]
+    """pySHACL's list of constraint parameters with a set lookup: pySHACL tests every predicate of every shape
+    against it on every validation (a linear scan, about a fifth of the time of a focus-node check)."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        super().__init__(items)
+        self._set = frozenset(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._set
+
+
+def _speed_up_pyshacl() -> None:
+    import pyshacl.shape as shape_mod
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    current = getattr(shape_mod, "CONSTRAINT_PARAMS", None)
+    if not (current and isinstance(current[0], _ParamList)):
+        shape_mod.CONSTRAINT_PARAMS = (_ParamList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+
+
 def _run_fast(data: Graph, shapes: _Shapes, focus_nodes: set[URIRef] | None) -> Graph:
     """Run pySHACL's shapes directly: every target (full), or only the focus nodes against the shapes that
     target them."""
@@ -394,16 +449,32 @@ def _run_fast(data: Graph, shapes: _Shapes, focus_nodes: set[URIRef] | None) -> 
     from pyshacl.pytypes import SHACLExecutor
     from pyshacl.validator import Validator
 
+    _speed_up_pyshacl()
     sg, index = shapes.pyshacl_shapes()
     dg = DataGraph.from_rdflib(_view(data))
     executor = SHACLExecutor(validator=None, debug=False)
     reports: list = []
     conforms = True
-    if focus_nodes is None:
-        for shape, _t in index:
-            ok, rs = shape.validate(executor, dg)
+    def run(shape: Any, nodes: list) -> None:
+        nonlocal conforms
+        plan = shapes.plan(shape)
+        if plan is None:
+            ok, rs = shape.validate(executor, dg, focus=nodes)
             conforms = conforms and ok
             reports.extend(rs)
+            return
+        for ps, pred in plan:
+            todo = nodes if pred is None else [n for n in nodes if (n, pred, None) in data]
+            if todo:
+                ok, rs = ps.validate(executor, dg, focus=todo)
+                conforms = conforms and ok
+                reports.extend(rs)
+
+    if focus_nodes is None:
+        for shape, _t in index:
+            nodes = sorted(shape.focus_nodes(dg), key=str)
+            if nodes:
+                run(shape, nodes)
     else:
         types: dict[URIRef, set] = {}
         for n in focus_nodes:
@@ -416,11 +487,8 @@ def _run_fast(data: Graph, shapes: _Shapes, focus_nodes: set[URIRef] | None) -> 
                    n in t["nodes"] or types[n] & t["classes"]
                    or any((n, p, None) in data for p in t["subjects_of"])
                    or any((None, p, n) in data for p in t["objects_of"])]
-            if not hit:
-                continue
-            ok, rs = shape.validate(executor, dg, focus=sorted(hit))
-            conforms = conforms and ok
-            reports.extend(rs)
+            if hit:
+                run(shape, sorted(hit))
     report_graph, _text = Validator.create_validation_report(sg, conforms, reports)
     return report_graph
 
