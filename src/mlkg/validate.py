@@ -441,6 +441,31 @@ def _speed_up_pyshacl() -> None:
     if not (current and isinstance(current[0], _ParamList)):
         shape_mod.CONSTRAINT_PARAMS = (_ParamList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
 
+    # A SPARQL constraint's text (prefixes, $PATH substituted, checked for MINUS/VALUES/...) is the same for every
+    # focus node; pySHACL rebuilds and re-checks it per node. Keep it per query helper; only $this changes.
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    if getattr(SPARQLQueryHelper.pre_bind_variables, "_mlkg_cached", False):
+        return
+    original = SPARQLQueryHelper.pre_bind_variables
+
+    def pre_bind_variables(self: Any, thisnode: Any, valuenode: Any = None, extravars: Any = None) -> Any:
+        if valuenode is not None or extravars:
+            return original(self, thisnode, valuenode, extravars)
+        cached = self.__dict__.get("_mlkg_prebound")
+        if cached is None:
+            init, text = original(self, thisnode)
+            cached = ("this" in init, {k: v for k, v in init.items() if k != "this"}, text)
+            self.__dict__["_mlkg_prebound"] = cached
+        has_this, rest, text = cached
+        init = dict(rest)
+        if has_this:
+            init["this"] = thisnode
+        return init, text
+
+    pre_bind_variables._mlkg_cached = True  # type: ignore[attr-defined]
+    SPARQLQueryHelper.pre_bind_variables = pre_bind_variables
+
 
 def _run_fast(data: Graph, shapes: _Shapes, focus_nodes: set[URIRef] | None) -> Graph:
     """Run pySHACL's shapes directly: every target (full), or only the focus nodes against the shapes that
