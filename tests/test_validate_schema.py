@@ -44,7 +44,7 @@ def test_openmetadata_enums_and_required_fields_are_kept() -> None:
                                                             "VertexAI"]
     assert s["$defs"]["entityName"]["maxLength"] == 256
     assert load_schema("mlmodelService")["required"] == ["id", "name", "serviceType"]
-    assert load_schema("createMlModel")["required"] == ["name", "algorithm", "service"]
+    assert load_schema("createMlModel")["required"] == ["name", "service"]
     model = s["$defs"]["mlmodel"]
     assert model["additionalProperties"] is False
     for key in ("mlFeatures", "mlHyperParameters", "target", "dashboard", "mlStore", "server", "owners", "tags",
@@ -145,9 +145,10 @@ def test_create_request_refuses_server_set_fields() -> None:
     with pytest.raises(InputError) as e:
         check_json(bad, kind="createMlModel")
     assert e.value.path == "$.id"
+    check_json({"name": "churn", "service": "svc"}, kind="createMlModel")  # algorithm defaults to "mlmodel"
     with pytest.raises(InputError) as e2:
-        check_json({"name": "churn", "service": "svc"}, kind="createMlModel")
-    assert e2.value.path == "$.algorithm"
+        check_json({"name": "churn", "algorithm": "XGBoost"}, kind="createMlModel")
+    assert e2.value.path == "$.service"
 
 
 def test_collections_and_paged_lists() -> None:

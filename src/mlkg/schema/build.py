@@ -9,7 +9,8 @@ Files (in this package, one self-contained schema each):
 
 * ``mlmodel.schema.json``: an OpenMetadata MlModel entity (``id``, ``name``, ``algorithm``, ``service`` required);
 * ``mlmodelService.schema.json``: an MlModelService entity (``id``, ``name``, ``serviceType`` required);
-* ``createMlModel.schema.json``: a create request (``name``, ``algorithm``, ``service`` required; no server-set
+* ``createMlModel.schema.json``: a create request (``name`` and ``service`` required, ``algorithm`` defaults to
+  ``"mlmodel"`` on the server; no server-set
   fields such as ``id``, ``fullyQualifiedName``, ``href``, ``version``, ``updatedAt``);
 * ``document.schema.json``: what ``mlkg convert`` reads: one model, a list of models, a paged API list
   (``{"data": [...], "paging": {...}}``), or ``{"services": [...], "models": [...], "tables": [...], ...}``.
@@ -232,7 +233,7 @@ def schemas() -> dict[str, dict[str, Any]]:
             "createMlModel", "CreateMlModelRequest",
             "An OpenMetadata create request for an ML model (references as FQN strings or EntityReferences), "
             "with mlkg's additions.",
-            {"$ref": model_def, "required": ["name", "algorithm", "service"], "properties": create_props}),
+            {"$ref": model_def, "required": ["name", "service"], "properties": create_props}),
         "document": _schema(
             "document", "mlkg JSON document",
             "One model, a list of models, a paged API list, or an object of collections.",
