@@ -407,3 +407,51 @@ def test_databricks_unity_catalog_uses_the_same_code(monkeypatch: pytest.MonkeyP
     assert [t.tag_fqn for t in model.tags] == ["domain.marketing"]
     (v1,) = model.versions
     assert v1.aliases == ["champion"] and v1.stage is None and v1.source == "s3://b/m"
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_same_import_over_rest_from_a_local_mlflow_server(store: dict[str, Any], imported: Any) -> None:
+    """``mlflow server`` on 127.0.0.1 over the session's store: the REST path gives the same graph."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from mlkg.rdf.build import to_graph
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    mlflow_cli = Path(sys.executable).with_name("mlflow")  # the venv's mlflow script sits next to python
+    proc = subprocess.Popen([str(mlflow_cli), "server", "--backend-store-uri", store["uri"], "--host", "127.0.0.1",
+                             "--port", str(port), "--workers", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=2):
+                    break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    pytest.fail("mlflow server did not start")
+                time.sleep(0.5)
+        ents, report = run_import("mlflow", MlflowConfig(tracking_uri=url, service_name="mlflow"))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    local, _ = imported
+    # same nodes and values; only the service URL (and the model's UI link) differ
+    def strip(g: Graph) -> set:
+        drop = {URIRef("https://w3id.org/mlkg#serviceUrl"), URIRef("https://w3id.org/mlkg#description"),
+                URIRef("https://w3id.org/mlkg#sourceUrl")}
+        return {t for t in g if t[1] not in drop}
+
+    assert strip(to_graph(ents)) == strip(to_graph(local))
+    assert not [w for w in report.warnings if "no context" not in w.message]
