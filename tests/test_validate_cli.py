@@ -150,3 +150,10 @@ def test_end_to_end_process_exit_codes() -> None:
     proc = subprocess.run([sys.executable, "-m", "mlkg", "validate", str(FIX / "invalid_feature.ttl")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "data_type" in proc.stdout
+
+
+def test_turtle_on_stdin() -> None:
+    text = (FIX / "invalid_feature.ttl").read_text(encoding="utf-8")
+    result = CliRunner().invoke(get_app(), ["validate", "-", "--format", "json"], input=text)
+    assert result.exit_code == 1
+    assert [r["path"] for r in json.loads(result.stdout)["results"]] == ["data_type"]

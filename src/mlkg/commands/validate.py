@@ -27,18 +27,25 @@ def load_inputs(files: Sequence[str]) -> Any:
     """
     from ..errors import InputError
 
+    from ..rdf.build import new_graph
+    from ..rdf.closure import add_super_properties
+    from ..rdf.formats import load_graph
+
     if not files:
         raise InputError("no input files", expected="one or more RDF or JSON files")
+    named = [f for f in files if f != "-"]
     try:
         from .convert import convert_files
     except ImportError:  # pragma: no cover - convert is part of the same installation
         convert_files = None
-    if convert_files is not None:
-        return convert_files(list(files))
-    from ..rdf.closure import add_super_properties
-    from ..rdf.formats import load_graph
-
-    g = load_graph(list(files))
+    if not named:
+        g = new_graph()
+    elif convert_files is not None:
+        g = convert_files(named)
+    else:  # pragma: no cover
+        g = load_graph(named)
+    if len(named) < len(files):
+        load_graph(["-"], graph=g)  # Turtle on stdin
     add_super_properties(g)
     return g
 
