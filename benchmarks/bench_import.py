@@ -9,7 +9,7 @@ Prints, from one run: setup time, import time and models/versions per second for
 version), the graph build time, and their ratios.
 
 Usage: python benchmarks/bench_import.py [--models 1000] [--versions 3] [--workdir DIR]
-(the store goes to /dev/shm when it exists and no --workdir is given; the script leaves it there)
+(without --workdir the store goes to a temporary directory, on /dev/shm when it exists, removed at the end)
 """
 
 from __future__ import annotations
@@ -89,6 +89,16 @@ def main() -> None:
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
     work = Path(args.workdir or tempfile.mkdtemp(prefix="mlkg-bench-import-", dir=shm))
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        _bench(args, work)
+    finally:
+        if not args.workdir:
+            import shutil
+
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, work: Path) -> None:
     t0 = time.perf_counter()
     import mlflow  # noqa: F401 - import time is measured apart from the setup
 
