@@ -512,3 +512,17 @@ def test_edge_queries_follow_the_lineage_properties() -> None:
         m_in = re.search(r"\?property IN \(([^)]*)\)", text)
         if m_in:
             assert expand(m_in.group(1)) == expected_labels, name
+
+
+def test_metric_change_across_decimal_and_double(store) -> None:
+    g = to_graph(m.MLModel(name="x", service="s", versions=[
+        m.ModelVersion(name="1", metrics=[m.Evaluation(name="AUC", value=0.5)])]))
+    v2 = URIRef(iri("evaluation", "s.x.2.metric.AUC"))
+    g.add((URIRef(iri("mlmodel", "s.x")), MLKG.hasVersion,
+           URIRef(iri("modelVersion", "s.x.2"))))
+    g.add((URIRef(iri("modelVersion", "s.x.2")), MLKG.hasEvaluation, v2))
+    g.add((URIRef(iri("modelVersion", "s.x.2")), MLKG.name, Literal("2")))
+    g.add((v2, MLKG.name, Literal("AUC")))
+    g.add((v2, MLKG.metricValue, Literal(0.75)))  # xsd:double next to the first version's xsd:decimal
+    rows = q.metric_history(on(store, g), "s.x", "AUC")
+    assert [(r.version_label, r.change) for r in rows] == [("1", None), ("2", 0.25)]

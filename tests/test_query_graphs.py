@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+
 
 import pytest
 
@@ -78,4 +78,3 @@ def test_on_gives_same_triple_count(store: str) -> None:
     assert len(on(store, g)) == len(g)
 
 
-WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)

@@ -152,9 +152,9 @@ class _Index:
         labels = _lineage_labels()
         found: dict[str, set[str]] = {}
         if self.ox:
-            n = self._ox.NamedNode(node) if not node.startswith("_:") else self._ox.BlankNode(node[2:])
-            quads = (self.source.quads_for_pattern(None, None, n) if direction == "down"
-                     else self.source.quads_for_pattern(n, None, None))
+            ox_node = self._ox.NamedNode(node) if not node.startswith("_:") else self._ox.BlankNode(node[2:])
+            quads = (self.source.quads_for_pattern(None, None, ox_node) if direction == "down"
+                     else self.source.quads_for_pattern(ox_node, None, None))
             for q in quads:
                 p = q.predicate.value
                 if p in TRAVERSE or p in labels:
@@ -165,8 +165,8 @@ class _Index:
                     found.setdefault(key, set()).add(p)
         else:
             g: Graph = self.source
-            n = URIRef(node)
-            triples = g.triples((None, None, n)) if direction == "down" else g.triples((n, None, None))
+            ref = URIRef(node)
+            triples = g.triples((None, None, ref)) if direction == "down" else g.triples((ref, None, None))
             for s, p, o in triples:
                 ps = str(p)
                 if ps in TRAVERSE or ps in labels:
@@ -182,14 +182,14 @@ class _Index:
         if got is not None:
             return got
         if self.ox:
-            n = self._ox.NamedNode(node)
-            types = frozenset(q.object.value for q in self.source.quads_for_pattern(n, self._type, None))
-            names = sorted(q.object.value for q in self.source.quads_for_pattern(n, self._fqn, None))
+            ox_node = self._ox.NamedNode(node)
+            types = frozenset(q.object.value for q in self.source.quads_for_pattern(ox_node, self._type, None))
+            names = sorted(q.object.value for q in self.source.quads_for_pattern(ox_node, self._fqn, None))
         else:
             g = self.source
-            n = URIRef(node)
-            types = frozenset(str(t) for t in g.objects(n, RDF.type))
-            names = sorted(str(v) for v in g.objects(n, MLKG.fullyQualifiedName))
+            ref = URIRef(node)
+            types = frozenset(str(t) for t in g.objects(ref, RDF.type))
+            names = sorted(str(v) for v in g.objects(ref, MLKG.fullyQualifiedName))
         got = (types, names[0] if names else None)
         self._info[node] = got
         return got
@@ -371,17 +371,17 @@ def path_between(source: Any, start: str | URIRef, end: str | URIRef, *, method:
                 reader = _Edges(source, rows, direction, a)
             seen = _walk(reader, a, direction, None, stop=b)
         if b in seen:
-            chain = []
-            n: str | None = b
-            while n is not None:
-                parent, prop, _ = seen[n]
-                chain.append((n, prop if parent is not None else None))
-                n = parent
+            chain: list[tuple[str, str | None]] = []
+            cur: str | None = b
+            while cur is not None:
+                parent, prop, _ = seen[cur]
+                chain.append((cur, prop if parent is not None else None))
+                cur = parent
             chain.reverse()
             out = []
-            for i, (n, prop) in enumerate(chain):
-                types, name = reader.info(n)
-                out.append(PathStep(step=i, entity=n, kind=pick_kind(types), name=name, via=prop,
+            for i, (node, via) in enumerate(chain):
+                types, name = reader.info(node)
+                out.append(PathStep(step=i, entity=node, kind=pick_kind(types), name=name, via=via,
                                     direction=direction))
             return out
     return []

@@ -217,7 +217,7 @@ def run_query(source: Any, query_text: str, bindings: Mapping[str, Any] | None =
         names = [str(v) for v in res.vars or []]
         out = []
         for r in res:
-            values = r.asdict() if hasattr(r, "asdict") else {}
+            values = r.asdict() if hasattr(r, "asdict") else {}  # type: ignore[union-attr]
             row = {n: values.get(n) for n in names}
             for k, v in binds.items():  # rdflib leaves projected bound variables out of some rows
                 if k in row and row[k] is None:
@@ -567,7 +567,11 @@ def metric_history(source: Any, model: str | URIRef, metric: str, *,
         change = None
         if isinstance(before, (int, float, Decimal)) and isinstance(p["value"], (int, float, Decimal)) \
                 and not isinstance(p["value"], bool):
-            change = p["value"] - before
+            a: Any = p["value"]
+            b: Any = before
+            if isinstance(a, Decimal) != isinstance(b, Decimal):  # xsd:decimal next to xsd:double
+                a, b = float(a), float(b)
+            change = a - b
         prev[group] = p["value"]
         out.append(MetricPoint(change=change, **p))
     return out

@@ -56,7 +56,7 @@ def _plain(v: Any) -> Any:
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     if isinstance(v, Decimal):
-        return float(v) if v == v.to_integral_value() or abs(v.as_tuple().exponent) < 16 else str(v)
+        return float(v)
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     return v
