@@ -16,14 +16,20 @@ import re
 from typing import Any, Iterator, Mapping
 
 from rdflib import Graph, URIRef, Variable
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from rdflib.store import Store as RdflibStore
 
 from .base import Rows, Store
 
 
-class StoreBridge(RdflibStore):
-    """A read-mostly rdflib Store over an mlkg :class:`~mlkg.store.base.Store` (union of its graphs)."""
+class StoreBridge(SPARQLStore):
+    """A read-mostly rdflib Store over an mlkg :class:`~mlkg.store.base.Store` (union of its graphs).
+
+    It is a :class:`~rdflib.plugins.stores.sparqlstore.SPARQLStore` to the code that asks (rdflib, and mlkg's
+    query library and lineage), so they hand it query *text* and let the store's engine evaluate it, instead of
+    evaluating in Python over thousands of pattern lookups. Nothing of SPARQLStore's HTTP machinery is used.
+    """
 
     context_aware = False
     formula_aware = False
@@ -31,7 +37,7 @@ class StoreBridge(RdflibStore):
     graph_aware = False
 
     def __init__(self, store: Store) -> None:
-        super().__init__()
+        RdflibStore.__init__(self)  # not SPARQLStore.__init__: no endpoint, no connector
         self.mlkg_store = store
         self._ns: dict[str, URIRef] = {}
 

@@ -11,7 +11,8 @@ The URL is the query endpoint. Options go in its query string (removed before it
 
 Options: ``server`` (oxigraph, fuseki, virtuoso, graphdb, neptune, generic; guessed from the path), ``update``,
 ``gsp`` (``none`` to load by SPARQL Update), ``timeout`` (seconds, default 60), ``retries`` (default 3),
-``union`` (1: queries see all graphs as the default graph; needs the server to support it, default 1).
+``union`` (1: queries see all graphs as the default graph; needs the server to support it, default 1),
+``chunk`` (triples per INSERT DATA when loading by update; Virtuoso: 400, it refuses long SQL).
 
 Connection errors and 502/503/504 answers are retried with exponential back-off (queries always; updates only
 when the request surely did not reach the server). Credentials are sent in the ``Authorization`` header only.
@@ -50,14 +51,14 @@ from .base import (
 )
 from .credentials import Credentials, credentials_for, settings_for
 
-OPTIONS = ("server", "update", "gsp", "timeout", "retries", "union")
+OPTIONS = ("server", "update", "gsp", "timeout", "retries", "union", "chunk")
 
 #: Per server kind: (update endpoint, GSP endpoint, send union-default-graph, how to find the endpoints from the
 #: query URL: the last path segment of the query URL is replaced).
 PRESETS: dict[str, dict[str, Any]] = {
     "oxigraph": {"update": "update", "gsp": "store", "union_param": "union-default-graph"},
     "fuseki": {"update": "update", "gsp": "data", "union_param": None},
-    "virtuoso": {"update": "", "gsp": None, "union_param": None},
+    "virtuoso": {"update": "", "gsp": None, "union_param": None, "chunk": 400},
     "graphdb": {"update": "/statements", "gsp": "/rdf-graphs/service", "union_param": None},
     "neptune": {"update": "", "gsp": None, "union_param": None},
     "generic": {"update": "", "gsp": None, "union_param": None},
@@ -113,6 +114,7 @@ class SparqlStore(Store):
         self.retries = int(opts.get("retries", 3))
         self.union = opts.get("union", "1") not in ("0", "false", "no")
         self.union_param = preset["union_param"]
+        self.chunk = int(opts.get("chunk", preset.get("chunk", CHUNK)))
         self.url = "sparql:" + self.query_url
         self._creds = credentials if credentials is not None else credentials_for(self.query_url)
 
@@ -279,7 +281,7 @@ class SparqlStore(Store):
         rows = self.query(q, bindings=binds)
         assert isinstance(rows, Rows)
         for r in rows:
-            yield (r["s"] or binds["s"], r["p"] or binds["p"], r["o"] or binds["o"])
+            yield tuple(r[n] if r.get(n) is not None else binds[n] for n in names)  # type: ignore[misc]
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -301,7 +303,7 @@ class SparqlStore(Store):
             # blank nodes must keep their identity across chunks: send them in one request
             chunks = [lines]
         else:
-            chunks = [lines[i:i + CHUNK] for i in range(0, len(lines), CHUNK)]
+            chunks = [lines[i:i + self.chunk] for i in range(0, len(lines), self.chunk)]
         for chunk in chunks:
             body = "\n".join(chunk)
             text = f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}" if graph is not None else \
