@@ -186,3 +186,26 @@ def test_licence_and_split_spellings() -> None:
     assert split_for("test_matched") == ("test", "split=test_matched")
     assert split_for("dev") == ("validation", None)
     assert split_for("other") == (None, "split=other")
+
+
+def test_cli_store_reimport_replaces_the_source_graph(tmp_path: Path) -> None:
+    from huggingface_hub import ModelCardData
+
+    pytest.importorskip("pyoxigraph")
+    from mlkg.store import open_store
+
+    card = _write_card(tmp_path / "m", ModelCardData(model_name="m", license="mit", datasets=["imdb", "sst2"]))
+    url = f"oxigraph:{tmp_path / 'kg'}"
+    runner = CliRunner()
+    res = runner.invoke(get_app(), ["import", "huggingface", str(card), "--store", url])
+    assert res.exit_code == 0, res.output
+    ask = "ASK { ?d <https://w3id.org/mlkg#name> 'sst2' }"
+    with open_store(url) as st:
+        assert st.query(ask) is True
+        assert len(st.graphs()) == 1
+    _write_card(card, ModelCardData(model_name="m", license="mit", datasets=["imdb"]))
+    res = runner.invoke(get_app(), ["import", "huggingface", str(card), "--store", url, "-q"])
+    assert res.exit_code == 0, res.output
+    with open_store(url) as st:
+        assert st.query(ask) is False  # the old import of this source was replaced, not added to
+        assert len(st.graphs()) == 1

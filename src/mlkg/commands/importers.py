@@ -29,7 +29,8 @@ _OUTPUT_HELP = "Output file; the RDF format comes from the suffix (.ttl, .jsonld
 
 
 def _emit(name: str, config: Any, *, output: Optional[str], store: Optional[str], fmt: Optional[str],
-          strict: bool, quiet: bool, report_json: Optional[str], base: Optional[str] = None) -> None:
+          strict: bool, quiet: bool, report_json: Optional[str], base: Optional[str] = None,
+          graph: Optional[str] = None) -> None:
     """Run the importer, then write the graph (file, store or stdout) and the report."""
     from ..importers import run_import
     from ..rdf.build import to_graph
@@ -54,8 +55,9 @@ def _emit(name: str, config: Any, *, output: Optional[str], store: Optional[str]
     for s, p, o in report.extra_triples:
         s_node = URIRef(s.iri(base=base)) if hasattr(s, "iri") else s
         g.add((s_node, p, o))
+    graph_name = _graph_name(name, config, graph) if store else None
     if store:
-        _to_store(store, g)
+        _to_store(store, g, graph_name or "")
     else:
         text = serialize(g, out_fmt)
         if output:
@@ -66,34 +68,42 @@ def _emit(name: str, config: Any, *, output: Optional[str], store: Optional[str]
     if report_json:
         write_atomic(report_json, json.dumps({**report.to_dict(), "triples": len(g)}, indent=2) + "\n")
     if not quiet:
-        where = f" → {output}" if output else (f" → {store}" if store else "")
+        where = f" → {output}" if output else (f" → {store} graph <{graph_name}>" if store else "")
         typer.echo(report.text() + f"\n{len(g)} triples{where}", err=True)
 
 
-def _to_store(url: str, g: Any) -> None:
-    """Add the graph to a store opened with ``mlkg.store.open_store`` (in one transaction when it has one)."""
+def _to_store(url: str, g: Any, graph: str) -> None:
+    """Load the graph into the named graph ``graph`` of the store at ``url``, replacing what an earlier import
+    of the same source put there (atomically: a failure leaves the store as it was)."""
     try:
-        from ..store import open_store  # type: ignore[attr-defined]
+        from ..store import open_store
     except ImportError:
         raise fail("--store needs mlkg.store, which this build does not have; use -o FILE", 3) from None
-    st = open_store(url)
-    try:
-        for verb in ("add_graph", "extend", "load_graph"):
-            fn = getattr(st, verb, None)
-            if callable(fn):
-                fn(g)
-                break
-        else:
-            raise fail(f"the store at {url} has no method to add a graph", 3)
-        if callable(getattr(st, "flush", None)):
-            st.flush()
-    finally:
-        if callable(getattr(st, "close", None)):
-            st.close()
+    with open_store(url) as st:
+        st.load(g, graph=graph, replace=True)
+
+
+def _graph_name(name: str, config: Any, explicit: Optional[str]) -> str:
+    """The named graph of this import: ``--graph``, else one per source (service, model or file)."""
+    if explicit:
+        return explicit
+    from ..importers.base import redact_uri
+    from ..store import source_graph
+
+    key = {
+        "mlflow": lambda c: c.service_name,
+        "huggingface": lambda c: f"{c.service_name}/{c.name or c.repo_id or Path(c.path).resolve().name}",
+        "sklearn": lambda c: f"{c.service_name}/{c.name or Path(c.path).stem}",
+        "openmetadata": lambda c: redact_uri(c.source) if "://" in c.source else str(Path(c.source).resolve()),
+    }[name](config)
+    return str(source_graph("import/" + name, key))
 
 
 OUT = typer.Option(None, "-o", "--output", help=_OUTPUT_HELP)
-STORE = typer.Option(None, "--store", help="Store URL to add the graph to (see mlkg store).")
+STORE = typer.Option(None, "--store", help="Store URL (memory:, oxigraph:PATH, sparql:URL); the import replaces "
+                     "its own named graph there.")
+GRAPH = typer.Option(None, "--graph", help="With --store: the named graph to (re)place the import in (default "
+                     "one per source).")
 FMT = typer.Option(None, "--format", "-f", help="RDF format: turtle, jsonld, nt, nq, rdfxml, trig.")
 STRICT = typer.Option(False, "--strict", help="Fail (exit 2, nothing written) on any warning or skipped item.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress or report on stderr.")
@@ -119,6 +129,7 @@ def import_mlflow(
                                        "features)."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
+    graph: Optional[str] = GRAPH,
 ) -> None:
     """Import experiments, runs, datasets, registered models and every version from MLflow or Databricks.
 
@@ -135,7 +146,7 @@ def import_mlflow(
                        experiments=tuple(experiment), models=tuple(model), service_name=service_name,
                        include_runs=not no_runs, metric_history=not latest_metrics, signatures=not no_signatures)
     _emit("mlflow", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base)
+          report_json=report_json, base=base, graph=graph)
 
 
 @import_app.command("huggingface")
@@ -149,6 +160,7 @@ def import_huggingface(
     service_name: str = typer.Option("huggingface", "--service-name", help="Name of the service entity."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
+    graph: Optional[str] = GRAPH,
 ) -> None:
     """Import a Hugging Face model card: licence, datasets, base model, evaluation results, task, tags.
 
@@ -162,7 +174,7 @@ def import_huggingface(
     cfg = HuggingFaceConfig(path="" if hub else path, repo_id=path if hub else "", allow_network=hub,
                             revision=revision, name=name or "", service_name=service_name)
     _emit("huggingface", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base)
+          report_json=report_json, base=base, graph=graph)
 
 
 @import_app.command("sklearn")
@@ -176,6 +188,7 @@ def import_sklearn(
     service_name: str = typer.Option("sklearn", "--service-name", help="Name of the service entity."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
+    graph: Optional[str] = GRAPH,
 ) -> None:
     """Import a fitted scikit-learn estimator or pipeline: algorithm, typed hyperparameters, features.
 
@@ -188,7 +201,7 @@ def import_sklearn(
     cfg = SklearnConfig(path=path, name=name or "", version=version or "", target=target or "",
                         service_name=service_name)
     _emit("sklearn", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base)
+          report_json=report_json, base=base, graph=graph)
 
 
 @import_app.command("openmetadata")
@@ -204,6 +217,7 @@ def import_openmetadata(
     page_size: int = typer.Option(100, "--page-size", help="Page size of API listings."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
+    graph: Optional[str] = GRAPH,
 ) -> None:
     """Import OpenMetadata ML models and services from its REST API, JSON files or its om: RDF.
 
@@ -220,7 +234,7 @@ def import_openmetadata(
     cfg = OpenMetadataConfig(source=source, service=service or "", token_env=token_env,
                              input_format=input_format, page_size=page_size)
     _emit("openmetadata", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base)
+          report_json=report_json, base=base, graph=graph)
 
 
 @import_app.command("options")
