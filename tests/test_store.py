@@ -264,3 +264,14 @@ def test_unreachable_server_is_retried_then_reported(monkeypatch: pytest.MonkeyP
         s.query("ASK {}")
     msg = str(err.value)
     assert "connection refused" in msg and "3 attempts" in msg and "tok-secret" not in msg
+
+
+def test_load_with_lineage_adds_super_properties_in_the_same_graph(store_url: str) -> None:
+    ents = synth.generate(2, seed=4)
+    bare, full = to_graph(ents, lineage=False), to_graph(ents)
+    assert len(full) > len(bare)
+    with open_store(store_url) as s:
+        s.load(bare, graph=G1, lineage=True)
+        assert set(s.to_graph(G1)) == set(full)
+        s.replace(G1, bare, lineage=True)
+        assert set(s.to_graph(G1)) == set(full)

@@ -300,6 +300,21 @@ def parse_to_graph(inp: LoadInput) -> Graph:
                               source="<data>")
 
 
+def closure_update(graph: URIRef | None) -> str:
+    """A SPARQL Update adding, inside one graph, the PROV-O/DCAT super-property triples of its mlkg triples (what
+    :func:`mlkg.rdf.closure.add_super_properties` does in Python), so lineage queries work on any loaded file."""
+    from ..rdf.closure import super_properties
+
+    ops = []
+    for p, supers in sorted(super_properties().items()):
+        tmpl = " ".join(f"?s <{q}> ?o ." for q in supers)
+        if graph is None:
+            ops.append(f"INSERT {{ {tmpl} }} WHERE {{ ?s <{p}> ?o }}")
+        else:
+            ops.append(f"INSERT {{ GRAPH <{graph}> {{ {tmpl} }} }} WHERE {{ GRAPH <{graph}> {{ ?s <{p}> ?o }} }}")
+    return " ;\n".join(ops)
+
+
 def nt_bytes(g: Graph) -> bytes:
     """A graph as N-Triples bytes (the exchange format between backends)."""
     out = g.serialize(format="nt", encoding="utf-8")
@@ -332,9 +347,12 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def load(self, source: Any = None, *, path: str | Path | None = None, format: str | None = None,
-             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None) -> int:
+             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None,
+             lineage: bool = False) -> int:
         """Load RDF (a file, text, bytes or an rdflib Graph) into ``graph``; returns the triples in the input.
 
+        With ``lineage=True`` the PROV-O/DCAT super-property triples of the mlkg lineage properties are added to
+        the same graph, in the same atomic step (files written by mlkg have them already).
         With ``replace=True`` the graph's old content is replaced by the input atomically: readers and a later
         reopen see the old content or the new, never a mix, and a failed or killed load changes nothing.
         Quad formats (N-Quads, TriG) keep their own graphs when ``graph`` is None.
@@ -344,11 +362,12 @@ class Store(abc.ABC):
         """
 
     def replace(self, graph: str | URIRef, source: Any = None, *, path: str | Path | None = None,
-                format: str | None = None, progress: Progress | None = None) -> int:
+                format: str | None = None, progress: Progress | None = None, lineage: bool = False) -> int:
         """Replace the content of ``graph`` by the input, atomically (see :meth:`load`)."""
         if graph is None:
             raise ValueError("replace needs a graph name")
-        return self.load(source, path=path, format=format, graph=graph, replace=True, progress=progress)
+        return self.load(source, path=path, format=format, graph=graph, replace=True, progress=progress,
+                         lineage=lineage)
 
     @abc.abstractmethod
     def update(self, text: str) -> None:

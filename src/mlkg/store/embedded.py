@@ -37,6 +37,7 @@ from .base import (
     Rows,
     Store,
     as_binding,
+    closure_update,
     format_name,
     graph_iri,
     load_input,
@@ -240,18 +241,21 @@ class OxigraphStore(Store):
         return len(self.ox) - before
 
     def load(self, source: Any = None, *, path: str | Path | None = None, format: str | None = None,
-             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None) -> int:
+             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None,
+             lineage: bool = False) -> int:
         self._check_writable()
         inp = load_input(source, path=path, format=format)
         target = graph_iri(graph)
         if FORMATS[inp.fmt][2] and target is None and inp.graph is None:
-            return self._load_dataset(inp, replace, progress)
+            return self._load_dataset(inp, replace, progress, lineage)
         g = _ox_graph(target)
         if not self._has_data(g):
             entry = {"op": "fresh", "graph": "" if target is None else str(target), "id": uuid.uuid4().hex}
             self._begin(entry)
             try:
                 n = self._bulk(inp, g, progress)
+                if lineage:
+                    self.ox.update(closure_update(target))
             except BaseException:
                 self._remove(target)
                 self._end(entry)
@@ -259,13 +263,18 @@ class OxigraphStore(Store):
             self._end(entry)
             return n
         if not replace:
-            return self._bulk(inp, g, progress, transactional=True)
+            n = self._bulk(inp, g, progress, transactional=True)
+            if lineage:
+                self.ox.update(closure_update(target))
+            return n
         staging = URIRef(STAGING_PREFIX + uuid.uuid4().hex)
         entry = {"op": "staging", "graph": str(staging), "target": str(target or ""), "id": staging[-32:]}
         self._begin(entry)
         self._staging.add(str(staging))
         try:
             n = self._bulk(inp, _ox_graph(staging), progress)
+            if lineage:
+                self.ox.update(closure_update(staging))
             self._swap(target, staging)
         finally:
             self._remove(staging)
@@ -286,7 +295,7 @@ class OxigraphStore(Store):
             f"INSERT {{ {inside(target, t)} }} WHERE {{ {inside(staging, t)} "
             f"FILTER NOT EXISTS {{ {inside(target, t)} }} }}")
 
-    def _load_dataset(self, inp: LoadInput, replace: bool, progress: Progress | None) -> int:
+    def _load_dataset(self, inp: LoadInput, replace: bool, progress: Progress | None, lineage: bool) -> int:
         """A quad file: each of its graphs is loaded (or replaced) as its own import."""
         tmp = ox.Store()
         try:
@@ -302,7 +311,7 @@ class OxigraphStore(Store):
                 continue
             data = tmp.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
             name = None if isinstance(g, ox.DefaultGraph) else URIRef(g.value)
-            n += self.load(data, format="nt", graph=name, replace=replace)
+            n += self.load(data, format="nt", graph=name, replace=replace, lineage=lineage)
         if progress is not None and inp.path is not None:
             size = inp.path.stat().st_size
             progress(size, size)

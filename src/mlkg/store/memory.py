@@ -56,12 +56,19 @@ class MemoryStore(Store):
         return n
 
     def load(self, source: Any = None, *, path: str | Path | None = None, format: str | None = None,
-             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None) -> int:
+             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None,
+             lineage: bool = False) -> int:
         inp = load_input(source, path=path, format=format)
         target = graph_iri(graph)
         if inp.graph is None and FORMATS[inp.fmt][2] and target is None:
-            return self._load_quads(inp, replace)
+            return self._load_quads(inp, replace, lineage)
         new = parse_to_graph(inp)  # parse fully first: a bad file changes nothing
+        if lineage:
+            from ..rdf.closure import add_super_properties
+
+            if new is inp.graph:
+                new = _copy(new)
+            add_super_properties(new)
         if progress is not None and inp.path is not None:
             size = inp.path.stat().st_size
             progress(size, size)
@@ -73,7 +80,7 @@ class MemoryStore(Store):
             g.add(t)
         return len(new)
 
-    def _load_quads(self, inp: Any, replace: bool) -> int:
+    def _load_quads(self, inp: Any, replace: bool, lineage: bool) -> int:
         ds = Dataset()
         data = inp.path.read_bytes() if inp.path is not None else inp.data
         try:
@@ -91,6 +98,11 @@ class MemoryStore(Store):
                 replaced.add(gname)
             self._graph(gname).add((s, p, o))
             n += 1
+        if lineage:
+            from ..rdf.closure import add_super_properties
+
+            for gname in {None if c.identifier == DATASET_DEFAULT_GRAPH_ID else c.identifier for c in ds.graphs()}:
+                add_super_properties(self._graph(gname))
         return n
 
     def update(self, text: str) -> None:
@@ -185,6 +197,13 @@ class MemoryStore(Store):
         for t in src.triples((None, None, None)):
             g.add(t)
         return g
+
+
+def _copy(g: Graph) -> Graph:
+    out = Graph()
+    for t in g:
+        out.add(t)
+    return out
 
 
 def _open(rest: str, url: str) -> MemoryStore:

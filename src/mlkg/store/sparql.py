@@ -327,7 +327,8 @@ class SparqlStore(Store):
         return len(g)
 
     def load(self, source: Any = None, *, path: str | Path | None = None, format: str | None = None,
-             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None) -> int:
+             graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None,
+             lineage: bool = False) -> int:
         inp = load_input(source, path=path, format=format)
         target = graph_iri(graph)
         if FORMATS[inp.fmt][2] and target is None and inp.graph is None:
@@ -339,9 +340,19 @@ class SparqlStore(Store):
             for name in [None, *tmp.graphs()]:
                 part = tmp.to_graph(name)
                 if len(part):
-                    n += self.load(part, graph=name, replace=replace)
+                    n += self.load(part, graph=name, replace=replace, lineage=lineage)
             return n
         g = parse_to_graph(inp)  # parse first: a bad file sends nothing
+        n = len(g)
+        if lineage:
+            from ..rdf.closure import add_super_properties
+
+            if g is inp.graph:
+                copy = Graph()
+                for t in g:
+                    copy.add(t)
+                g = copy
+            add_super_properties(g)
         if progress is not None and inp.path is not None:
             size = inp.path.stat().st_size
             progress(size, size)
@@ -358,7 +369,7 @@ class SparqlStore(Store):
                 self.update(f"DROP SILENT {dest} ; ADD SILENT GRAPH <{staging}> TO {dest}")
             finally:
                 self.update(f"DROP SILENT GRAPH <{staging}>")
-        return len(g)
+        return n
 
     def drop(self, graph: str | URIRef | None) -> None:
         g = graph_iri(graph)
