@@ -8,6 +8,7 @@ generator, so importing :mod:`mlkg.importers` never imports mlflow, huggingface_
 from __future__ import annotations
 
 import dataclasses
+import enum
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from ..errors import MlkgError
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 Token = Any
 
 
@@ -207,6 +209,21 @@ def mlflow_pages(call: Callable[..., Any], **kwargs: Any) -> Iterator[Any]:
 # ---------------------------------------------------------------------------------------------------------------
 # Small helpers shared by importers
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def enum_member(cls: type[E], value: str) -> E:
+    """The member of an mlkg enum whose JSON value is ``value``.
+
+    :raises ValueError: if there is none.
+
+    >>> from mlkg.model.entities import Split
+    >>> enum_member(Split, "test").name
+    'TEST'
+    """
+    for member in cls:
+        if member.value == value:
+            return member
+    raise ValueError(f"{value!r} is not a {cls.__name__}")
 
 
 def redact_uri(uri: str) -> str:

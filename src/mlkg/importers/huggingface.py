@@ -36,7 +36,7 @@ from .. import ids
 from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Ref
-from .base import ImportReport, SourceUnavailable, first_line, missing_sdk, option
+from .base import ImportReport, SourceUnavailable, enum_member, first_line, missing_sdk, option
 
 HUB = "https://huggingface.co"
 
@@ -92,18 +92,18 @@ def license_id(value: str) -> str:
     return _SPDX.get(value.strip().lower(), value.strip())
 
 
-def split_for(value: Any) -> tuple[str | None, str | None]:
+def split_for(value: Any) -> tuple[m.Split | None, str | None]:
     """(mlkg split, slice) for a model-index split name: ``test`` → (test, None), ``test_matched`` → (test,
     'split=test_matched')."""
     if not isinstance(value, str) or not value:
         return None, None
     v = value.strip().lower()
     if v in _SPLITS:
-        return _SPLITS[v], None
+        return enum_member(m.Split, _SPLITS[v]), None
     for prefix, s in (("train", "train"), ("valid", "validation"), ("val", "validation"), ("dev", "validation"),
                       ("test", "test")):
         if v.startswith(prefix):
-            return s, f"split={value}"
+            return enum_member(m.Split, s), f"split={value}"
     return None, f"split={value}"
 
 
@@ -282,11 +282,12 @@ def _locate(config: HuggingFaceConfig) -> tuple[Path, Path | None]:
         readme = Path(hf_hub_download(config.repo_id, "README.md", revision=config.revision))
     except Exception as e:  # noqa: BLE001
         raise SourceUnavailable(f"{config.repo_id}: cannot download the model card ({first_line(e, 160)})") from None
+    cfg_file: Path | None
     try:
-        cfg: Path | None = Path(hf_hub_download(config.repo_id, "config.json", revision=config.revision))
+        cfg_file = Path(hf_hub_download(config.repo_id, "config.json", revision=config.revision))
     except Exception:  # noqa: BLE001 - many repos have no config.json
-        cfg = None
-    return readme, cfg
+        cfg_file = None
+    return readme, cfg_file
 
 
 def entities(config: HuggingFaceConfig, report: ImportReport) -> Iterator[m.Entity]:
@@ -323,7 +324,7 @@ def entities(config: HuggingFaceConfig, report: ImportReport) -> Iterator[m.Enti
 
     svc_name = config.service_name
     svc_fqn = ids.quote_part(svc_name)
-    yield m.MLModelService(name=svc_name, service_type="HuggingFace",
+    yield m.MLModelService(name=svc_name, service_type=m.PlatformType.HUGGING_FACE,
                            service_url=HUB if config.repo_id else None)
     report.count("services")
 
@@ -438,7 +439,9 @@ def entities(config: HuggingFaceConfig, report: ImportReport) -> Iterator[m.Enti
         report.warn(f"co2_eq_emissions {co2!r} has no number of grams; not recorded", item=where)
     sections = card_sections(body)
     card = m.ModelCard(url=f"{HUB}/{config.repo_id}" if config.repo_id else None, co2e_emissions_grams=grams,
-                       **sections)
+                       intended_use=sections.get("intended_use"), out_of_scope_use=sections.get("out_of_scope_use"),
+                       limitations=sections.get("limitations"),
+                       ethical_considerations=sections.get("ethical_considerations"))
 
     # config.json
     algorithm = None
@@ -458,9 +461,11 @@ def entities(config: HuggingFaceConfig, report: ImportReport) -> Iterator[m.Enti
     yield from datasets.values()
     report.count("datasets", len(datasets))
     model = m.MLModel(
-        name=name, fqn=model_fqn, service=Ref(type="mlmodelService", fqn=svc_fqn), service_type="HuggingFace",
+        name=name, fqn=model_fqn, service=Ref(type="mlmodelService", fqn=svc_fqn),
+        service_type=m.PlatformType.HUGGING_FACE,
         license=license_value, task=get("pipeline_tag") if isinstance(get("pipeline_tag"), str) else None,
-        tags=sorted(set(tags)), training_datasets=train_refs, metrics=metrics, base_model=base_ref,
+        tags=[m.TagLabel(tag_fqn=t, source="Classification", label_type="Automated", state="Confirmed")
+              for t in sorted(set(tags))], training_datasets=train_refs, metrics=metrics, base_model=base_ref,
         base_model_relation=relation if isinstance(relation, str) else None, model_card=card,
         algorithm=algorithm, ml_hyper_parameters=params,
         source_url=f"{HUB}/{config.repo_id}" if config.repo_id else None)

@@ -47,6 +47,7 @@ from ..model.base import Ref, epoch_ms_to_datetime
 from .base import (
     ImportReport,
     SourceUnavailable,
+    enum_member,
     first_line,
     missing_sdk,
     mlflow_pages,
@@ -118,24 +119,25 @@ _NUMERIC = {"double", "float", "long", "integer", "int", "int32", "int64", "floa
 _CATEGORICAL = {"string", "boolean", "bool", "binary", "str", "object", "category"}
 
 
-def feature_type(mlflow_type: str | None) -> str | None:
+def feature_type(mlflow_type: str | None) -> m.FeatureType | None:
     """numerical / categorical for an MLflow column type (None when it says neither, e.g. datetime)."""
     t = (mlflow_type or "").lower()
     if t in _NUMERIC:
-        return "numerical"
+        return m.FeatureType.NUMERICAL
     if t in _CATEGORICAL:
-        return "categorical"
+        return m.FeatureType.CATEGORICAL
     return None
 
 
-def split_for(context: str | None) -> str | None:
+def split_for(context: str | None) -> m.Split | None:
+    """The split a dataset-input context names (training → train, validation/dev, test), else None."""
     c = (context or "").lower()
     if c.startswith("train"):
-        return "train"
-    if c.startswith("val") or c in ("dev", "eval_val"):
-        return "validation"
+        return m.Split.TRAIN
+    if c.startswith("val") or c == "dev":
+        return m.Split.VALIDATION
     if c.startswith("test"):
-        return "test"
+        return m.Split.TEST
     return None
 
 
@@ -251,11 +253,11 @@ def _http_settings(config: MlflowConfig) -> Iterator[None]:
     try:
         yield
     finally:
-        for k, v in old.items():
-            if v is None:
+        for k, prev in old.items():
+            if prev is None:
                 os.environ.pop(k, None)
             else:
-                os.environ[k] = v
+                os.environ[k] = prev
 
 
 def make_client(config: MlflowConfig) -> Any:
@@ -320,8 +322,8 @@ class _Importer:
 
     # -- the run ------------------------------------------------------------------------------------------------
 
-    def platform(self) -> str:
-        return "Databricks" if self.uri.startswith("databricks") else "Mlflow"
+    def platform(self) -> m.PlatformType:
+        return m.PlatformType.DATABRICKS if self.uri.startswith("databricks") else m.PlatformType.MLFLOW
 
     def service(self) -> m.MLModelService:
         url = redact_uri(self.uri)
@@ -345,14 +347,14 @@ class _Importer:
         for rm, versions in models:
             for mv in versions:
                 if c.include_runs and mv.run_id and mv.run_id not in self.runs:
-                    run = self.one(f"run {mv.run_id}", lambda r=mv.run_id: self.client.get_run(r))
+                    run = self.one(f"run {mv.run_id}", lambda: self.client.get_run(mv.run_id))
                     if run is not None:
                         self.runs[run.info.run_id] = run
 
         if c.include_runs:
             yield from self.emit_experiments_and_runs()
         for rm, versions in models:
-            model = self.one(f"registered model {rm.name}", lambda rm=rm, v=versions: self.model(rm, v))
+            model = self.one(f"registered model {rm.name}", lambda: self.model(rm, versions))
             if model is not None:
                 yield model
                 self.report.count("models")
@@ -367,7 +369,7 @@ class _Importer:
         if c.models:
             rms = []
             for name in c.models:
-                rm = self.one(f"registered model {name}", lambda n=name: cl.get_registered_model(n))
+                rm = self.one(f"registered model {name}", lambda: cl.get_registered_model(name))
                 if rm is None:
                     self.report.skip(f"registered model {name}", "not found in the registry")
                 else:
@@ -379,7 +381,7 @@ class _Importer:
         full = []
         for rm in rms:
             if callable(getattr(rm, "tags", None)) or callable(getattr(rm, "aliases", None)):
-                got = self.one(f"registered model {rm.name}", lambda n=rm.name: cl.get_registered_model(n))
+                got = self.one(f"registered model {rm.name}", lambda: cl.get_registered_model(rm.name))
                 rm = got if got is not None else rm
             full.append(rm)
         rms = full
@@ -388,8 +390,8 @@ class _Importer:
         if c.models or len(rms) <= 5:
             for rm in rms:
                 flt = _name_filter(rm.name)
-                by_name[rm.name] = self.listing(f"versions of {rm.name}", lambda f=flt: mlflow_pages(
-                    cl.search_model_versions, filter_string=f, max_results=c.page_size))
+                by_name[rm.name] = self.listing(f"versions of {rm.name}", lambda: mlflow_pages(
+                    cl.search_model_versions, filter_string=flt, max_results=c.page_size))
         elif rms:
             for mv in self.listing("model versions", lambda: mlflow_pages(
                     cl.search_model_versions, max_results=c.page_size)):
@@ -405,7 +407,7 @@ class _Importer:
                 detailed = []
                 for mv in versions:
                     full = self.one(f"version {rm.name}/{mv.version}",
-                                    lambda mv=mv: cl.get_model_version(rm.name, str(mv.version)))
+                                    lambda: cl.get_model_version(rm.name, str(mv.version)))
                     detailed.append(full if full is not None else mv)
                 versions = detailed
             out.append((rm, sorted(versions, key=lambda v: int(v.version))))
@@ -470,7 +472,8 @@ class _Importer:
                 features.append(m.Feature(name=name, position=pos, data_type=feature_type(typ),
                                           fqn=ids.fqn_child(model_fqn, name)))
         algorithm = getattr(lm, "model_type", None) or _flavor(mlmodel)
-        stage = mv.current_stage if mv.current_stage in ("None", "Staging", "Production", "Archived") else None
+        stage = enum_member(m.Stage, mv.current_stage) if mv.current_stage in ("None", "Staging", "Production",
+                                                                           "Archived") else None
         user = getattr(mv, "user_id", None)
         v = m.ModelVersion(
             name=label, fqn=ids.fqn_child(model_fqn, label), stage=stage, aliases=aliases,
@@ -500,7 +503,7 @@ class _Importer:
                                     timestamp=_ms(met.timestamp), step=met.step))
         return out
 
-    def split_of(self, run_id: str | None, name: str | None, digest: str | None) -> str | None:
+    def split_of(self, run_id: str | None, name: str | None, digest: str | None) -> m.Split | None:
         run = self.runs.get(run_id or "")
         if run is None or not name:
             return None
@@ -547,7 +550,7 @@ class _Importer:
         if c.experiments:
             exps = []
             for name in c.experiments:
-                e = self.one(f"experiment {name}", lambda n=name: cl.get_experiment_by_name(n))
+                e = self.one(f"experiment {name}", lambda: cl.get_experiment_by_name(name))
                 if e is None:
                     self.report.skip(f"experiment {name}", "not found")
                 else:
@@ -562,15 +565,15 @@ class _Importer:
         ids_ = [e.experiment_id for e in exps]
         for i in range(0, len(ids_), 100):
             chunk = ids_[i:i + 100]
-            for run in self.listing("runs", lambda ch=chunk: mlflow_pages(
-                    cl.search_runs, experiment_ids=ch, max_results=c.page_size)):
+            for run in self.listing("runs", lambda: mlflow_pages(
+                    cl.search_runs, experiment_ids=chunk, max_results=c.page_size)):
                 self.runs[run.info.run_id] = run
         self.report.say(f"mlflow: {len(exps)} experiments, {len(self.runs)} runs")
 
     def emit_experiments_and_runs(self) -> Iterator[m.Entity]:
         needed = {r.info.experiment_id for r in self.runs.values()}
         for exp_id in sorted(needed - set(self.experiments)):
-            e = self.one(f"experiment {exp_id}", lambda i=exp_id: self.client.get_experiment(i))
+            e = self.one(f"experiment {exp_id}", lambda: self.client.get_experiment(exp_id))
             if e is not None:
                 self.experiments[exp_id] = e
         for e in sorted(self.experiments.values(), key=lambda e: e.name):
@@ -581,7 +584,7 @@ class _Importer:
                                description=tags.get("mlflow.note.content") or None, tags=tag_labels(tags))
             self.report.count("experiments")
         for run in sorted(self.runs.values(), key=lambda r: (r.info.start_time or 0, r.info.run_id)):
-            ents = self.one(f"run {run.info.run_id}", lambda r=run: self.run(r))
+            ents = self.one(f"run {run.info.run_id}", lambda: self.run(run))
             if ents:
                 yield from ents
 
@@ -590,7 +593,8 @@ class _Importer:
         tags = dict(data.tags or {})
         exp = self.experiments.get(info.experiment_id)
         out: list[m.Entity] = []
-        train, evaluation = [], []
+        train: list[Ref] = []
+        evaluation: list[Ref] = []
         for di in _dataset_inputs(run):
             ds = di.dataset
             fqn = self.names.dataset(ds.name, ds.digest)
@@ -628,16 +632,16 @@ class _Importer:
     def run_metrics(self, run: Any) -> list[m.Evaluation]:
         """Every logged value (or only the latest) of each metric, with the dataset MLflow 3 linked it to."""
         info = run.info
-        linked: dict[tuple[str, int, int], tuple[str, str | None]] = {}
+        linked: dict[tuple[Any, Any, Any], tuple[str, str | None]] = {}
         for out in _model_outputs(run):
             lm = self.logged_models.get(out.model_id)
             if lm is None and out.model_id not in self.logged_models:
-                lm = self.one(f"logged model {out.model_id}", lambda i=out.model_id: self.client.get_logged_model(i))
+                lm = self.one(f"logged model {out.model_id}", lambda: self.client.get_logged_model(out.model_id))
                 self.logged_models[out.model_id] = lm
             for met in getattr(lm, "metrics", None) or []:
                 if met.dataset_name and met.run_id == info.run_id:
                     linked[(met.key, met.step, met.timestamp)] = (met.dataset_name, met.dataset_digest)
-        points = []
+        points: list[tuple[Any, Any, Any, Any]] = []
         latest = list(getattr(run.data, "_metric_objs", None) or [])
         if not latest:
             points = [(k, v, None, None) for k, v in (run.data.metrics or {}).items()]
@@ -646,7 +650,7 @@ class _Importer:
         else:
             for x in latest:
                 hist = self.one(f"metric {x.key} of run {info.run_id}",
-                                lambda k=x.key: self.client.get_metric_history(info.run_id, k))
+                                lambda: self.client.get_metric_history(info.run_id, x.key))
                 for h in hist if hist is not None else [x]:
                     points.append((h.key, h.value, h.step, h.timestamp))
         out_e = []

@@ -40,7 +40,7 @@ from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Entity, Ref, epoch_ms_to_datetime
 from ..namespaces import OM
-from .base import ImportReport
+from .base import ImportReport, enum_member
 
 MODEL_CLASSES = {OM.MLModel, OM.MlModel, OM.Mlmodel, OM.MlModelEntity}
 SERVICE_CLASSES = {OM.MLModelService, OM.MlModelService, OM.Mlmodelservice, OM.MlmodelService}
@@ -120,7 +120,7 @@ class _Mapper:
         return None
 
     def values(self, s: Any, preds: tuple) -> list[Any]:
-        out = []
+        out: list[Any] = []
         for p in preds:
             out.extend(self.g.objects(s, p))
         return out
@@ -157,7 +157,7 @@ class _Mapper:
         """A reference to the node, typed from its rdf:type or IRI, named by its FQN (else its label, else id)."""
         typ = None
         for t in self.g.objects(node, RDF.type):
-            if t in TYPE_BY_CLASS:
+            if isinstance(t, URIRef) and t in TYPE_BY_CLASS:
                 typ = TYPE_BY_CLASS[t]
                 break
         seg, ident = split_om_iri(node)
@@ -245,6 +245,16 @@ class _Mapper:
             kw["deleted"] = deleted.toPython()
         return kw
 
+    def platform(self, node: Any, where: str) -> m.PlatformType | None:
+        st = self.text(node, SERVICE_TYPE)
+        if not st:
+            return None
+        try:
+            return enum_member(m.PlatformType, st)
+        except ValueError:
+            self.report.skip(f"{where} serviceType", f"unknown platform {st!r}")
+            return None
+
     def name_and_fqn(self, node: Any, where: str) -> tuple[str, str | None]:
         fqn = self.text(node, FQN)
         name = self.text(node, NAME) or (ids.split_fqn(fqn)[-1] if fqn else None)
@@ -257,13 +267,7 @@ class _Mapper:
         where = f"service {node}"
         name, fqn = self.name_and_fqn(node, where)
         kw = self.common(node, where)
-        st = self.text(node, SERVICE_TYPE)
-        platform = None
-        if st:
-            try:
-                platform = m.PlatformType.parse(st)
-            except InputError:
-                self.report.skip(f"{where} serviceType", f"unknown platform {st!r}")
+        platform = self.platform(node, where)
         e = m.MLModelService(name=name, fqn=fqn, service_type=platform, **kw)
         self.same_as.append((e, node))
         self.check_unmapped(node)
@@ -311,13 +315,7 @@ class _Mapper:
             r = self.ref(down, "table", where)
             if r is not None and r.type == "table":
                 predictions.append(r)
-        st = self.text(node, SERVICE_TYPE)
-        platform = None
-        if st:
-            try:
-                platform = m.PlatformType.parse(st)
-            except InputError:
-                self.report.skip(f"{where} serviceType", f"unknown platform {st!r}")
+        platform = self.platform(node, where)
         e = m.MLModel(name=name, fqn=fqn, service=service, service_type=platform,
                       algorithm=self.text(node, ALGORITHM), target=self.text(node, TARGET),
                       ml_features=features, ml_hyper_parameters=hps, ml_store=store,
@@ -339,8 +337,9 @@ class _Mapper:
             ds = sd.get("dataSource")
             ds_ref = None
             if isinstance(ds, dict) and (ds.get("fullyQualifiedName") or ds.get("id")):
-                ds_ref = Ref(type=ds.get("type") if ds.get("type") in ("table", "container") else "table",
-                             fqn=ds.get("fullyQualifiedName"), id=ds.get("id") if not ds.get("fullyQualifiedName") else None)
+                ds_type = str(ds["type"]) if ds.get("type") in ("table", "container") else "table"
+                ds_ref = Ref(type=ds_type, fqn=ds.get("fullyQualifiedName"),
+                             id=ds.get("id") if not ds.get("fullyQualifiedName") else None)
             elif isinstance(ds, str) and ds:
                 ds_ref = Ref(type="table", fqn=ds)
             dt = sd.get("dataType")

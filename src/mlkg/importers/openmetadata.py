@@ -118,8 +118,9 @@ def api_pages(url: str, config: OpenMetadataConfig, *, fields: str = "") -> Iter
                 raise
         if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
             raise SourceUnavailable(f"{redact_uri(page_url)}: not an OpenMetadata list (no 'data' array)")
-        paging = doc.get("paging") if isinstance(doc.get("paging"), dict) else {}
-        return doc["data"], paging.get("after") or None
+        paging = doc.get("paging")
+        after = paging.get("after") if isinstance(paging, dict) else None
+        return doc["data"], after or None
 
     return paginate(fetch, what=redact_uri(url))
 
@@ -140,6 +141,7 @@ def _api_base(url: str) -> tuple[str, str | None]:
 def _rest_entities(config: OpenMetadataConfig, report: ImportReport) -> Iterator[Entity]:
     base, listing = _api_base(config.source)
     jobs: list[tuple[str, type[Entity], str]] = []
+    cls: type[Entity]
     if listing is not None:
         cls = m.MLModelService if "mlmodelservices" in listing.lower() else m.MLModel
         jobs.append((base + listing, cls, config.fields if cls is m.MLModel else ""))
@@ -178,7 +180,7 @@ def _kind(e: Entity) -> str:
     return {m.MLModel: "models", m.MLModelService: "services"}.get(type(e), type(e).__name__.lower() + "s")
 
 
-def _load_service(spec: str) -> Entity | None:
+def _load_service(spec: str) -> m.MLModelService | None:
     if not spec:
         return None
     p = Path(spec)
@@ -186,7 +188,9 @@ def _load_service(spec: str) -> Entity | None:
         from ..rdf.formats import read_json
         from ..rdf.jsoncodec import entity_from_dict
 
-        return entity_from_dict(m.MLModelService, read_json(str(p)), source=str(p))
+        svc = entity_from_dict(m.MLModelService, read_json(str(p)), source=str(p))
+        assert isinstance(svc, m.MLModelService)
+        return svc
     return None
 
 
@@ -212,6 +216,7 @@ def _json_entities(path: str, config: OpenMetadataConfig, report: ImportReport) 
 
     data = read_json(path)
     items: list[tuple[type[Entity], Any, str]] = []
+    cls: type[Entity]
     if isinstance(data, list):
         items = [(m.MLModel, d, f"{path} $[{i}]") for i, d in enumerate(data)]
     elif isinstance(data, dict) and isinstance(data.get("data"), list) and set(data) <= {"data", "paging"}:

@@ -22,7 +22,7 @@ from .. import ids
 from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Ref
-from .base import ImportReport, SourceUnavailable, first_line, missing_sdk, option
+from .base import ImportReport, SourceUnavailable, enum_member, first_line, missing_sdk, option
 
 _CATEGORICAL_ENCODERS = ("OneHotEncoder", "OrdinalEncoder", "TargetEncoder", "LabelEncoder", "LabelBinarizer")
 _COMPOSITES = ("steps", "transformer_list", "transformers", "estimators")
@@ -165,7 +165,7 @@ def entities(config: SklearnConfig, report: ImportReport) -> Iterator[m.Entity]:
     except Exception as e:  # noqa: BLE001 - NotFittedError, or estimators the check does not understand
         report.warn(f"the estimator may not be fitted ({first_line(e, 120)})", item=type(est).__name__)
     svc_fqn = ids.quote_part(config.service_name)
-    yield m.MLModelService(name=config.service_name, service_type="Sklearn")
+    yield m.MLModelService(name=config.service_name, service_type=m.PlatformType.SKLEARN)
     report.count("services")
     name = config.name or (Path(config.path).stem if config.path else type(est).__name__)
     model_fqn = ids.fqn_child(svc_fqn, name)
@@ -184,7 +184,9 @@ def entities(config: SklearnConfig, report: ImportReport) -> Iterator[m.Entity]:
                     item=type(est).__name__)
     else:
         for pos, fname in enumerate(list(names)):
-            features.append(m.Feature(name=str(fname), position=pos, data_type=kinds.get(str(fname))))
+            kind = kinds.get(str(fname))
+            features.append(m.Feature(name=str(fname), position=pos,
+                                      data_type=enum_member(m.FeatureType, kind) if kind else None))
     algorithm = type(final_estimator(est)).__name__
     versions = []
     if config.version:
@@ -192,7 +194,7 @@ def entities(config: SklearnConfig, report: ImportReport) -> Iterator[m.Entity]:
             name=config.version, algorithm=algorithm, ml_hyper_parameters=hps,
             features=[Ref(type="mlFeature", fqn=ids.fqn_child(model_fqn, f.name)) for f in features]))
     yield m.MLModel(name=name, fqn=model_fqn, service=Ref(type="mlmodelService", fqn=svc_fqn),
-                    service_type="Sklearn", algorithm=algorithm, ml_hyper_parameters=hps, ml_features=features,
+                    service_type=m.PlatformType.SKLEARN, algorithm=algorithm, ml_hyper_parameters=hps, ml_features=features,
                     target=config.target or None, versions=versions,
                     description=f"scikit-learn {type(est).__module__}.{type(est).__name__}")
     report.count("models")
