@@ -101,3 +101,26 @@ def test_not_an_estimator_is_a_clear_error(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "Traceback" not in res.output and not (tmp_path / "o.ttl").exists()
     with pytest.raises(InputError, match="not a scikit-learn estimator"):
         run_import("sklearn", SklearnConfig(estimator={"a": 1}))
+
+
+def test_cli_writes_openmetadata_create_requests(tmp_path: Path) -> None:
+    import json
+
+    import joblib
+
+    from mlkg.importers.openmetadata import CREATE_MLMODEL_KEYS
+
+    path = tmp_path / "churn.joblib"
+    joblib.dump(_pipeline(), path)
+    req_file = tmp_path / "requests.json"
+    res = CliRunner().invoke(get_app(), ["import", "sklearn", str(path), "-o", str(tmp_path / "g.ttl"),
+                                         "--om-requests", str(req_file), "--version-label", "1"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(req_file.read_text())
+    assert doc["services"] == [{"name": "sklearn", "serviceType": "Sklearn"}]
+    (req,) = doc["models"]
+    assert set(req) <= set(CREATE_MLMODEL_KEYS)
+    assert req["service"] == "sklearn" and req["algorithm"] == "LogisticRegression"
+    assert {"name": "clf__C", "value": "0.5"} in req["mlHyperParameters"]
+    assert sorted(f["name"] for f in req["mlFeatures"]) == ["age", "city", "income"]
+    assert "versions" in res.output  # the report says what OpenMetadata has no field for

@@ -3,8 +3,9 @@
 Every subcommand writes the imported graph to ``-o FILE`` (format from the suffix, or ``--format``; written
 atomically, so a failed import never leaves a half-written file), into ``--store URL``, or to stdout (Turtle).
 Progress and the report go to stderr; ``--report-json FILE`` keeps the report; ``--strict`` turns warnings and
-skipped items into a failure (exit 2, nothing written). Platform SDKs are imported only when their subcommand
-runs.
+skipped items into a failure (exit 2, nothing written); ``--om-requests FILE`` also writes OpenMetadata create
+requests for the imported services and models (mlkg → OpenMetadata). Platform SDKs are imported only when their
+subcommand runs.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _OUTPUT_HELP = "Output file; the RDF format comes from the suffix (.ttl, .jsonld
 
 def _emit(name: str, config: Any, *, output: Optional[str], store: Optional[str], fmt: Optional[str],
           strict: bool, quiet: bool, report_json: Optional[str], base: Optional[str] = None,
-          graph: Optional[str] = None) -> None:
+          graph: Optional[str] = None, om_requests: Optional[str] = None) -> None:
     """Run the importer, then write the graph (file, store or stdout) and the report."""
     from ..importers import run_import
     from ..rdf.build import to_graph
@@ -55,6 +56,11 @@ def _emit(name: str, config: Any, *, output: Optional[str], store: Optional[str]
     for s, p, o in report.extra_triples:
         s_node = URIRef(s.iri(base=base)) if hasattr(s, "iri") else s
         g.add((s_node, p, o))
+    requests_text = None
+    if om_requests:
+        from ..importers.openmetadata import create_requests
+
+        requests_text = json.dumps(create_requests(entities, report), indent=2, ensure_ascii=False) + "\n"
     graph_name = _graph_name(name, config, graph) if store else None
     if store:
         _to_store(store, g, graph_name or "")
@@ -65,6 +71,8 @@ def _emit(name: str, config: Any, *, output: Optional[str], store: Optional[str]
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
+    if om_requests and requests_text is not None:
+        write_atomic(om_requests, requests_text)
     if report_json:
         write_atomic(report_json, json.dumps({**report.to_dict(), "triples": len(g)}, indent=2) + "\n")
     if not quiet:
@@ -102,6 +110,8 @@ def _graph_name(name: str, config: Any, explicit: Optional[str]) -> str:
 OUT = typer.Option(None, "-o", "--output", help=_OUTPUT_HELP)
 STORE = typer.Option(None, "--store", help="Store URL (memory:, oxigraph:PATH, sparql:URL); the import replaces "
                      "its own named graph there.")
+OM_REQUESTS = typer.Option(None, "--om-requests", help="Also write OpenMetadata CreateMlModelServiceRequest and "
+                           "CreateMlModelRequest JSON for the imported services and models to this file.")
 GRAPH = typer.Option(None, "--graph", help="With --store: the named graph to (re)place the import in (default "
                      "one per source).")
 FMT = typer.Option(None, "--format", "-f", help="RDF format: turtle, jsonld, nt, nq, rdfxml, trig.")
@@ -129,7 +139,7 @@ def import_mlflow(
                                        "features)."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
-    graph: Optional[str] = GRAPH,
+    graph: Optional[str] = GRAPH, om_requests: Optional[str] = OM_REQUESTS,
 ) -> None:
     """Import experiments, runs, datasets, registered models and every version from MLflow or Databricks.
 
@@ -146,7 +156,7 @@ def import_mlflow(
                        experiments=tuple(experiment), models=tuple(model), service_name=service_name,
                        include_runs=not no_runs, metric_history=not latest_metrics, signatures=not no_signatures)
     _emit("mlflow", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base, graph=graph)
+          report_json=report_json, base=base, graph=graph, om_requests=om_requests)
 
 
 @import_app.command("huggingface")
@@ -160,7 +170,7 @@ def import_huggingface(
     service_name: str = typer.Option("huggingface", "--service-name", help="Name of the service entity."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
-    graph: Optional[str] = GRAPH,
+    graph: Optional[str] = GRAPH, om_requests: Optional[str] = OM_REQUESTS,
 ) -> None:
     """Import a Hugging Face model card: licence, datasets, base model, evaluation results, task, tags.
 
@@ -174,7 +184,7 @@ def import_huggingface(
     cfg = HuggingFaceConfig(path="" if hub else path, repo_id=path if hub else "", allow_network=hub,
                             revision=revision, name=name or "", service_name=service_name)
     _emit("huggingface", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base, graph=graph)
+          report_json=report_json, base=base, graph=graph, om_requests=om_requests)
 
 
 @import_app.command("sklearn")
@@ -188,7 +198,7 @@ def import_sklearn(
     service_name: str = typer.Option("sklearn", "--service-name", help="Name of the service entity."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
-    graph: Optional[str] = GRAPH,
+    graph: Optional[str] = GRAPH, om_requests: Optional[str] = OM_REQUESTS,
 ) -> None:
     """Import a fitted scikit-learn estimator or pipeline: algorithm, typed hyperparameters, features.
 
@@ -201,7 +211,7 @@ def import_sklearn(
     cfg = SklearnConfig(path=path, name=name or "", version=version or "", target=target or "",
                         service_name=service_name)
     _emit("sklearn", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base, graph=graph)
+          report_json=report_json, base=base, graph=graph, om_requests=om_requests)
 
 
 @import_app.command("openmetadata")
@@ -217,7 +227,7 @@ def import_openmetadata(
     page_size: int = typer.Option(100, "--page-size", help="Page size of API listings."),
     output: Optional[str] = OUT, store: Optional[str] = STORE, fmt: Optional[str] = FMT,
     strict: bool = STRICT, quiet: bool = QUIET, report_json: Optional[str] = REPORT, base: Optional[str] = BASE,
-    graph: Optional[str] = GRAPH,
+    graph: Optional[str] = GRAPH, om_requests: Optional[str] = OM_REQUESTS,
 ) -> None:
     """Import OpenMetadata ML models and services from its REST API, JSON files or its om: RDF.
 
@@ -234,7 +244,7 @@ def import_openmetadata(
     cfg = OpenMetadataConfig(source=source, service=service or "", token_env=token_env,
                              input_format=input_format, page_size=page_size)
     _emit("openmetadata", cfg, output=output, store=store, fmt=fmt, strict=strict, quiet=quiet,
-          report_json=report_json, base=base, graph=graph)
+          report_json=report_json, base=base, graph=graph, om_requests=om_requests)
 
 
 @import_app.command("options")
