@@ -188,3 +188,14 @@ def test_roundtrip_through_entities_matches_json_document() -> None:
     data = json.loads((DATA / "om_mlmodel_api.json").read_text())
     ents = document_from_json(data)
     assert document_from_json(document_to_json(ents)) == ents
+
+
+def test_create_shape_is_a_create_request(tmp_path: Path) -> None:
+    ttl = tmp_path / "m.ttl"
+    assert run("convert", str(DATA / "om_mlmodel_api.json"), "-o", str(ttl)).returncode == 0
+    r = run("convert", str(ttl), "--to", "openmetadata", "--shape", "create")
+    assert r.returncode == 0, r.stderr
+    (req,) = json.loads(r.stdout)["models"]
+    assert req["service"] == "mlflow_prod" and req["dashboard"] == "superset_prod.churn_performance"
+    assert "id" not in req and "updatedAt" not in req  # server-side fields are not part of a create request
+    assert {f["name"] for f in req["mlFeatures"]} == {"recency", "frequency", "segment"}

@@ -176,8 +176,19 @@ def register(app: typer.Typer) -> None:
             from ..rdf.jsoncodec import document_to_json
             from ..rdf.reader import from_graph
 
-            text = json.dumps(document_to_json(from_graph(g, base=base), shape=shape), indent=2,
-                              ensure_ascii=False) + "\n"
+            ents = from_graph(g, base=base)
+            if shape == "create":
+                # exactly OpenMetadata's CreateMlModelRequest / CreateMlModelServiceRequest properties
+                from ..importers.base import ImportReport
+                from ..importers.openmetadata import create_requests
+
+                report = ImportReport(source="convert")
+                doc: Any = create_requests(ents, report)
+                for w in report.warnings:
+                    typer.echo(f"mlkg: note: {w}", err=True)
+            else:
+                doc = document_to_json(ents, shape=shape)
+            text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         else:
             text = serialize(g, normalize_format(to))
         if output and output != "-":
