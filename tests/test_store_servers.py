@@ -150,3 +150,24 @@ def test_update_load_path_without_gsp(oxigraph_server: Any) -> None:
         assert s.count(g) == 1
     finally:
         s.drop(g)
+
+
+def test_streamed_file_load_and_bad_file(oxigraph_server: Any, tmp_path: Any) -> None:
+    from mlkg.errors import InputError
+
+    s = open_store(oxigraph_server.store_url)
+    g = URIRef("urn:mlkg:test:stream")
+    good = tmp_path / "good.nt"
+    n = synth.write_ntriples(good, 2000, seed=9)
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    try:
+        assert s.load(path=good, graph=g, replace=True) == n
+        with pytest.raises(InputError) as err:
+            s.load(path=bad, graph=g, replace=True)
+        assert "bad.nt" in str(err.value)
+        assert s.count(g) == n
+        assert set(Graph().parse(data=s.dump(format="turtle", graph=g), format="turtle")) == \
+            set(Graph().parse(good, format="nt"))
+    finally:
+        s.drop(g)

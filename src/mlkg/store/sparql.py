@@ -235,6 +235,18 @@ class SparqlStore(Store):
         from .embedded import OX_FORMATS
 
         fmt = format_name(format)
+        g_iri = graph_iri(graph)
+        if g_iri is not None and self.gsp_url is not None and fmt in ("nt", "turtle"):
+            # the server serializes the graph itself (Graph Store Protocol GET)
+            _, _, data = self._request("GET", f"{self.gsp_url}?graph=" + urllib.parse.quote(str(g_iri), safe=""),
+                                       headers={"Accept": FORMATS[fmt][1]})
+            if output is None:
+                return data
+            if isinstance(output, (str, Path)):
+                Path(output).write_bytes(data)
+            else:
+                output.write(data)
+            return None
         if FORMATS[fmt][2] and graph is None:
             quads = bytearray()
             for g in self.graphs():
@@ -297,6 +309,18 @@ class SparqlStore(Store):
         self._request(method, f"{self.gsp_url}{sep}{param}", body=data, idempotent=method == "PUT",
                       headers={"Content-Type": media})
 
+    def _gsp_stream(self, method: str, graph: URIRef | None, fh: Any, size: int, media: str) -> None:
+        assert self.gsp_url is not None
+        param = "default" if graph is None else "graph=" + urllib.parse.quote(str(graph), safe="")
+        sep = "&" if "?" in self.gsp_url else "?"
+        # a file body cannot be re-sent, so no retries here
+        retries, self.retries = self.retries, 0
+        try:
+            self._request(method, f"{self.gsp_url}{sep}{param}", body=fh, idempotent=False,
+                          headers={"Content-Type": media, "Content-Length": str(size)})
+        finally:
+            self.retries = retries
+
     def _insert_chunks(self, graph: URIRef | None, g: Graph) -> None:
         lines = [ln for ln in nt_bytes(g).decode("utf-8").splitlines() if ln.strip()]
         if any("_:" in ln for ln in lines):
@@ -342,6 +366,19 @@ class SparqlStore(Store):
                 if len(part):
                     n += self.load(part, graph=name, replace=replace, lineage=lineage)
             return n
+        if (self.gsp_url is not None and inp.path is not None and not lineage
+                and inp.fmt in ("nt", "turtle", "rdfxml")):
+            # Stream the file as it is: the server parses it, and a PUT/POST that fails changes nothing there.
+            size = inp.path.stat().st_size
+            before = 0 if replace else self.count(target)
+            with open(inp.path, "rb") as fh:
+                try:
+                    self._gsp_stream("PUT" if replace else "POST", target, fh, size, FORMATS[inp.fmt][1])
+                except InputError as e:
+                    raise InputError(e.message, source=str(inp.path), expected=f"a valid {inp.fmt} file") from None
+            if progress is not None:
+                progress(size, size)
+            return self.count(target) - before
         g = parse_to_graph(inp)  # parse first: a bad file sends nothing
         n = len(g)
         if lineage:
