@@ -526,3 +526,41 @@ def test_metric_change_across_decimal_and_double(store) -> None:
     g.add((v2, MLKG.metricValue, Literal(0.75)))  # xsd:double next to the first version's xsd:decimal
     rows = q.metric_history(on(store, g), "s.x", "AUC")
     assert [(r.version_label, r.change) for r in rows] == [("1", None), ("2", 0.25)]
+
+
+INLINE_CASES = [
+    (fraud_graph, "impact", {"entity": URIRef(iri("table", "sf.prod.transactions"))}),
+    (fraud_graph, "upstream", {"entity": URIRef(iri("dashboard", "fraud_dash"))}),
+    (fraud_graph, "path", {"start": URIRef(iri("table", "sf.prod.customers")),
+                           "end": URIRef(iri("alertingSystem", "fraud_alerts"))}),
+    (fraud_graph, "raw_sources", {"entity": URIRef(iri("dashboard", "fraud_dash"))}),
+    (fraud_graph, "resolve", {"name": Literal("sf.prod.transactions")}),
+    (pii_graph, "pii_models", {"tag": Literal("PII")}),
+    (pii_graph, "pii_models", {"tag": Literal('PII" } UNION { ?a ?b ?c } #\n')}),
+    (metric_graph, "metric_history", {"model": URIRef(iri("mlmodel", "svc.churn")), "metric": Literal("AUC")}),
+    (production_graph, "production", {"model": URIRef(iri("mlmodel", "svc.churn"))}),
+    (provenance_graph, "provenance", {"version": URIRef(iri("modelVersion", "svc.churn.3"))}),
+    (features_graph, "features", {"model": URIRef(iri("mlmodel", "svc.m"))}),
+    (fairness_graph, "fairness_gaps", {"threshold": Literal(0.05)}),
+    (derived_graph, "derived_models", {"base": URIRef(iri("mlmodel", "hf.llama"))}),
+]
+
+
+@pytest.mark.parametrize("make, name, binds", INLINE_CASES, ids=[c[1] for c in INLINE_CASES])
+def test_inline_bindings_give_the_same_rows(store, make, name: str, binds) -> None:
+    """For text-only stores (SPARQL endpoints) the bindings become VALUES blocks: same rows as substitution."""
+    src = on(store, make())
+    text = q.load_query(name)
+    key = lambda r: sorted((k, str(v)) for k, v in r.items())  # noqa: E731
+    bound = sorted(map(key, q.run_query(src, text, binds)))
+    inlined = sorted(map(key, q.run_query(src, q.inline_bindings(text, binds), {})))
+    assert bound == inlined
+    if "UNION" not in str(binds):
+        assert bound, name
+
+
+def test_inline_bindings_only_where_projected() -> None:
+    text = q.inline_bindings(q.load_query("downstream"), {"entity": URIRef("urn:x")})
+    assert text.count("VALUES ?entity { <urn:x> }") == 2  # top level and the closure sub-SELECT
+    with pytest.raises(ValueError, match="variable"):
+        q.inline_bindings(text, {"x }": Literal(1)})
