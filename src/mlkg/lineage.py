@@ -13,7 +13,8 @@ Two ways to walk, with the same answers (tests check this):
 - ``method="bfs"``: a breadth-first search over the store's triple index (rdflib ``Graph.triples``, pyoxigraph
   ``quads_for_pattern``): about a millisecond per entity at any graph size.
 
-``method="auto"`` (the default) uses ``bfs`` on rdflib graphs with a local store and on pyoxigraph stores.
+``method="auto"`` (the default) uses ``bfs`` on rdflib graphs with a local store, on pyoxigraph stores and on
+mlkg stores bridged to rdflib whose ``prefers_sparql`` is false; ``sparql`` on remote endpoints.
 Paths are shortest paths; among equally short ones the walk takes neighbours in IRI order, so the result is
 deterministic. Each path is written with the triples' own direction: ``a <-readsFrom- b`` is the triple
 ``b mlkg:readsFrom a``.
@@ -242,7 +243,10 @@ def _use_bfs(source: Any, method: str) -> bool:
     if isinstance(source, Graph):
         from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-        return not isinstance(source.store, SPARQLStore)
+        if isinstance(source.store, SPARQLStore):
+            # a store bridged to rdflib (mlkg.store.as_rdflib) says whether lookups are cheap (local) or not
+            return not getattr(source.store, "prefers_sparql", True)
+        return True
     return False
 
 
