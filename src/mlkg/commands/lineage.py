@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         source = load_source(files)
         with naming(files):
             rows = lineage.walk(source, entity, direction, depth=depth, kind=kind)
-        emit(rows, fmt, columns=COLUMNS)
+        emit(rows, fmt, columns=COLUMNS if fmt != "table" else COLUMNS[:-1])  # IRIs only in json/csv
         if fmt == "table" and not rows:
             typer.echo(f"mlkg: nothing {'upstream' if direction == 'up' else 'downstream'} of {entity}", err=True)
 
