@@ -546,13 +546,11 @@ def _empty_report() -> Graph:
     return g
 
 
-def _curie(node: Any, graph: Graph | None = None) -> str:
+def _curie(node: Any) -> str:
     s = str(node)
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in [*PREFIXES.items(), ("sh", str(SH))]:
         if s.startswith(ns) and len(s) > len(ns):
             return f"{prefix}:{s[len(ns):]}"
-    if str(SH) and s.startswith(str(SH)):
-        return "sh:" + s[len(str(SH)):]
     return s
 
 
