@@ -199,3 +199,14 @@ def test_create_shape_is_a_create_request(tmp_path: Path) -> None:
     assert req["service"] == "mlflow_prod" and req["dashboard"] == "superset_prod.churn_performance"
     assert "id" not in req and "updatedAt" not in req  # server-side fields are not part of a create request
     assert {f["name"] for f in req["mlFeatures"]} == {"recency", "frequency", "segment"}
+
+
+def test_openmetadata_tag_label_extras_are_kept() -> None:
+    tag = {"tagFQN": "PII.Sensitive", "source": "Classification", "labelType": "Manual", "state": "Confirmed",
+           "style": {"color": "#ff0000"}, "appliedBy": "admin", "appliedAt": "2024-06-01T00:00:00Z"}
+    ents = document_from_json({"name": "m", "tags": [tag]})
+    from mlkg.rdf.build import to_graph
+
+    (back,) = from_graph(to_graph(ents))
+    (out,) = document_to_json([back])["models"]
+    assert out["tags"] == [tag]

@@ -83,9 +83,6 @@ def test_malformed_jsonld_gives_file_line_column() -> None:
     assert f"{path}:5:24:" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="mlkg.rdf.formats loses the column of Turtle errors: rdflib's BadSyntax "
-                                       "message shows the text as b'...', so _turtle_position's regex never "
-                                       "matches (use e._str/e._i instead); reported to the lead")
 def test_malformed_turtle_gives_file_line_column() -> None:
     path = FIX / "malformed.ttl"
     code, _, err = run(str(path))

@@ -159,6 +159,9 @@ class TagLabel(Entity):
     label_type: str | None = lit("labelType", doc="Manual, Propagated, Automated, Derived or Generated.")
     state: str | None = lit("labelState", json="state", doc="Suggested or Confirmed.")
     reason: str | None = lit("labelReason", json="reason", doc="Why the tag was applied.")
+    openmetadata_extra: Any = jsonf("openMetadataExtra",
+                                    doc="OpenMetadata's other TagLabel fields kept whole (style, href, appliedAt, "
+                                        "appliedBy, metadata).")
 
     def __post_init__(self) -> None:
         if not self.name and isinstance(self.tag_fqn, str) and self.tag_fqn:
@@ -170,6 +173,11 @@ class TagLabel(Entity):
 
     def child_key(self) -> list[str]:
         return ["tag", self.tag_fqn]
+
+    def _sort_lists(self) -> None:
+        if self.openmetadata_extra == {}:
+            object.__setattr__(self, "openmetadata_extra", None)
+        super()._sort_lists()
 
 
 def _tag(value: Any) -> TagLabel:

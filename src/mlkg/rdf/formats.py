@@ -128,6 +128,12 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
     except Exception as e:  # rdflib raises many types (BadSyntax, SAXParseException, ParserError, ...)
         msg = str(e)
         line, col = _turtle_position(data, msg) if fmt in ("turtle", "trig") else _position(msg)
+        if hasattr(e, "_str") and hasattr(e, "_i"):
+            # rdflib's notation3 BadSyntax carries the text and the offset of the error
+            raw = e._str if isinstance(e._str, bytes) else str(e._str).encode("utf-8")
+            before = raw[: e._i].decode("utf-8", "replace")
+            line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+            msg = str(getattr(e, "_why", msg))
         if hasattr(e, "getLineNumber"):
             line, col = e.getLineNumber(), e.getColumnNumber()  # RDF/XML (SAX)
         if hasattr(e, "lines") and line is None:

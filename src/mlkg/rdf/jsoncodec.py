@@ -61,6 +61,7 @@ OM_EXTRA_KEYS: dict[type, frozenset[str]] = {
         "connection", "pipelines", "testConnectionResult", "changeDescription", "incrementalChangeDescription",
         "impersonatedBy", "ingestionRunner", "entityStatus", "dataProducts", "followers", "dataContract",
     }),
+    E.TagLabel: frozenset({"style", "href", "appliedAt", "appliedBy", "metadata"}),
 }
 
 _SECRET_WORDS = ("password", "secret", "token", "key", "credential")
