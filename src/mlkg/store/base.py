@@ -111,7 +111,7 @@ class Rows(list):  # type: ignore[type-arg]
 # ---------------------------------------------------------------------------------------------------------------
 
 _IRI_RE = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_WORD_RE = re.compile(r"[A-Za-z_]+")
+_VAR_RE = re.compile(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
 
 
 def _scan(text: str) -> Iterator[tuple[int, str]]:
@@ -144,8 +144,12 @@ def _scan(text: str) -> Iterator[tuple[int, str]]:
                 yield i, c
                 i += 1
         elif c in "?$":
-            m = _WORD_RE.match(text, i + 1)
-            i = m.end() if m else i + 1
+            m = _VAR_RE.match(text, i + 1)
+            if m:
+                yield i, "?" + m.group(0)
+                i = m.end()
+            else:
+                i += 1
         elif c.isalpha():
             m = re.compile(r"[A-Za-z_][A-Za-z0-9_:-]*").match(text, i)
             assert m
@@ -186,35 +190,52 @@ def term_sparql(term: Identifier) -> str:
 
 
 def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
-    """``text`` with ``VALUES`` for the bound variables placed first in its outermost WHERE group.
+    """``text`` with a ``VALUES`` block for the bound variables at the start of every WHERE group (the query's and
+    each sub-SELECT's) that mentions them.
 
-    That is how bindings reach a server: the variables stay variables (still projected), and the value is written
-    in SPARQL term syntax, escaped, never pasted as raw text.
+    That is how bindings reach a server: the variables stay variables (still projected), the values are written in
+    SPARQL term syntax, escaped, never pasted as raw text; and because the block sits inside the sub-SELECTs too,
+    engines bind the value before walking a path from it (as SEP-0007 substitution does).
     """
     if not bindings:
         return text
-    form = None
+    groups: list[tuple[int, set[str]]] = []
+    stack: list[tuple[int, bool, set[str]]] = []
+    pending: str | None = None
     where_seen = False
-    depth = 0
-    pos = None
     for i, tok in _scan(text):
-        if form is None and tok in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            form = tok
-        elif tok == "WHERE" and depth == 0:
+        if tok in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            pending, where_seen = tok, False
+        elif tok == "WHERE" and pending is not None:
             where_seen = True
         elif tok == "{":
-            if depth == 0 and form is not None and (where_seen or form in ("SELECT", "ASK")):
-                pos = i
-                break
-            depth += 1
+            is_where = pending is not None and (where_seen or pending in ("SELECT", "ASK"))
+            if is_where:
+                pending = None
+            stack.append((i, is_where, set()))
         elif tok == "}":
-            depth -= 1
-    if pos is None:
+            if not stack:
+                break
+            pos, is_where, names = stack.pop()
+            if is_where:
+                groups.append((pos, names))
+            if stack:
+                stack[-1][2].update(names)
+        elif tok.startswith("?") and stack:
+            stack[-1][2].add(tok[1:])
+    if not groups:
         raise InputError("cannot bind values: no WHERE group found in the query", source="<query>")
-    names = list(bindings)
-    vals = " ".join(term_sparql(bindings[n]) for n in names)
-    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + vals + ") } "
-    return text[: pos + 1] + block + text[pos + 1:]
+    outer = min(p for p, _ in groups)
+    inserts: list[tuple[int, list[str]]] = []
+    for pos, names in groups:
+        here = [n for n in bindings if n in names or (pos == outer and not any(n in ns for _, ns in groups))]
+        if here:
+            inserts.append((pos, here))
+    for pos, names in sorted(inserts, reverse=True):
+        vals = " ".join(term_sparql(bindings[n]) for n in names)
+        block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + vals + ") } "
+        text = text[: pos + 1] + block + text[pos + 1:]
+    return text
 
 
 def as_binding(value: Any) -> Identifier:

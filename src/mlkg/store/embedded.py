@@ -223,7 +223,7 @@ class OxigraphStore(Store):
             kwargs["to_graph"] = target
         if data is None:
             kwargs["path"] = str(inp.path)
-        before = len(self.ox) if inp.graph is None else 0
+        before = len(self.ox) if transactional else 0
         try:
             if transactional:
                 self.ox.load(data, **kwargs)
@@ -238,7 +238,16 @@ class OxigraphStore(Store):
         finally:
             if fh is not None:
                 fh.close()
-        return len(self.ox) - before
+        if transactional:
+            return len(self.ox) - before
+        return self._count_graph(target) if target is not None else len(self.ox)
+
+    def _count_graph(self, g: Any) -> int:
+        if isinstance(g, ox.DefaultGraph):
+            text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        else:
+            text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}"
+        return int(next(iter(self.ox.query(text)))["n"].value)
 
     def load(self, source: Any = None, *, path: str | Path | None = None, format: str | None = None,
              graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None,
