@@ -81,7 +81,10 @@ def timed(fn: Callable[[], Any], reps: int, timeout: float) -> dict[str, Any]:
 
 
 def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process. VmHWM, not getrusage: Linux keeps ru_maxrss across fork and exec, so a worker
+    would inherit the driver's peak."""
+    hwm = _hwm_mib(os.getpid())
+    return hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _hwm_mib(pid: int) -> float | None:

@@ -171,3 +171,54 @@ def test_streamed_file_load_and_bad_file(oxigraph_server: Any, tmp_path: Any) ->
             set(Graph().parse(good, format="nt"))
     finally:
         s.drop(g)
+
+
+@pytest.mark.slow
+def test_eight_clients_500_lineage_queries_each(tmp_path: Any) -> None:
+    """8 concurrent clients x 500 impact queries against the embedded store (shared by threads) and against
+    oxigraph serve (same directory, read-only): no errors, every answer equal to the memory store's."""
+    import threading
+
+    from mlkg.query import load_query
+    from mlkg.store.server import OxigraphServer
+
+    data = to_graph(synth.generate(20, seed=2))
+    ref = open_store("memory:")
+    ref.load(data, graph="urn:g")
+    text = load_query("impact")
+    starts = sorted({r["c"] for r in ref.query(
+        "SELECT ?c WHERE { ?c a <https://w3id.org/mlkg#Column> }")}, key=str)[:40]
+    want = {c: {tuple(sorted((k, str(v)) for k, v in r.items() if v is not None))
+                for r in ref.query(text, bindings={"entity": c})} for c in starts}
+    assert sum(len(v) for v in want.values()) > 100
+
+    def hammer(make: Any) -> list[str]:
+        problems: list[str] = []
+
+        def client(i: int) -> None:
+            s = make()
+            for j in range(500):
+                c = starts[(i * 500 + j) % len(starts)]
+                try:
+                    got = {tuple(sorted((k, str(v)) for k, v in r.items() if v is not None))
+                           for r in s.query(text, bindings={"entity": c})}
+                except Exception as e:  # noqa: BLE001 - collected
+                    problems.append(f"{type(e).__name__}: {e}")
+                    continue
+                if got != want[c]:
+                    problems.append(f"wrong answer for {c}")
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return problems
+
+    url = f"oxigraph:{tmp_path / 'kg'}"
+    emb = open_store(url)
+    emb.load(data, graph="urn:g")
+    assert hammer(lambda: emb) == []
+    emb.close()
+    with OxigraphServer(location=tmp_path / "kg", read_only=True) as srv:
+        assert hammer(lambda: open_store(srv.store_url)) == []
