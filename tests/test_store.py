@@ -186,7 +186,9 @@ def test_source_graph_iri_is_minted() -> None:
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from mlkg.store import open_store
+    from mlkg.store.embedded import OxigraphStore
     url, path, graph, replace = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+    OxigraphStore.CHUNK_BYTES = 256 * 1024  # many slices, so half way is half loaded
     s = open_store(url)
     def progress(done, total):
         if total and done >= total // 2:
@@ -289,3 +291,23 @@ def test_triple_in_two_graphs_distinct_rows_agree(store_url: str) -> None:
         assert [r["m"] for r in rows] == [URIRef("urn:m")]
         plain = s.query("SELECT ?m WHERE { ?m <urn:type> <urn:Model> }")
         assert len(plain) in (1, 2)
+
+
+def test_oxigraph_sliced_bulk_load_keeps_every_triple_and_line_numbers(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlkg.store.embedded import OxigraphStore
+
+    monkeypatch.setattr(OxigraphStore, "CHUNK_BYTES", 4096)
+    nt = tmp_path / "d.nt"
+    n = synth.write_ntriples(nt, 3000, seed=6)
+    with open_store(f"oxigraph:{tmp_path / 'kg'}") as s:
+        assert s.load(path=nt, graph=G1) == n
+        assert set(s.to_graph(G1)) == set(Graph().parse(nt, format="nt"))
+        lines = nt.read_text(encoding="utf-8").splitlines()
+        lines[2000] = "<urn:bad> <urn:p> ."
+        bad = tmp_path / "bad.nt"
+        bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            s.replace(G1, path=bad)
+        assert err.value.line == 2001 and "bad.nt" in str(err.value)
+        assert s.count(G1) == n

@@ -205,6 +205,10 @@ class OxigraphStore(Store):
     def _bulk(self, inp: LoadInput, target: Any, progress: Progress | None, *, transactional: bool = False) -> int:
         """Load ``inp`` into ``target`` (a pyoxigraph graph, or None to keep the graphs of a quad file)."""
         fmt = inp.fmt
+        if fmt in ("nt", "nq") and not transactional and inp.graph is None:
+            chunked = self._chunked(inp, target, progress)
+            if chunked is not None:
+                return chunked
         data: Any
         fh = None
         if inp.graph is not None or fmt == "jsonld":
@@ -240,6 +244,59 @@ class OxigraphStore(Store):
                 fh.close()
         if transactional:
             return len(self.ox) - before
+        return self._count_graph(target) if target is not None else len(self.ox)
+
+    def _chunked(self, inp: LoadInput, target: Any, progress: Progress | None) -> int | None:
+        """Bulk-load a line-based file (N-Triples, N-Quads) in slices of about :attr:`CHUNK_BYTES`, cut at line
+        ends: as fast as one bulk load and with a fraction of its memory (the loader's buffers are per call).
+
+        Returns None (the caller loads in one call) when the data has blank nodes, whose labels are scoped to one
+        parse.
+        """
+        import mmap
+
+        if inp.path is not None:
+            size = inp.path.stat().st_size
+            if size == 0:
+                return 0
+            with open(inp.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                if mm.find(b"_:") >= 0:
+                    return None
+                return self._slices(mm, size, inp, target, progress)
+        data = inp.data or b""
+        if b"_:" in data:
+            return None
+        return self._slices(data, len(data), inp, target, progress)
+
+    #: Size of the slices of a line-based file given to each bulk load (bytes).
+    CHUNK_BYTES = 8 << 20
+
+    def _slices(self, buf: Any, size: int, inp: LoadInput, target: Any, progress: Progress | None) -> int:
+        kwargs: dict[str, Any] = {"format": OX_FORMATS[inp.fmt]}
+        if target is not None:
+            kwargs["to_graph"] = target
+        start, line = 0, 1
+        while start < size:
+            end = min(size, start + self.CHUNK_BYTES)
+            if end < size:
+                nl = buf.rfind(b"\n", start, end)
+                end = nl + 1 if nl >= start else (buf.find(b"\n", end) + 1 or size)
+            piece = bytes(buf[start:end])
+            try:
+                self.ox.bulk_load(piece, **kwargs)
+            except (SyntaxError, ValueError) as e:
+                err = _syntax_error(e, inp.name, inp.fmt)
+                if err.line is not None:  # the parser counts lines from the slice start
+                    err.line += line - 1
+                    err.message = re.sub(r"\s*\(?(?:at )?line \d+(?: column \d+)?\)?", "", err.message)
+                    err.args = (err.one_line(),)
+                raise err from None
+            except OSError as e:
+                raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}")
+            line += piece.count(b"\n")
+            start = end
+            if progress is not None:
+                progress(end, size)
         return self._count_graph(target) if target is not None else len(self.ox)
 
     def _count_graph(self, g: Any) -> int:
