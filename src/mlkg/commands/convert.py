@@ -122,7 +122,8 @@ def register(app: typer.Typer) -> None:
     @app.command("convert")
     @handle_errors
     def convert(
-        inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Files to convert ('-' for stdin)."),
+        inputs: Optional[list[str]] = typer.Argument(None, metavar="INPUT...",
+                                                     help="Files to convert ('-' for stdin), or --store."),
         from_: str = typer.Option("auto", "--from", help="Input kind: " + "|".join(FROM_CHOICES) +
                                   " (auto: .json → openmetadata, .jsonld → jsonld, else by suffix)."),
         to: str = typer.Option("turtle", "--to", help="Output format: " + "|".join(TO_CHOICES) + "."),
@@ -164,9 +165,14 @@ def register(app: typer.Typer) -> None:
             except ValueError as e:
                 raise fail(str(e)) from None
         if store:
-            from ..store import graph_from  # type: ignore[attr-defined]
+            from ..store import graph_from
 
-            g = graph_from(files=inputs or None, store=store)
+            g = graph_from(None, store, copy=True)
+            if inputs:
+                g += convert_files(inputs, from_=from_, service=service, engine=engine, base=base,
+                                   allow_remote=allow_remote)
+        elif not inputs:
+            raise fail("give INPUT files or --store STORE")
         else:
             g = convert_files(inputs, from_=from_, service=service, engine=engine, base=base,
                               allow_remote=allow_remote)

@@ -18,7 +18,9 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def diagram_cmd(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
-        files: list[str] = typer.Argument(..., metavar="FILE...", help="RDF files."),
+        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
+        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
+                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
         fmt: str = typer.Option("mermaid", "--format", "-f", help="mermaid | dot | svg (svg needs Graphviz)."),
         direction: str = typer.Option("both", "--direction", help="up | down | both."),
         depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),
@@ -44,7 +46,7 @@ def register(app: typer.Typer) -> None:
             raise fail(f"--layout must be LR or TD (got {layout!r})")
         if depth is not None and depth < 0:
             raise fail(f"--depth must be 0 or more (got {depth})")
-        source = load_source(files)
+        source = load_source(files, store)
         with naming(files):
             lg = diagram.lineage_graph(source, entity, direction=direction, depth=depth, kind=kind)
         if fmt == "mermaid":

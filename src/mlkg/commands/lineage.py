@@ -17,14 +17,14 @@ def register(app: typer.Typer) -> None:
     lineage_app = typer.Typer(name="lineage", help="Upstream and downstream lineage of an entity.",
                               no_args_is_help=True, rich_markup_mode=None)
 
-    def _walk(direction: str, entity: str, files: list[str], depth: Optional[int], fmt: str,
-              kind: Optional[str]) -> None:
+    def _walk(direction: str, entity: str, files: Optional[list[str]], depth: Optional[int], fmt: str,
+              kind: Optional[str], store: Optional[str] = None) -> None:
         from .. import lineage
 
         check_format(fmt)
         if depth is not None and depth < 0:
             raise fail(f"--depth must be 0 or more (got {depth})")
-        source = load_source(files)
+        source = load_source(files, store)
         with naming(files):
             rows = lineage.walk(source, entity, direction, depth=depth, kind=kind)
         emit(rows, fmt, columns=COLUMNS if fmt != "table" else COLUMNS[:-1])  # IRIs only in json/csv
@@ -35,7 +35,9 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def upstream(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
-        files: list[str] = typer.Argument(..., metavar="FILE...", help="RDF files."),
+        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
+        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
+                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
         depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
         kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous "
@@ -47,13 +49,15 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg lineage upstream snowflake.analytics.public.fraud_scores fraud.ttl --depth 3
         """
-        _walk("up", entity, files, depth, fmt, kind)
+        _walk("up", entity, files, depth, fmt, kind, store)
 
     @lineage_app.command("downstream")
     @handle_errors
     def downstream(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
-        files: list[str] = typer.Argument(..., metavar="FILE...", help="RDF files."),
+        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
+        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
+                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
         depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
         kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous."),
@@ -64,7 +68,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg lineage downstream snowflake.analytics.public.transactions fraud.ttl --format json
         """
-        _walk("down", entity, files, depth, fmt, kind)
+        _walk("down", entity, files, depth, fmt, kind, store)
 
     app.add_typer(lineage_app, name="lineage")
 
@@ -73,7 +77,9 @@ def register(app: typer.Typer) -> None:
     def impact(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the table, column, feature or "
                                      "model that changes."),
-        files: list[str] = typer.Argument(..., metavar="FILE...", help="RDF files."),
+        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
+        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
+                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
         kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous."),
     ) -> None:
@@ -89,7 +95,7 @@ def register(app: typer.Typer) -> None:
         from .. import lineage
 
         check_format(fmt)
-        source = load_source(files)
+        source = load_source(files, store)
         with naming(files):
             rows = lineage.impact(source, entity, kind=kind)
         if fmt != "table":

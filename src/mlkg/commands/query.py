@@ -23,17 +23,22 @@ from ..cli import fail, handle_errors
 OUTPUT_FORMATS = ("table", "json", "csv")
 
 
-def load_source(files: Sequence[str]) -> Any:
-    """Load RDF files into one rdflib graph and add the lineage super-property triples.
-
-    This is where a ``--store`` option plugs in: anything :func:`mlkg.query.run_query` accepts works.
+def load_source(files: Sequence[str] | None, store: str | None = None) -> Any:
+    """Load RDF files into one rdflib graph and add the lineage super-property triples; or, with ``store``,
+    a live view of the store (queries run in its engine; mlkg wrote the super-property triples when it loaded).
     """
     from ..errors import InputError
     from ..rdf.closure import add_super_properties
     from ..rdf.formats import load_graph
 
+    files = list(files or [])
+    if store:
+        from ..store import graph_from
+
+        return graph_from(files or None, store)
     if not files:
-        raise InputError("no input files", expected="one or more RDF files (Turtle, JSON-LD, N-Triples, ...)")
+        raise InputError("no input files", expected="one or more RDF files (Turtle, JSON-LD, N-Triples, ...), "
+                                                    "or --store STORE")
     g = load_graph(list(files))
     add_super_properties(g)
     return g
@@ -140,6 +145,8 @@ def register(app: typer.Typer) -> None:
     def query_cmd(
         name: Optional[str] = typer.Argument(None, metavar="NAME", help="Query name (see --list)."),
         files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files to query."),
+        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
+                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
         param: list[str] = typer.Option([], "--param", "-p", metavar="KEY=VALUE",
                                         help="A query parameter (repeatable). Entities by FQN or IRI."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
@@ -171,7 +178,7 @@ def register(app: typer.Typer) -> None:
         params: dict[str, Any] = {}
         for key, value in _parse_params(param):
             params[key] = q.convert_param(spec, key, value)
-        source = load_source(files or [])
+        source = load_source(files or [], store)
         with naming(files):
             rows = q.run_named(source, name, params)
         emit(rows, fmt, columns=None if rows else _empty_columns(name))

@@ -17,7 +17,7 @@ from ..cli import fail, handle_errors
 FORMATS = ("text", "json")
 
 
-def load_inputs(files: Sequence[str]) -> Any:
+def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
     """Read files into one rdflib graph with the lineage super-property triples.
 
     ``.json`` files are mlkg/OpenMetadata JSON (checked against the JSON Schema first) unless they carry an
@@ -31,8 +31,15 @@ def load_inputs(files: Sequence[str]) -> Any:
     from ..rdf.closure import add_super_properties
     from ..rdf.formats import load_graph
 
+    if store:
+        from ..store import graph_from
+
+        g = graph_from(None, store, copy=True)  # validation walks every triple: copy the store into memory
+        if files:
+            g += load_inputs(files)
+        return g
     if not files:
-        raise InputError("no input files", expected="one or more RDF or JSON files")
+        raise InputError("no input files", expected="one or more RDF or JSON files, or --store STORE")
     named = [f for f in files if f != "-"]
     try:
         from .convert import convert_files
@@ -50,12 +57,12 @@ def load_inputs(files: Sequence[str]) -> Any:
     return g
 
 
-def run(files: Sequence[str], *, packs: Sequence[str] = ("core",), fmt: str = "text",
+def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] = ("core",), fmt: str = "text",
         fail_on: str = "Violation", graph: Any = None) -> int:
     """Validate and print the report; returns the exit code (0 conforms, 1 does not)."""
     from ..validate import validate
 
-    g = graph if graph is not None else load_inputs(files)
+    g = graph if graph is not None else load_inputs(files, store)
     report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on)
     if fmt == "json":
         typer.echo(report.dumps(), nl=False)
@@ -68,9 +75,11 @@ def register(app: typer.Typer) -> None:
     @app.command("validate")
     @handle_errors
     def validate_cmd(
-        files: list[str] = typer.Argument(..., metavar="FILE...",
+        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...",
                                           help="RDF files (by suffix) or mlkg/OpenMetadata JSON ('-' for stdin "
                                                "Turtle)."),
+        store: Optional[str] = typer.Option(None, "--store", help="Validate a store's graph (memory:, "
+                                            "oxigraph:PATH, sparql:URL) instead of, or besides, files."),
         pack: Optional[list[str]] = typer.Option(None, "--pack", "-p", metavar="core|governance|PATH",
                                                  help="Rule pack: core, governance or a Turtle file of SHACL "
                                                       "shapes; repeat for several (default: core)."),
@@ -96,6 +105,6 @@ def register(app: typer.Typer) -> None:
         for p in packs:
             if p not in PACKS and not Path(p).is_file():
                 raise fail(f"{p}: no such rule pack (expected {', '.join(PACKS)} or the path of a Turtle file)")
-        code = run(files, packs=packs, fmt=fmt, fail_on=fail_on)
+        code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on)
         if code:
             raise typer.Exit(code)
