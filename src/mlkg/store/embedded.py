@@ -16,6 +16,7 @@ How an import stays atomic without holding the data in one huge transaction:
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -206,9 +207,7 @@ class OxigraphStore(Store):
         """Load ``inp`` into ``target`` (a pyoxigraph graph, or None to keep the graphs of a quad file)."""
         fmt = inp.fmt
         if fmt in ("nt", "nq") and not transactional and inp.graph is None:
-            chunked = self._chunked(inp, target, progress)
-            if chunked is not None:
-                return chunked
+            return self._chunked(inp, target, progress)
         data: Any
         fh = None
         if inp.graph is not None or fmt == "jsonld":
@@ -246,58 +245,63 @@ class OxigraphStore(Store):
             return len(self.ox) - before
         return self._count_graph(target) if target is not None else len(self.ox)
 
-    def _chunked(self, inp: LoadInput, target: Any, progress: Progress | None) -> int | None:
+    def _chunked(self, inp: LoadInput, target: Any, progress: Progress | None) -> int:
         """Bulk-load a line-based file (N-Triples, N-Quads) in slices of about :attr:`CHUNK_BYTES`, cut at line
         ends: as fast as one bulk load and with a fraction of its memory (the loader's buffers are per call).
 
-        Returns None (the caller loads in one call) when the data has blank nodes, whose labels are scoped to one
-        parse.
+        Blank node labels are scoped to one parse, so from the first slice holding ``_:`` on, the rest of the input
+        goes in one call (earlier slices have no blank nodes to share).
         """
-        import mmap
-
-        if inp.path is not None:
-            size = inp.path.stat().st_size
-            if size == 0:
-                return 0
-            with open(inp.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                if mm.find(b"_:") >= 0:
-                    return None
-                return self._slices(mm, size, inp, target, progress)
-        data = inp.data or b""
-        if b"_:" in data:
-            return None
-        return self._slices(data, len(data), inp, target, progress)
-
-    #: Size of the slices of a line-based file given to each bulk load (bytes).
-    CHUNK_BYTES = 8 << 20
-
-    def _slices(self, buf: Any, size: int, inp: LoadInput, target: Any, progress: Progress | None) -> int:
         kwargs: dict[str, Any] = {"format": OX_FORMATS[inp.fmt]}
         if target is not None:
             kwargs["to_graph"] = target
-        start, line = 0, 1
-        while start < size:
-            end = min(size, start + self.CHUNK_BYTES)
-            if end < size:
-                nl = buf.rfind(b"\n", start, end)
-                end = nl + 1 if nl >= start else (buf.find(b"\n", end) + 1 or size)
-            piece = bytes(buf[start:end])
-            try:
-                self.ox.bulk_load(piece, **kwargs)
-            except (SyntaxError, ValueError) as e:
-                err = _syntax_error(e, inp.name, inp.fmt)
-                if err.line is not None:  # the parser counts lines from the slice start
-                    err.line += line - 1
-                    err.message = re.sub(r"\s*\(?(?:at )?line \d+(?: column \d+)?\)?", "", err.message)
-                    err.args = (err.one_line(),)
-                raise err from None
-            except OSError as e:
-                raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}")
-            line += piece.count(b"\n")
-            start = end
-            if progress is not None:
-                progress(end, size)
+        if inp.path is not None:
+            fh: Any = open(inp.path, "rb")
+            size = inp.path.stat().st_size
+        else:
+            data = inp.data or b""
+            fh, size = io.BytesIO(data), len(data)
+        line, done, carry = 1, 0, b""
+        try:
+            while True:
+                block = fh.read(self.CHUNK_BYTES)
+                if not block and not carry:
+                    break
+                piece = carry + block
+                if block:
+                    cut = piece.rfind(b"\n") + 1
+                    piece, carry = (piece[:cut], piece[cut:]) if cut else (b"", piece)
+                    if not piece:
+                        continue
+                else:
+                    carry = b""
+                if b"_:" in piece:
+                    piece += carry + fh.read()
+                    carry = b""
+                self._slice(piece, kwargs, inp, line)
+                line += piece.count(b"\n")
+                done += len(piece)
+                if progress is not None:
+                    progress(min(done, size), size)
+        finally:
+            fh.close()
         return self._count_graph(target) if target is not None else len(self.ox)
+
+    def _slice(self, piece: bytes, kwargs: dict[str, Any], inp: LoadInput, line: int) -> None:
+        try:
+            self.ox.bulk_load(piece, **kwargs)
+        except (SyntaxError, ValueError) as e:
+            err = _syntax_error(e, inp.name, inp.fmt)
+            if err.line is not None:  # the parser counts lines from the slice start
+                err.line += line - 1
+                err.message = re.sub(r"\s*\(?(?:at )?line \d+(?: column \d+)?\)?", "", err.message)
+                err.args = (err.one_line(),)
+            raise err from None
+        except OSError as e:
+            raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}")
+
+    #: Size of the slices of a line-based file given to each bulk load (bytes).
+    CHUNK_BYTES = 8 << 20
 
     def _count_graph(self, g: Any) -> int:
         if isinstance(g, ox.DefaultGraph):
