@@ -186,7 +186,7 @@ def concurrency(nt: Path, n_models: int, clients: int, per_client: int) -> dict[
     emb = open_store(f"oxigraph:{tmp / 'kg'}")
     emb.load(path=nt, graph=GRAPH)
     # start columns: every raw column of the estate (a query per column, round robin)
-    starts = [r["c"] for r in emb.query(
+    starts = [r["c"] for r in emb.select(
         "SELECT ?c WHERE { ?c a <https://w3id.org/mlkg#Column> ; <https://w3id.org/mlkg#belongsToTable> ?t . "
         "?t <https://w3id.org/mlkg#name> ?n FILTER(CONTAINS(?n, '_customers')) }")]
     results: dict[str, Any] = {"clients": clients, "queries_per_client": per_client, "start_nodes": len(starts)}
@@ -202,7 +202,7 @@ def concurrency(nt: Path, n_models: int, clients: int, per_client: int) -> dict[
                 start = starts[(i * per_client + j) % len(starts)]
                 t0 = time.perf_counter()
                 try:
-                    r = s.query(text, bindings={"entity": URIRef(start)})
+                    r = s.select(text, {"entity": URIRef(str(start))})
                     rows[i] += len(r)
                 except Exception as e:  # noqa: BLE001 - counted and reported
                     errors.append(f"{type(e).__name__}: {str(e)[:120]}")
@@ -298,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         "targets": {"at": "1M", **TARGETS, "min_ratio_vs_rdflib": MIN_RATIO}, "sizes": {},
     }
     files: dict[str, tuple[Path, int]] = {}
-    for size in sorted(set(sizes + ([args.concurrency_size] if args.concurrency_size else [])), key=SIZES.get):
+    for size in sorted(set(sizes + ([args.concurrency_size] if args.concurrency_size else [])),
+                       key=lambda k: SIZES[k]):
         nt = data / f"synth-{size}.nt"
         models = synth.models_for_triples(SIZES[size])
         if not nt.exists():

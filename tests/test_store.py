@@ -53,7 +53,7 @@ def test_load_query_count_and_graphs(store_url: str, data: Graph) -> None:
         assert s.count(G1) == len(data) and s.count(G2) == 1
         assert len(s) == len(data) + 1
         start = URIRef(synth.sample_iris(3)["raw_column"])
-        rows = s.query(LINEAGE_Q, bindings={"start": start})
+        rows = s.select(LINEAGE_Q, bindings={"start": start})
         expected = {r.x for r in data.query(LINEAGE_Q, initBindings={"start": start})}
         assert {r["x"] for r in rows} == expected and len(expected) > 10
         assert s.query("ASK { ?s ?p ?o }") is True
@@ -84,7 +84,7 @@ def test_replace_swaps_exactly_one_graph(store_url: str, data: Graph) -> None:
         s.load(data, graph=G1)
         s.load('<urn:x> <urn:p> "old" .\n<urn:x> <urn:p> "kept" .\n', format="nt", graph=G2)
         s.replace(G2, '<urn:x> <urn:p> "new" .\n<urn:x> <urn:p> "kept" .\n', format="nt")
-        vals = {str(r["o"]) for r in s.query("SELECT ?o WHERE { GRAPH <%s> { <urn:x> ?p ?o } }" % G2)}
+        vals = {str(r["o"]) for r in s.select("SELECT ?o WHERE { GRAPH <%s> { <urn:x> ?p ?o } }" % G2)}
         assert vals == {"new", "kept"}
         assert s.count(G1) == len(data)
         assert not any(str(g).startswith("urn:mlkg:staging:") for g in s.graphs())
@@ -108,9 +108,9 @@ def test_bindings_are_values_not_text(store_url: str) -> None:
     nasty = 'a "quoted" } { # name\nwith newline'
     with open_store(store_url) as s:
         s.add((URIRef("urn:x"), URIRef("urn:name"), Literal(nasty)), graph=G1)
-        rows = s.query("SELECT ?s WHERE { ?s <urn:name> ?n }", bindings={"n": nasty})
+        rows = s.select("SELECT ?s WHERE { ?s <urn:name> ?n }", bindings={"n": nasty})
         assert [r["s"] for r in rows] == [URIRef("urn:x")]
-        assert s.query("SELECT ?s WHERE { ?s <urn:name> ?n }", bindings={"n": "other"}) == []
+        assert s.select("SELECT ?s WHERE { ?s <urn:name> ?n }", bindings={"n": "other"}) == []
 
 
 def test_dump_round_trips(store_url: str, data: Graph) -> None:
@@ -287,9 +287,9 @@ def test_triple_in_two_graphs_distinct_rows_agree(store_url: str) -> None:
         s.add(t, graph=G1)
         s.add(t, graph=G2)
         assert len(s) == 2
-        rows = s.query("SELECT DISTINCT ?m WHERE { ?m <urn:type> <urn:Model> }")
+        rows = s.select("SELECT DISTINCT ?m WHERE { ?m <urn:type> <urn:Model> }")
         assert [r["m"] for r in rows] == [URIRef("urn:m")]
-        plain = s.query("SELECT ?m WHERE { ?m <urn:type> <urn:Model> }")
+        plain = s.select("SELECT ?m WHERE { ?m <urn:type> <urn:Model> }")
         assert len(plain) in (1, 2)
 
 

@@ -76,7 +76,7 @@ def test_serve_files_read_only(tmp_path: Path) -> None:
         url = ready.read_text().strip()
         assert url.startswith("http://127.0.0.1:")
         s = open_store("sparql:" + url)
-        n = s.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/mlkg#MLModel> }")
+        n = s.select("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/mlkg#MLModel> }")
         assert int(n[0]["n"]) == 2
         from mlkg.errors import StoreError
 

@@ -106,11 +106,11 @@ def test_lineage_paths_match_with_distinct(remote: Store, reference: Store) -> N
     # The start is written as a constant: Virtuoso refuses a transitive path whose start comes from VALUES
     # ("transitive start not given").
     q = PREFIX + f"SELECT DISTINCT ?x WHERE {{ <{dash}> {LIN}+ ?x }}"
-    got = {r["x"] for r in remote.query(q)}
-    want = {r["x"] for r in reference.query(q)}
+    got = {r["x"] for r in remote.select(q)}
+    want = {r["x"] for r in reference.select(q)}
     assert got == want and len(want) > 10
     count = PREFIX + f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?d a mlkg:Dashboard . ?d {LIN}+ ?c . ?c a mlkg:Column }}"
-    assert int(remote.query(count)[0]["n"]) == int(reference.query(count)[0]["n"]) > 0
+    assert int(remote.select(count)[0]["n"]) == int(reference.select(count)[0]["n"]) > 0
 
 
 def test_replace_is_exact_and_leaves_no_staging(remote: Store, graphs: dict[URIRef, Graph]) -> None:
@@ -118,7 +118,7 @@ def test_replace_is_exact_and_leaves_no_staging(remote: Store, graphs: dict[URIR
     try:
         remote.load('<urn:t:a> <urn:t:p> "old" .\n<urn:t:a> <urn:t:p> "kept" .\n', format="nt", graph=g)
         remote.replace(g, '<urn:t:a> <urn:t:p> "new" .\n<urn:t:a> <urn:t:p> "kept" .\n', format="nt")
-        vals = {str(r["o"]) for r in remote.query("SELECT ?o WHERE { GRAPH <urn:mlkg:test:replace> { ?s ?p ?o } }")}
+        vals = {str(r["o"]) for r in remote.select("SELECT ?o WHERE { GRAPH <urn:mlkg:test:replace> { ?s ?p ?o } }")}
         assert vals == {"new", "kept"}
         assert not any(str(x).startswith("urn:mlkg:staging:") for x in remote.graphs())
         some = next(iter(graphs))
@@ -133,7 +133,7 @@ def test_bindings_with_odd_values(remote: Store) -> None:
     nasty = 'quote " brace } hash # back\\slash\nnewline'
     try:
         remote.add((URIRef("urn:t:x"), URIRef("urn:t:name"), Literal(nasty)), graph=g)
-        rows = remote.query("SELECT ?s WHERE { ?s <urn:t:name> ?n }", bindings={"n": nasty})
+        rows = remote.select("SELECT ?s WHERE { ?s <urn:t:name> ?n }", bindings={"n": nasty})
         assert [r["s"] for r in rows] == [URIRef("urn:t:x")]
     finally:
         remote.drop(g)
@@ -186,10 +186,10 @@ def test_eight_clients_500_lineage_queries_each(tmp_path: Any) -> None:
     ref = open_store("memory:")
     ref.load(data, graph="urn:g")
     text = load_query("impact")
-    starts = sorted({r["c"] for r in ref.query(
+    starts = sorted({r["c"] for r in ref.select(
         "SELECT ?c WHERE { ?c a <https://w3id.org/mlkg#Column> }")}, key=str)[:40]
     want = {c: {tuple(sorted((k, str(v)) for k, v in r.items() if v is not None))
-                for r in ref.query(text, bindings={"entity": c})} for c in starts}
+                for r in ref.select(text, bindings={"entity": c})} for c in starts}
     assert sum(len(v) for v in want.values()) > 100
 
     def hammer(make: Any) -> list[str]:
@@ -201,7 +201,7 @@ def test_eight_clients_500_lineage_queries_each(tmp_path: Any) -> None:
                 c = starts[(i * 500 + j) % len(starts)]
                 try:
                     got = {tuple(sorted((k, str(v)) for k, v in r.items() if v is not None))
-                           for r in s.query(text, bindings={"entity": c})}
+                           for r in s.select(text, bindings={"entity": c})}
                 except Exception as e:  # noqa: BLE001 - collected
                     problems.append(f"{type(e).__name__}: {e}")
                     continue

@@ -65,11 +65,23 @@ _TEAMS = ["data-science", "ml-platform", "risk-analytics", "growth", "data-engin
 _T0 = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
 
 
+def _ref(kind: str, fqn: str) -> m.Ref:
+    return m.Ref(type=kind, fqn=fqn)
+
+
+def _team(name: str) -> list[m.Ref]:
+    return [m.Ref(type="team", fqn=name)]
+
+
+def _tags(*fqns: str) -> list[m.TagLabel]:
+    return [m.TagLabel(tag_fqn=f, source="Classification", label_type="Manual", state="Confirmed") for f in fqns]
+
+
 def _service_entities() -> list[m.Entity]:
     out: list[m.Entity] = []
     for name, platform, url in _SERVICES:
         out.append(m.MLModelService(name=name, service_type=platform, service_url=url,
-                                    description=f"{platform.value} model registry", owners=["ml-platform"]))
+                                    description=f"{platform.value} model registry", owners=_team("ml-platform")))
     for t in _TEAMS:
         out.append(m.Team(name=t, email=f"{t}@example.com"))
     for fqn, broader in (("PII", None), ("PII.Sensitive", "PII"), ("PII.NonSensitive", "PII"),
@@ -87,7 +99,7 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
     schema = f"{_WAREHOUSE}.{area}_{d}"
     team = _TEAMS[d % len(_TEAMS)]
     user = f"user{d}"
-    out: list[m.Entity] = [m.User(name=user, email=f"{user}@example.com", teams=[team])]
+    out: list[m.Entity] = [m.User(name=user, email=f"{user}@example.com", teams=_team(team))]
 
     def tfqn(t: str) -> str:
         return f"{schema}.{t}"
@@ -96,9 +108,9 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
     raw = [f"{area}_{src}" for src in ("events", "customers", "transactions")]
     for t in raw:
         out.append(m.Table(
-            name=t, fqn=tfqn(t), owners=["data-engineering"], tags=["Tier.Tier2"],
+            name=t, fqn=tfqn(t), owners=_team("data-engineering"), tags=_tags("Tier.Tier2"),
             description=f"Raw {t.replace('_', ' ')} landed from the operational database",
-            columns=[m.Column(name=c, data_type=dt, tags=[tag] if tag else []) for c, dt, _, tag in _RAW_COLS]))
+            columns=[m.Column(name=c, data_type=dt, tags=_tags(tag) if tag else []) for c, dt, _, tag in _RAW_COLS]))
     etl = f"{area}_{d}_etl"
     feat_pipe = f"{area}_{d}_features"
     score_pipe = f"{area}_{d}_scoring"
@@ -106,7 +118,8 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
     stg = [f"stg_{t}" for t in raw]
     for s, r in zip(stg, raw):
         out.append(m.Table(
-            name=s, fqn=tfqn(s), owners=["data-engineering"], upstream=[tfqn(r)], produced_by=etl,
+            name=s, fqn=tfqn(s), owners=_team("data-engineering"), upstream=[_ref("table", tfqn(r))],
+            produced_by=_ref("pipeline", f"airflow.{etl}"),
             columns=[m.Column(name=c, data_type=dt, upstream=[m.Ref(type="column", fqn=f"{tfqn(r)}.{c}")])
                      for c, dt, _, _ in _RAW_COLS]))
     # Feature table: aggregates of the staging columns.
@@ -119,14 +132,14 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
         feat_cols.append((f"f{i:02d}_{'_'.join(src_cols)}", kind, [f"{tfqn(src_tab)}.{c}" for c in src_cols]))
     feat_table = f"{area}_features"
     out.append(m.Table(
-        name=feat_table, fqn=tfqn(feat_table), owners=[team], upstream=[tfqn(s) for s in stg],
-        produced_by=feat_pipe, tags=["Tier.Tier1"],
+        name=feat_table, fqn=tfqn(feat_table), owners=_team(team), upstream=[_ref("table", tfqn(s)) for s in stg],
+        produced_by=_ref("pipeline", f"airflow.{feat_pipe}"), tags=_tags("Tier.Tier1"),
         columns=[m.Column(name=c, data_type="VARCHAR" if k == "string" else "FLOAT",
                           upstream=[m.Ref(type="column", fqn=u) for u in ups]) for c, k, ups in feat_cols]))
-    out.append(m.Pipeline(name=etl, fqn=f"airflow.{etl}", inputs=[tfqn(r) for r in raw], schedule="0 2 * * *",
-                          owners=["data-engineering"]))
-    out.append(m.Pipeline(name=feat_pipe, fqn=f"airflow.{feat_pipe}", inputs=[tfqn(s) for s in stg],
-                          schedule="0 3 * * *", owners=[team]))
+    out.append(m.Pipeline(name=etl, fqn=f"airflow.{etl}", inputs=[_ref("table", tfqn(r)) for r in raw],
+                          schedule="0 2 * * *", owners=_team("data-engineering")))
+    out.append(m.Pipeline(name=feat_pipe, fqn=f"airflow.{feat_pipe}", inputs=[_ref("table", tfqn(s)) for s in stg],
+                          schedule="0 3 * * *", owners=_team(team)))
 
     models: list[m.MLModel] = []
     pred_tables: list[str] = []
@@ -142,8 +155,9 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
             features.append(m.Feature(
                 name=col, position=pos,
                 data_type=m.FeatureType.CATEGORICAL if kind == "string" else m.FeatureType.NUMERICAL,
-                feature_sources=[m.FeatureSource(name=col, data_type="string" if kind == "string" else "number",
-                                                 data_source=tfqn(feat_table))]))
+                feature_sources=[m.FeatureSource(
+                    name=col, data_type=m.SourceDataType.STRING if kind == "string" else m.SourceDataType.NUMBER,
+                    data_source=_ref("table", tfqn(feat_table)))]))
         pred = f"{name}_predictions"
         pred_tables.append(tfqn(pred))
         versions = []
@@ -158,9 +172,9 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
                 algorithm=algo, algorithm_ref=m.Ref(type="algorithm", fqn=algo),
                 created_at=created + timedelta(days=30 * k), status="READY",
                 source=f"models:/{name}/{k}",
-                training_datasets=[tfqn(feat_table)],
-                predictions=[tfqn(pred)] if stage is m.Stage.PRODUCTION else [],
-                features=used,
+                training_datasets=[_ref("table", tfqn(feat_table))],
+                predictions=[_ref("table", tfqn(pred))] if stage is m.Stage.PRODUCTION else [],
+                features=[_ref("mlFeature", u) for u in used],
                 previous_version=m.Ref(type="modelVersion", fqn=f"{mfqn}.{k - 1}") if k > 1 else None,
                 ml_hyper_parameters=[
                     m.HyperParameter(name="max_depth", value=str(rnd.randint(3, 12))),
@@ -171,7 +185,7 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
                          m.Evaluation(name="accuracy", value=round(auc - 0.04, 4), split=m.Split.TEST),
                          m.Evaluation(name="f1", value=round(auc - 0.1, 4), split=m.Split.VALIDATION)]))
         endpoint = m.Endpoint(
-            name=f"{name}-endpoint", service=svc, model_version=f"{mfqn}.3",
+            name=f"{name}-endpoint", service=_ref("mlmodelService", svc), model_version=_ref("modelVersion", f"{mfqn}.3"),
             deployment_type=m.DeploymentType.REALTIME if j % 3 else m.DeploymentType.BATCH,
             status=m.DeploymentStatus.IN_SERVICE, environment="production",
             url=f"https://{svc}.serving.example.com/{name}/invocations", instance_type="ml.m5.large",
@@ -180,26 +194,28 @@ def _domain(d: int, n_models: int, seed: int) -> list[m.Entity]:
         if j > 0 and rnd.random() < 0.2:
             base_model = f"{_SERVICES[(d + j - 1) % len(_SERVICES)][0]}.{area}_{d}_model_{j - 1}"
         model = m.MLModel(
-            name=name, service=svc, service_type=platform, algorithm=algo, target=f"{area}_label",
-            description=f"Predicts {area} for model family {j}", owners=[team], tags=["Tier.Tier1"],
-            ml_features=features, versions=versions, deployments=[endpoint], base_model=base_model,
+            name=name, service=_ref("mlmodelService", svc), service_type=platform, algorithm=algo,
+            target=f"{area}_label", description=f"Predicts {area} for model family {j}", owners=_team(team),
+            tags=_tags("Tier.Tier1"), ml_features=features, versions=versions, deployments=[endpoint],
+            base_model=_ref("mlmodel", base_model) if base_model else None,
             dashboard=m.Ref(type="dashboard", fqn=f"looker.{area}_{d}_monitoring"),
             source_url=f"{url}/models/{name}", task="binary-classification",
             ml_store=m.ModelStore(storage=f"s3://models/{svc}/{name}", image_repository=f"ecr/{name}"))
         models.append(model)
         out.append(m.Table(
-            name=pred, fqn=tfqn(pred), owners=[team], produced_by=f"airflow.{score_pipe}",
+            name=pred, fqn=tfqn(pred), owners=_team(team), produced_by=_ref("pipeline", f"airflow.{score_pipe}"),
             columns=[m.Column(name="customer_id", data_type="NUMBER"), m.Column(name="score", data_type="FLOAT"),
                      m.Column(name="scored_at", data_type="TIMESTAMP")]))
     out.extend(models)
-    out.append(m.Pipeline(name=score_pipe, fqn=f"airflow.{score_pipe}", inputs=[tfqn(feat_table)],
-                          schedule="0 4 * * *", owners=[team]))
+    out.append(m.Pipeline(name=score_pipe, fqn=f"airflow.{score_pipe}", inputs=[_ref("table", tfqn(feat_table))],
+                          schedule="0 4 * * *", owners=_team(team)))
     out.append(m.Dashboard(name=f"{area}_{d}_monitoring", fqn=f"looker.{area}_{d}_monitoring",
-                           sources=pred_tables, owners=[team], url=f"https://looker.example.com/d/{d}"))
+                           sources=[_ref("table", t) for t in pred_tables], owners=_team(team),
+                           url=f"https://looker.example.com/d/{d}"))
     if pred_tables:
         out.append(m.AlertingSystem(name=f"{area}_{d}_alerts", fqn=f"pagerduty.{area}_{d}_alerts",
-                                    sources=pred_tables[: max(1, len(pred_tables) // 2)], channel="pager",
-                                    owners=[team]))
+                                    sources=[_ref("table", t) for t in pred_tables[: max(1, len(pred_tables) // 2)]],
+                                    channel="pager", owners=_team(team)))
     return out
 
 

@@ -231,9 +231,9 @@ def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
         here = [n for n in bindings if n in names or (pos == outer and not any(n in ns for _, ns in groups))]
         if here:
             inserts.append((pos, here))
-    for pos, names in sorted(inserts, reverse=True):
-        vals = " ".join(term_sparql(bindings[n]) for n in names)
-        block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + vals + ") } "
+    for pos, bound in sorted(inserts, reverse=True):
+        vals = " ".join(term_sparql(bindings[n]) for n in bound)
+        block = " VALUES (" + " ".join("?" + n for n in bound) + ") { (" + vals + ") } "
         text = text[: pos + 1] + block + text[pos + 1:]
     return text
 

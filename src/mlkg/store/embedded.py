@@ -308,7 +308,8 @@ class OxigraphStore(Store):
             text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         else:
             text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}"
-        return int(next(iter(self.ox.query(text)))["n"].value)
+        sol: Any = next(iter(self.ox.query(text)))  # type: ignore[arg-type]
+        return int(sol["n"].value)
 
     def load(self, source: Any = None, *, path: str | Path | None = None, format: str | None = None,
              graph: str | URIRef | None = None, replace: bool = False, progress: Progress | None = None,
@@ -450,7 +451,7 @@ class OxigraphStore(Store):
         if len(holders) <= 1:
             return self.ox.dump(out, oxf, from_graph=holders[0] if holders else ox.DefaultGraph(),
                                 prefixes=prefixes)
-        triples = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", **self._dataset_args())
+        triples: Any = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", **self._dataset_args())
         return ox.serialize(triples, out, oxf, prefixes=prefixes)
 
     def graphs(self) -> list[URIRef]:
@@ -462,7 +463,7 @@ class OxigraphStore(Store):
         g = graph_iri(graph)
         text = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }" if g is None
                 else f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
-        sol = next(iter(self.ox.query(text)))
+        sol: Any = next(iter(self.ox.query(text)))  # type: ignore[arg-type]
         return int(sol["n"].value)
 
     def __len__(self) -> int:

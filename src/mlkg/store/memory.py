@@ -130,7 +130,7 @@ class MemoryStore(Store):
         names = [str(v) for v in res.vars or []]
         rows = Rows(names)
         for r in res:
-            values = r.asdict()
+            values = r.asdict()  # type: ignore[union-attr]
             row = {n: values.get(n) for n in names}
             for k, v in binds.items():  # rdflib leaves projected bound variables out of some rows
                 if k in row and row[k] is None:

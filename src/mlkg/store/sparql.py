@@ -224,7 +224,7 @@ class SparqlStore(Store):
         if "turtle" in ctype:
             import pyoxigraph as ox
 
-            return ox.serialize(ox.parse(data, ox.RdfFormat.TURTLE), None, ox.RdfFormat.N_TRIPLES)
+            return ox.serialize(ox.parse(data, ox.RdfFormat.TURTLE), None, ox.RdfFormat.N_TRIPLES) or b""
         return data
 
     def dump(self, output: str | Path | IO[bytes] | None = None, *, format: str = "turtle",
