@@ -51,7 +51,12 @@ def mint(kind: str, fqn: str, *, base: str | None = None) -> str:
 
 @lru_cache(maxsize=65536)
 def _mint(kind: str, fqn: str, base: str) -> str:
-    return check_base(base) + kind + "/" + encode(fqn)
+    return _checked_base(base) + kind + "/" + encode(fqn)
+
+
+@lru_cache(maxsize=64)
+def _checked_base(base: str) -> str:
+    return check_base(base)
 
 
 def mint_uuid(kind: str, uuid: str, *, base: str | None = None) -> str:

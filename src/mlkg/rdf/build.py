@@ -208,6 +208,8 @@ def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, gr
 
 
 def _nt_escape(text: str) -> str:
+    if "\\" not in text and '"' not in text and "\n" not in text and "\r" not in text:
+        return text
     return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
 
 
