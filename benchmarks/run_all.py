@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -59,8 +60,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    runs: list[dict[str, Any]] = []
     summary: dict[str, object] = {"timestamp": stamp, "python": sys.version.split()[0], "cpus": os.cpu_count(),
-                                  "runs": []}
+                                  "runs": runs}
     failed = 0
     for name, path in chosen:
         cmd = [sys.executable, str(path)]
@@ -85,8 +87,6 @@ def main(argv: list[str] | None = None) -> int:
                 code = -9
         took = time.perf_counter() - t0
         written = sorted(str(p.relative_to(HERE.parent)) for p in set(args.out.glob("*.json")) - before)
-        runs = summary["runs"]
-        assert isinstance(runs, list)
         runs.append({"name": name, "command": cmd[1:], "exit_code": code, "seconds": round(took, 1),
                      "log": str(log.relative_to(HERE.parent)), "results": written})
         failed += code != 0
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / f"run_all-{stamp}.json"
     path.write_text(json.dumps(summary, indent=2), encoding="utf-8")
     print(f"summary: {path}")
-    for r in summary["runs"]:  # type: ignore[union-attr]
+    for r in runs:
         print(f"  {r['name']:12s} exit {r['exit_code']:>3}  {r['seconds']:>8.1f} s  {', '.join(r['results'])}")
     return 1 if failed else 0
 

@@ -15,13 +15,14 @@ from rdflib import Graph, Literal, URIRef
 from mlkg import lineage, synth
 from mlkg import query as Q
 from mlkg.errors import InputError, StoreError
-from mlkg.model import MLModel, MLModelService
+from mlkg.model import MLModel, MLModelService, PlatformType, Ref
 from mlkg.rdf.build import to_graph
 from mlkg.rdf.formats import parse_text
 from mlkg.store import as_rdflib, graph_from, open_store, source_graph
 from mlkg.store.base import query_form, with_values
 from mlkg.store.credentials import Credentials, credentials_for
 from mlkg.store.embedded import JOURNAL
+from mlkg.store.sparql import SparqlStore
 
 LINEAGE_Q = """PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT DISTINCT ?x WHERE { ?x (prov:wasDerivedFrom|prov:wasGeneratedBy|prov:used)+ ?start }"""
@@ -54,7 +55,7 @@ def test_load_query_count_and_graphs(store_url: str, data: Graph) -> None:
         assert len(s) == len(data) + 1
         start = URIRef(synth.sample_iris(3)["raw_column"])
         rows = s.select(LINEAGE_Q, bindings={"start": start})
-        expected = {r.x for r in data.query(LINEAGE_Q, initBindings={"start": start})}
+        expected = {r.x for r in data.query(LINEAGE_Q, initBindings={"start": start})}  # type: ignore[union-attr]
         assert {r["x"] for r in rows} == expected and len(expected) > 10
         assert s.query("ASK { ?s ?p ?o }") is True
         built = s.query(f"CONSTRUCT {{ <{start}> ?p ?o }} WHERE {{ <{start}> ?p ?o }}")
@@ -118,7 +119,7 @@ def test_dump_round_trips(store_url: str, data: Graph) -> None:
         s.load(data, graph=G1)
         s.load('<urn:x> <urn:p> "1" .\n', format="nt", graph=G2)
         for fmt in ("turtle", "nt", "jsonld"):
-            back = parse_text(s.dump(format=fmt, graph=G1).decode("utf-8"), fmt, source=fmt)
+            back = parse_text((s.dump(format=fmt, graph=G1) or b"").decode("utf-8"), fmt, source=fmt)
             assert set(back) == set(data), fmt
         union = Graph().parse(data=s.dump(format="turtle"), format="turtle")
         assert len(union) == len(data) + 1
@@ -204,7 +205,8 @@ def test_sigkill_half_way_leaves_store_as_it_was(tmp_path: Path, replace: bool) 
     big = tmp_path / "big.nt"
     synth.write_ntriples(big, 20000, seed=1)
     url = f"oxigraph:{tmp_path / 'kg'}"
-    before = to_graph([MLModelService(name="svc", service_type="Mlflow"), MLModel(name="m", service="svc")])
+    before = to_graph([MLModelService(name="svc", service_type=PlatformType.MLFLOW),
+                       MLModel(name="m", service=Ref(type="mlmodelService", fqn="svc"))])
     with open_store(url) as s:
         s.load(before, graph=G1)
         if replace:
@@ -251,6 +253,7 @@ def test_credentials_never_shown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.setenv("MY_TOKEN", "tok-123")
     assert credentials_for("http://h:1/repo").header() == "Bearer tok-123"
     s = open_store("sparql:http://h:1/repo")
+    assert isinstance(s, SparqlStore)
     assert s.update_url == "http://h:1/repo/statements" and "tok-123" not in repr(s)
     with pytest.raises(InputError) as err:
         open_store("sparql:http://bob:pw123@h:1/sparql")

@@ -72,7 +72,7 @@ def test_serve_files_read_only(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while not ready.exists() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
-        assert ready.exists(), proc.stderr.read() if proc.poll() is not None else "no ready file"
+        assert ready.exists(), proc.stderr.read() if proc.poll() is not None and proc.stderr else "no ready file"
         url = ready.read_text().strip()
         assert url.startswith("http://127.0.0.1:")
         s = open_store("sparql:" + url)
