@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     _register_all()
     try:
         app(args=argv, prog_name="mlkg", standalone_mode=True)
-    except SystemExit as e:
+    except SystemExit:
         # click uses exit code 2 for usage errors already; keep codes as they are.
         raise
     finally:

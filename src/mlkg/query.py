@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.term import Identifier
 
 from .errors import InputError
@@ -145,42 +145,6 @@ def _is_oxigraph(source: Any) -> bool:
     return type(source).__module__.startswith("pyoxigraph")
 
 
-def _to_ox(term: Any) -> Any:
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _from_ox(term: Any) -> Term | None:
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
-    raise TypeError(f"unsupported term {term!r}")  # pragma: no cover (RDF-star triples)
-
-
 def as_term(value: Any) -> Term:
     """A Python value as an RDF term for binding: rdflib terms pass through, ``str`` becomes a plain literal,
     numbers, booleans and dates typed literals. (Use :class:`rdflib.URIRef` for IRIs.)"""
@@ -206,9 +170,11 @@ def run_query(source: Any, query_text: str, bindings: Mapping[str, Any] | None =
     if _is_oxigraph(source):
         import pyoxigraph as ox
 
-        res = source.query(query_text, substitutions={ox.Variable(k): _to_ox(v) for k, v in binds.items()})
+        from .store.embedded import from_ox, to_ox  # one rdflib ⇄ pyoxigraph term mapping
+
+        res = source.query(query_text, substitutions={ox.Variable(k): to_ox(v) for k, v in binds.items()})
         names = [v.value for v in res.variables]
-        return [{n: _from_ox(sol[n]) for n in names} for sol in res]
+        return [{n: from_ox(sol[n]) for n in names} for sol in res]
     if isinstance(source, Graph):
         if _local_store(source):
             prepared = _prepare(query_text)  # parsed once: rdflib's parser costs ~50 ms per query
