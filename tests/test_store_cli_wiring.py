@@ -57,3 +57,16 @@ def test_validate_diagram_and_convert_read_a_store(store: str) -> None:
 def test_no_files_and_no_store_is_a_usage_error() -> None:
     r = mlkg("convert", "--to", "nt")
     assert r.returncode == 2 and "--store" in r.stderr
+
+
+def test_the_same_data_in_two_named_graphs_gives_each_row_once(tmp_path: Path) -> None:
+    """pyoxigraph returns a triple once per graph holding it when querying the union of graphs."""
+    url = f"oxigraph:{tmp_path / 'kg'}"
+    for graph in ("urn:g:a", "urn:g:b"):
+        assert mlkg("load", str(FRAUD), "--store", url, "--graph", graph).returncode == 0
+    for args in (("governance_gaps",), ("metric_history", "-p", "model=mlflow-prod.fraud_detection",
+                                         "-p", "metric=AUC")):
+        r = mlkg("query", *args, "--store", url, "--format", "json")
+        assert r.returncode == 0, r.stderr
+        rows = [json.dumps(x, sort_keys=True) for x in json.loads(r.stdout)]
+        assert rows and len(rows) == len(set(rows)), rows
