@@ -72,6 +72,9 @@ VIRTUOSO_DEVIATIONS = {
     "production": "Virtuoso drops ?endpoint bindings from OPTIONAL { {A} UNION {B} OPTIONAL {...} } (rows come "
                   "back with endpoint=None)",
     "features": "Virtuoso returns BIND(IF(EXISTS {...}, true, ...)) as the integer 1, not xsd:boolean true",
+    "upstream": "Virtuoso evaluates '*' paths whose start comes from a binding by enumerating every path from "
+                "every start (no answer in minutes on the 10-model estate), and refuses the DISTINCT form with "
+                "'transitive start not given'",
 }
 
 LIBRARY_CHECKS = {
@@ -92,6 +95,10 @@ def test_query_library_rows_match_memory(remote: Any, reference: Any, check: str
                                          request: pytest.FixtureRequest) -> None:
     if remote.server == "virtuoso" and check in VIRTUOSO_DEVIATIONS:
         request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DEVIATIONS[check]))
+        if check == "upstream":  # it times out: fail fast instead of retrying for minutes
+            saved = remote.timeout, remote.retries
+            remote.timeout, remote.retries = 15.0, 0
+            request.addfinalizer(lambda: setattr(remote, "timeout", saved[0]) or setattr(remote, "retries", saved[1]))
     iris = synth.sample_iris(N_MODELS)
     got = LIBRARY_CHECKS[check](as_rdflib(remote), iris, True)
     want = LIBRARY_CHECKS[check](reference.ds, iris, False)
