@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..cli import fail, handle_errors
-from .query import load_source, naming
+from .query import load_source, naming, store_option
 
 FORMATS = ("mermaid", "dot", "svg")
 
@@ -19,8 +19,7 @@ def register(app: typer.Typer) -> None:
     def diagram_cmd(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
         files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
-                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
+        store: Optional[str] = store_option(),
         fmt: str = typer.Option("mermaid", "--format", "-f", help="mermaid | dot | svg (svg needs Graphviz)."),
         direction: str = typer.Option("both", "--direction", help="up | down | both."),
         depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..cli import fail, handle_errors
-from .query import check_format, emit, load_source, naming
+from .query import check_format, emit, load_source, naming, store_option
 
 COLUMNS = ["kind", "name", "depth", "via", "path", "entity"]
 
@@ -36,8 +36,7 @@ def register(app: typer.Typer) -> None:
     def upstream(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
         files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
-                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
+        store: Optional[str] = store_option(),
         depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
         kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous "
@@ -56,8 +55,7 @@ def register(app: typer.Typer) -> None:
     def downstream(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
         files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
-                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
+        store: Optional[str] = store_option(),
         depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
         kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous."),
@@ -78,8 +76,7 @@ def register(app: typer.Typer) -> None:
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the table, column, feature or "
                                      "model that changes."),
         files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
-                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
+        store: Optional[str] = store_option(),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
         kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous."),
     ) -> None:

@@ -23,6 +23,12 @@ from ..cli import fail, handle_errors
 OUTPUT_FORMATS = ("table", "json", "csv")
 
 
+def store_option() -> Any:
+    """The ``--store`` option every command that reads a graph shares."""
+    return typer.Option(None, "--store", help="Read the graph from a store instead of (or besides) files: "
+                                              "memory:, oxigraph:PATH, sparql:URL.")
+
+
 def load_source(files: Sequence[str] | None, store: str | None = None) -> Any:
     """Load RDF files into one rdflib graph and add the lineage super-property triples; or, with ``store``,
     a live view of the store (queries run in its engine; mlkg wrote the super-property triples when it loaded).
@@ -145,8 +151,7 @@ def register(app: typer.Typer) -> None:
     def query_cmd(
         name: Optional[str] = typer.Argument(None, metavar="NAME", help="Query name (see --list)."),
         files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files to query."),
-        store: Optional[str] = typer.Option(None, "--store", help="Read the graph from a store instead of (or "
-                                            "besides) files: memory:, oxigraph:PATH, sparql:URL."),
+        store: Optional[str] = store_option(),
         param: list[str] = typer.Option([], "--param", "-p", metavar="KEY=VALUE",
                                         help="A query parameter (repeatable). Entities by FQN or IRI."),
         fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
