@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from mlkg import ids
 from mlkg.rdf.formats import parse_text, serialize
-from mlkg.rdf.jsoncodec import document_from_json, document_to_json
+from mlkg.model.json import document_from_json, document_to_json
 from mlkg.rdf.reader import from_graph
 
 DATA = Path(__file__).parent / "data"

@@ -91,7 +91,7 @@ def test_entity_to_rdf_to_entity_is_lossless(model: m.MLModel) -> None:
 @FAST
 @given(models)
 def test_json_roundtrip_is_lossless(model: m.MLModel) -> None:
-    from mlkg.rdf.jsoncodec import document_from_json, document_to_json
+    from mlkg.model.json import document_from_json, document_to_json
 
     text = json.dumps(document_to_json([model]))
     assert document_from_json(json.loads(text)) == [model]

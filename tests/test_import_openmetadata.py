@@ -117,7 +117,7 @@ def test_rest_listing_pages_through_services_and_models_with_the_token(api: str,
 
 
 def test_rest_api_json_converts_with_every_field_kept(api: str) -> None:
-    from mlkg.rdf.jsoncodec import entity_to_dict
+    from mlkg.model.json import entity_to_dict
 
     ents, _ = run_import("openmetadata", OpenMetadataConfig(source=api + "/api/v1/mlmodels", page_size=50))
     assert len(ents) == 2
@@ -175,7 +175,7 @@ def test_api_page_file_and_a_bad_entity_is_skipped_with_its_path(tmp_path: Path)
 
 
 def test_create_request_file_converts_with_every_field_kept() -> None:
-    from mlkg.rdf.jsoncodec import entity_to_dict
+    from mlkg.model.json import entity_to_dict
 
     original = json.loads((FIX / "om_create_request.json").read_text())
     ents, report = run_import("openmetadata", OpenMetadataConfig(source=str(FIX / "om_create_request.json")))
@@ -234,7 +234,7 @@ def test_malformed_json_file_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_create_request_shape() -> None:
-    from mlkg.rdf.jsoncodec import entity_from_dict
+    from mlkg.model.json import entity_from_dict
 
     model = entity_from_dict(m.MLModel, MODELS[0])
     model = dataclasses.replace(model, versions=[m.ModelVersion(name="1", stage="Production")])

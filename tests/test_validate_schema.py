@@ -64,7 +64,7 @@ def test_openmetadata_instances_pass(path: Path, kind: str) -> None:
 
 
 def test_mlkg_documents_written_by_the_codec_pass() -> None:
-    from mlkg.rdf.jsoncodec import document_to_json
+    from mlkg.model.json import document_to_json
 
     doc = document_to_json([e for e in synth.generate(5, seed=4) if type(e).__name__ in {
         "MLModelService", "MLModel", "Endpoint", "Table", "Dataset", "Pipeline", "Dashboard", "AlertingSystem",

@@ -26,7 +26,7 @@ def convert_files(inputs: list[str], *, from_: str = "auto", service: str | None
     from ..rdf import build
     from ..rdf.closure import add_super_properties
     from ..rdf.formats import guess_format, load_graph, normalize_format, read_json
-    from ..rdf.jsoncodec import document_from_json, entity_from_dict
+    from ..model.json import document_from_json, entity_from_dict
 
     g = build.new_graph()
     svc_entity = None
@@ -179,7 +179,7 @@ def register(app: typer.Typer) -> None:
         if to == "openmetadata":
             import json
 
-            from ..rdf.jsoncodec import document_to_json
+            from ..model.json import document_to_json
             from ..rdf.reader import from_graph
 
             ents = from_graph(g, base=base)

@@ -8,7 +8,7 @@ Sources, chosen by what ``source`` is:
   read as given. The network is used only for such a URL, which the user passes.
 - a JSON file: an entity as the API returns it, a paged API list, a ``CreateMlModelRequest`` (service, dashboard
   and domains as FQN strings), or a sample-data file (``{"models": [...]}``, data sources as FQN strings). Each
-  entity goes through :mod:`mlkg.rdf.jsoncodec`; an entity that does not convert is skipped and reported.
+  entity goes through :mod:`mlkg.model.json`; an entity that does not convert is skipped and reported.
 - an RDF file (Turtle, N-Triples, RDF/XML, JSON-LD with ``@context``) written with OpenMetadata's ``om:``
   ontology: mapped onto mlkg terms by :mod:`mlkg.importers.om_rdf`.
 
@@ -164,7 +164,7 @@ def _rest_entities(config: OpenMetadataConfig, report: ImportReport) -> Iterator
 # ---------------------------------------------------------------------------------------------------------------
 
 def _convert(cls: type[Entity], data: Any, where: str, report: ImportReport) -> Entity | None:
-    from ..rdf.jsoncodec import entity_from_dict
+    from ..model.json import entity_from_dict
 
     try:
         ent = entity_from_dict(cls, data)
@@ -186,7 +186,7 @@ def _load_service(spec: str) -> m.MLModelService | None:
     p = Path(spec)
     if p.suffix.lower() == ".json" and p.is_file():
         from ..rdf.formats import read_json
-        from ..rdf.jsoncodec import entity_from_dict
+        from ..model.json import entity_from_dict
 
         svc = entity_from_dict(m.MLModelService, read_json(str(p)), source=str(p))
         assert isinstance(svc, m.MLModelService)
@@ -198,7 +198,7 @@ def _place(e: Entity, service: Ref, service_type: Any) -> Entity:
     """A model that names no service, rebuilt under ``service`` (its FQN and its nodes' FQNs re-derived)."""
     if not isinstance(e, m.MLModel) or e.service is not None:
         return e
-    from ..rdf.jsoncodec import entity_from_dict, entity_to_dict
+    from ..model.json import entity_from_dict, entity_to_dict
 
     data = entity_to_dict(e)
     data.pop("fullyQualifiedName", None)
@@ -212,7 +212,7 @@ def _place(e: Entity, service: Ref, service_type: Any) -> Entity:
 
 def _json_entities(path: str, config: OpenMetadataConfig, report: ImportReport) -> Iterator[Entity]:
     from ..rdf.formats import read_json
-    from ..rdf.jsoncodec import COLLECTIONS
+    from ..model.json import COLLECTIONS
 
     data = read_json(path)
     items: list[tuple[type[Entity], Any, str]] = []
@@ -346,7 +346,7 @@ def create_request(model: m.MLModel, report: ImportReport | None = None) -> dict
     >>> r["service"], r["mlHyperParameters"]
     ('mlflow_prod', [{'name': 'eta', 'value': '0.1'}])
     """
-    from ..rdf.jsoncodec import entity_to_dict
+    from ..model.json import entity_to_dict
 
     full = entity_to_dict(model, shape="create")
     out: dict[str, Any] = {}
@@ -386,7 +386,7 @@ def create_request(model: m.MLModel, report: ImportReport | None = None) -> dict
 def create_service_request(svc: m.MLModelService, report: ImportReport | None = None) -> dict[str, Any]:
     """OpenMetadata ``CreateMlModelServiceRequest`` JSON for ``svc`` (platforms OpenMetadata lacks become
     ``CustomMlModel``, with a note in the report)."""
-    from ..rdf.jsoncodec import entity_to_dict
+    from ..model.json import entity_to_dict
 
     full = entity_to_dict(svc, shape="create")
     out = {k: full[k] for k in CREATE_SERVICE_KEYS if k in full}

@@ -460,7 +460,7 @@ class Entity:
 
     def to_dict(self) -> dict[str, Any]:
         """This entity as mlkg JSON: OpenMetadata's field names, mlkg's additions, no ``None`` values."""
-        from ..rdf.jsoncodec import entity_to_dict
+        from .json import entity_to_dict  # model.json builds on this module, so it is imported when used
 
         return entity_to_dict(self)
 
@@ -471,7 +471,7 @@ class Entity:
         :raises InputError: naming the JSON path and what was expected, for any wrong type, unknown field,
             unknown enum value or missing name.
         """
-        from ..rdf.jsoncodec import entity_from_dict
+        from .json import entity_from_dict  # model.json builds on this module, so it is imported when used
 
         return entity_from_dict(cls, data, path=path)
 

@@ -43,7 +43,7 @@ ENUM_NAMES: dict[type, str] = {
     E.Stage: "stage", E.DeploymentType: "deploymentType", E.DeploymentStatus: "deploymentStatus", E.Split: "split",
 }
 
-#: OpenMetadata fields mlkg keeps whole without modelling them (see ``mlkg.rdf.jsoncodec.OM_EXTRA_KEYS``).
+#: OpenMetadata fields mlkg keeps whole without modelling them (see ``mlkg.model.json.OM_EXTRA_KEYS``).
 OM_EXTRA: dict[str, tuple[str, ...]] = {
     "MLModel": ("usageSummary", "changeDescription", "incrementalChangeDescription", "extension", "votes",
                 "lifeCycle", "certification", "dataContract", "impersonatedBy"),
@@ -219,7 +219,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     model_def = "#/$defs/mlmodel"
     create_props = {k: {"not": {}, "description": "set by the server; not part of a create request"}
                     for k in SERVER_SET}
-    from ..rdf.jsoncodec import COLLECTIONS
+    from ..model.json import COLLECTIONS
 
     collections = {f"^{key}$": {"type": "array", "items": {"$ref": "#/$defs/" + def_name(cls)}}
                    for key, cls in COLLECTIONS.items()}

@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InputError
-from ..model import entities as E
-from ..model.base import (
+from . import entities as E
+from .base import (
     Entity,
     FieldSpec,
     Ref,
