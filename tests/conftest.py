@@ -1,9 +1,16 @@
-"""Shared fixtures. Server fixtures (oxigraph serve, Virtuoso) live in conftest_servers.py when present."""
+"""Shared fixtures. Server fixtures (oxigraph serve, Virtuoso) live in conftest_servers.py when present.
+
+Suite-wide socket guard: no test may open a connection (or resolve a name) anywhere but the loopback range, where
+the server tests start their own servers. mlkg must never fetch a URL the user did not ask for; a test that makes
+it try fails with :class:`NetworkBlocked` instead of silently reaching out.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +25,62 @@ except ImportError:  # pragma: no cover
 
 class NetworkBlocked(AssertionError):
     pass
+
+
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_loopback(host: Any) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    if host.lower() in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_address(sock: socket.socket, address: Any) -> None:
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return
+    host = address[0] if isinstance(address, tuple) and address else address
+    if not _is_loopback(host):
+        raise NetworkBlocked(f"network access outside 127.0.0.1 attempted: {address!r}")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    _check_address(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if host is not None and not _is_loopback(host):
+        raise NetworkBlocked(f"name resolution attempted for {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Install the loopback-only socket guard for the whole session (collection included)."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = _guarded_getaddrinfo  # type: ignore[assignment]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = _real_getaddrinfo  # type: ignore[assignment]
 
 
 @pytest.fixture
