@@ -95,15 +95,10 @@ def _graph_name(name: str, config: Any, explicit: Optional[str]) -> str:
     """The named graph of this import: ``--graph``, else one per source (service, model or file)."""
     if explicit:
         return explicit
-    from ..importers.base import redact_uri
+    from ..importers import get
     from ..store import source_graph
 
-    key = {
-        "mlflow": lambda c: c.service_name,
-        "huggingface": lambda c: f"{c.service_name}/{c.name or c.repo_id or Path(c.path).resolve().name}",
-        "sklearn": lambda c: f"{c.service_name}/{c.name or Path(c.path).stem}",
-        "openmetadata": lambda c: redact_uri(c.source) if "://" in c.source else str(Path(c.source).resolve()),
-    }[name](config)
+    key = get(name)(config).graph_key()
     return str(source_graph("import/" + name, key))
 
 
@@ -249,17 +244,15 @@ def import_openmetadata(
 
 @import_app.command("options")
 @handle_errors
-def import_options(name: str = typer.Argument(..., help="mlflow, huggingface, sklearn or openmetadata.")) -> None:
+def import_options(name: str = typer.Argument(..., help="An importer name (mlkg import --list).")) -> None:
     """List an importer's configuration fields with their defaults and descriptions."""
-    from ..importers import IMPORTERS, describe
+    from ..importers import describe, get
 
-    if name not in IMPORTERS:
-        raise fail(f"unknown importer {name!r}; known: {', '.join(sorted(IMPORTERS))}")
-    import importlib
-
-    mod_name, cls_name = IMPORTERS[name]
-    cls = getattr(importlib.import_module(mod_name), cls_name)
-    for o in describe(cls):
+    try:
+        cls = get(name)
+    except ValueError as e:
+        raise fail(str(e)) from None
+    for o in describe(cls.Config):
         typer.echo(f"{o.name} = {o.default!r}\n    {o.description}")
 
 

@@ -36,27 +36,36 @@ from .. import ids
 from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Ref
-from .base import ImportReport, SourceUnavailable, enum_member, first_line, missing_sdk, option
+from .base import (
+    Capability,
+    Importer,
+    ImporterConfig,
+    ImportReport,
+    SourceUnavailable,
+    enum_member,
+    first_line,
+    missing_sdk,
+    option,
+    redact_uri,
+)
 
 HUB = "https://huggingface.co"
 
 
 @dataclass(frozen=True)
-class HuggingFaceConfig:
+class HuggingFaceConfig(ImporterConfig):
     """Which card to read and how to name what comes out."""
 
     path: str = option("", "A model directory (README.md, config.json) or a README.md file.")
     repo_id: str = option("", "Hub repository id (org/name); with allow_network, the card is downloaded.")
-    allow_network: bool = option(False, "Download the card and config.json from the Hub (never in tests).")
+    allow_network: bool = option(False, "Download the card and config.json from the Hub (never in tests); on "
+                                        "the command line --hub, which takes SOURCE as the repo id.",
+                                 cli=("--hub",))
     revision: str | None = option(None, "Hub revision (branch, tag or commit) to download.")
     name: str = option("", "Model name (default: the repo id, the card's model name, its first heading, or "
                            "the directory name).")
     service_name: str = option("huggingface", "Name of the MLModelService entity the model belongs to.")
     config_hyperparameters: bool = option(True, "Turn the scalar settings of config.json into hyperparameters.")
-
-
-def describe_source(config: HuggingFaceConfig) -> str:
-    return f"huggingface {config.path or config.repo_id}"
 
 
 #: Hugging Face licence ids whose SPDX spelling differs only in case (or not at all).
@@ -290,185 +299,221 @@ def _locate(config: HuggingFaceConfig) -> tuple[Path, Path | None]:
     return readme, cfg_file
 
 
-def entities(config: HuggingFaceConfig, report: ImportReport) -> Iterator[m.Entity]:
-    """Yield the service, the model (with its card, evaluations and base model link) and its datasets.
+class HuggingFaceImporter(Importer[HuggingFaceConfig]):
+    """Hugging Face: a model card (README.md front matter) and config.json, from a directory or the Hub."""
 
-    :raises InputError: the card or config.json is malformed (file and line named).
-    :raises SourceUnavailable: huggingface_hub is missing, or a Hub download failed.
-    """
-    readme, cfg_path = _locate(config)
-    where = str(readme)
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text ({e.reason})", source=where) from None
-    meta, body = front_matter(text, where)
-    data, sdk_evals_ok = _sdk_card(readme, report, where)
-    if not meta:
-        report.warn("the card has no YAML metadata; only the name and text were used", item=where)
+    name = "huggingface"
+    platform = m.PlatformType.HUGGING_FACE
+    Config = HuggingFaceConfig
+    capabilities = {
+        Capability.REGISTRY: "One model per card; its base model (with the relation) as a link to another model.",
+        Capability.RUNS: "Evaluation results of the model-index (metric, value, dataset, split); the scalar "
+                         "settings of config.json as hyperparameters. No training runs.",
+        Capability.DATASETS: "The card's datasets as training data; evaluation datasets from the model-index.",
+        Capability.GOVERNANCE: "Licence (SPDX), intended and out-of-scope use, limitations, bias and risks, "
+                               "CO2 emissions, tags, language.",
+    }
+    extra = "huggingface"
+    sdk = ("huggingface_hub",)
+    source_option = "path"
+    examples = ("mlkg import huggingface ./my-model -o my-model.ttl",
+                "mlkg import huggingface distilbert/distilbert-base-uncased --hub -o distilbert.jsonld")
 
-    def get(key: str) -> Any:
-        value = getattr(data, key, None) if data is not None else None
-        return value if value is not None else meta.get(key)
+    @classmethod
+    def cli_values(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """``--hub``: the SOURCE argument is a Hub repo id."""
+        if values.get("allow_network") and values.get("path") and not values.get("repo_id"):
+            values["repo_id"] = values.pop("path")
+        return values
 
-    hf_config: dict[str, Any] = {}
-    if cfg_path is not None:
+    def source(self) -> str:
+        return f"huggingface {redact_uri(self.config.path or self.config.repo_id)}"
+
+    def graph_key(self) -> str:
+        c = self.config
+        return f"{c.service_name}/{c.name or c.repo_id or Path(redact_uri(c.path)).resolve().name}"
+
+    def service_url(self) -> str | None:
+        return HUB if self.config.repo_id else None
+
+    def entities(self) -> Iterator[m.Entity]:
+        """Yield the service, the model (with its card, evaluations and base model link) and its datasets.
+
+        :raises InputError: the card or config.json is malformed (file and line named).
+        :raises SourceUnavailable: huggingface_hub is missing, or a Hub download failed.
+        """
+        config, report = self.config, self.report
+        readme, cfg_path = _locate(config)
+        where = str(readme)
         try:
-            loaded = json.loads(cfg_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise InputError(f"malformed JSON: {e.msg}", source=str(cfg_path), line=e.lineno, column=e.colno) from None
-        if isinstance(loaded, dict):
-            hf_config = loaded
-        else:
-            report.warn("config.json is not a JSON object; ignored", item=str(cfg_path))
+            text = readme.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise InputError(f"not UTF-8 text ({e.reason})", source=where) from None
+        meta, body = front_matter(text, where)
+        data, sdk_evals_ok = _sdk_card(readme, report, where)
+        if not meta:
+            report.warn("the card has no YAML metadata; only the name and text were used", item=where)
 
-    svc_name = config.service_name
-    svc_fqn = ids.quote_part(svc_name)
-    yield m.MLModelService(name=svc_name, service_type=m.PlatformType.HUGGING_FACE,
-                           service_url=HUB if config.repo_id else None)
-    report.count("services")
+        def get(key: str) -> Any:
+            value = getattr(data, key, None) if data is not None else None
+            return value if value is not None else meta.get(key)
 
-    index = meta.get("model-index")
-    index_name = index[0].get("name") if isinstance(index, list) and index and isinstance(index[0], dict) else None
-    name = (config.name or config.repo_id or get("model_name") or index_name or _first_heading(body)
-            or (readme.parent.name if readme.name.lower() == "readme.md" else readme.stem))
-    name = str(name)
-    model_fqn = ids.fqn_child(svc_fqn, name)
-
-    def dataset_ref(ds_id: str) -> Ref:
-        return Ref(type="dataset", fqn=ids.fqn_child(svc_fqn, ds_id))
-
-    datasets: dict[str, m.Dataset] = {}
-
-    def add_dataset(ds_id: str, display: str | None = None, revision: str | None = None) -> Ref:
-        fqn = ids.fqn_child(svc_fqn, ds_id)
-        if fqn not in datasets:
-            datasets[fqn] = m.Dataset(name=ds_id, fqn=fqn, source=f"{HUB}/datasets/{ds_id}", source_type="hf",
-                                      display_name=display if display and display != ds_id else None,
-                                      revision=str(revision) if revision else None)
-        return dataset_ref(ds_id)
-
-    train_refs = []
-    raw_datasets = get("datasets") or []
-    if isinstance(raw_datasets, str):
-        raw_datasets = [raw_datasets]
-    for ds in raw_datasets if isinstance(raw_datasets, list) else []:
-        if isinstance(ds, str) and ds.strip():
-            train_refs.append(add_dataset(ds.strip()))
-        else:
-            report.skip(f"{where} datasets entry {ds!r}", "not a dataset id")
-
-    # evaluations: the SDK's parse when it worked, else the raw YAML
-    rows: list[_EvalRow] = []
-    sdk_rows = list(getattr(data, "eval_results", None) or []) if (data is not None and sdk_evals_ok) else []
-    if sdk_rows:
-        for r in sdk_rows:
-            rows.append(_EvalRow(metric=r.metric_type or r.metric_name, value=r.metric_value,
-                                 dataset_type=r.dataset_type or r.dataset_name, dataset_name=r.dataset_name,
-                                 split=r.dataset_split, config=r.dataset_config, revision=r.dataset_revision,
-                                 task=r.task_type))
-    elif index is not None:
-        rows = raw_eval_rows(meta, report, where)
-    metrics = []
-    seen_eval = set()
-    for r in rows:
-        value = r.value
-        if isinstance(value, (list, dict)) or value is None:
-            report.skip(f"{where} metric {r.metric} on {r.dataset_type}", "the value is not a single number or text")
-            continue
-        split, slice_ = split_for(r.split)
-        if r.config and r.config != "default":
-            slice_ = f"config={r.config}" + (f", {slice_}" if slice_ else "")
-        ref = add_dataset(str(r.dataset_type), r.dataset_name, r.revision)
-        key = (r.metric, ref.fqn, split, slice_)
-        if key in seen_eval:
-            report.skip(f"{where} metric {r.metric} on {r.dataset_type}", "repeated result")
-            continue
-        seen_eval.add(key)
-        metrics.append(m.Evaluation(name=str(r.metric), value=value if not isinstance(value, Decimal) else float(value),
-                                    dataset=ref, split=split, slice=slice_,
-                                    description=f"task: {r.task}" if r.task else None))
-
-    # base model(s)
-    base = get("base_model")
-    base_ref = None
-    if isinstance(base, list):
-        if len(base) > 1:
-            report.warn(f"{len(base)} base models (a merge?); only the first, {base[0]!r}, is linked", item=where)
-        base = base[0] if base else None
-    if isinstance(base, str) and base.strip():
-        base_ref = Ref(type="mlmodel", fqn=ids.fqn_child(svc_fqn, base.strip()))
-    relation = get("base_model_relation")
-
-    # licence
-    lic = get("license")
-    license_value = None
-    if isinstance(lic, str) and lic.strip():
-        if lic.strip().lower() == "other":
-            link = get("license_link")
-            if isinstance(link, str) and "://" in link:
-                license_value = link
+        hf_config: dict[str, Any] = {}
+        if cfg_path is not None:
+            try:
+                loaded = json.loads(cfg_path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as e:
+                raise InputError(f"malformed JSON: {e.msg}", source=str(cfg_path), line=e.lineno, column=e.colno) from None
+            if isinstance(loaded, dict):
+                hf_config = loaded
             else:
-                report.warn(f"licence 'other' ({get('license_name') or 'unnamed'}) without a link; not recorded",
-                            item=where)
-        else:
-            license_value = license_id(lic)
+                report.warn("config.json is not a JSON object; ignored", item=str(cfg_path))
 
-    # tags: card tags, language and library
-    tags = []
-    raw_tags = get("tags") or []
-    for t in [raw_tags] if isinstance(raw_tags, str) else raw_tags:
-        if isinstance(t, str) and t:
-            tags.append(ids.fqn_join("HuggingFace", t))
-    langs = get("language") or []
-    for lang in [langs] if isinstance(langs, str) else langs:
-        if isinstance(lang, str) and lang:
-            tags.append(ids.fqn_join("Language", lang))
-    lib = get("library_name")
-    if isinstance(lib, str) and lib:
-        tags.append(ids.fqn_join("Library", lib))
+        svc_fqn = self.service_fqn()
+        yield self.service()
+        report.count("services")
 
-    # the card
-    co2 = get("co2_eq_emissions")
-    grams = None
-    if isinstance(co2, dict):
-        grams = _number(co2.get("emissions"))
-    elif co2 is not None:
-        grams = _number(co2)
-    if co2 is not None and grams is None:
-        report.warn(f"co2_eq_emissions {co2!r} has no number of grams; not recorded", item=where)
-    sections = card_sections(body)
-    card = m.ModelCard(url=f"{HUB}/{config.repo_id}" if config.repo_id else None, co2e_emissions_grams=grams,
-                       intended_use=sections.get("intended_use"), out_of_scope_use=sections.get("out_of_scope_use"),
-                       limitations=sections.get("limitations"),
-                       ethical_considerations=sections.get("ethical_considerations"))
+        index = meta.get("model-index")
+        index_name = index[0].get("name") if isinstance(index, list) and index and isinstance(index[0], dict) else None
+        name = (config.name or config.repo_id or get("model_name") or index_name or _first_heading(body)
+                or (readme.parent.name if readme.name.lower() == "readme.md" else readme.stem))
+        name = str(name)
+        model_fqn = ids.fqn_child(svc_fqn, name)
 
-    # config.json
-    algorithm = None
-    params = []
-    if hf_config:
-        arch = hf_config.get("architectures")
-        algorithm = arch[0] if isinstance(arch, list) and arch and isinstance(arch[0], str) else (
-            hf_config.get("model_type") if isinstance(hf_config.get("model_type"), str) else None)
-        if config.config_hyperparameters:
-            for k, v in sorted(hf_config.items()):
-                if k.startswith("_") or k in _CONFIG_SKIP or isinstance(v, (list, dict)) or v is None:
-                    continue
-                if isinstance(v, float) and v != v:  # NaN
-                    continue
-                params.append(m.HyperParameter(name=k, value=v))
+        def dataset_ref(ds_id: str) -> Ref:
+            return Ref(type="dataset", fqn=ids.fqn_child(svc_fqn, ds_id))
 
-    yield from datasets.values()
-    report.count("datasets", len(datasets))
-    model = m.MLModel(
-        name=name, fqn=model_fqn, service=Ref(type="mlmodelService", fqn=svc_fqn),
-        service_type=m.PlatformType.HUGGING_FACE,
-        license=license_value, task=get("pipeline_tag") if isinstance(get("pipeline_tag"), str) else None,
-        tags=[m.TagLabel(tag_fqn=t, source="Classification", label_type="Automated", state="Confirmed")
-              for t in sorted(set(tags))], training_datasets=train_refs, metrics=metrics, base_model=base_ref,
-        base_model_relation=relation if isinstance(relation, str) else None, model_card=card,
-        algorithm=algorithm, ml_hyper_parameters=params,
-        source_url=f"{HUB}/{config.repo_id}" if config.repo_id else None)
-    yield model
-    report.count("models")
-    report.count("evaluations", len(metrics))
+        datasets: dict[str, m.Dataset] = {}
+
+        def add_dataset(ds_id: str, display: str | None = None, revision: str | None = None) -> Ref:
+            fqn = ids.fqn_child(svc_fqn, ds_id)
+            if fqn not in datasets:
+                datasets[fqn] = m.Dataset(name=ds_id, fqn=fqn, source=f"{HUB}/datasets/{ds_id}", source_type="hf",
+                                          display_name=display if display and display != ds_id else None,
+                                          revision=str(revision) if revision else None)
+            return dataset_ref(ds_id)
+
+        train_refs = []
+        raw_datasets = get("datasets") or []
+        if isinstance(raw_datasets, str):
+            raw_datasets = [raw_datasets]
+        for ds in raw_datasets if isinstance(raw_datasets, list) else []:
+            if isinstance(ds, str) and ds.strip():
+                train_refs.append(add_dataset(ds.strip()))
+            else:
+                report.skip(f"{where} datasets entry {ds!r}", "not a dataset id")
+
+        # evaluations: the SDK's parse when it worked, else the raw YAML
+        rows: list[_EvalRow] = []
+        sdk_rows = list(getattr(data, "eval_results", None) or []) if (data is not None and sdk_evals_ok) else []
+        if sdk_rows:
+            for r in sdk_rows:
+                rows.append(_EvalRow(metric=r.metric_type or r.metric_name, value=r.metric_value,
+                                     dataset_type=r.dataset_type or r.dataset_name, dataset_name=r.dataset_name,
+                                     split=r.dataset_split, config=r.dataset_config, revision=r.dataset_revision,
+                                     task=r.task_type))
+        elif index is not None:
+            rows = raw_eval_rows(meta, report, where)
+        metrics = []
+        seen_eval = set()
+        for r in rows:
+            value = r.value
+            if isinstance(value, (list, dict)) or value is None:
+                report.skip(f"{where} metric {r.metric} on {r.dataset_type}", "the value is not a single number or text")
+                continue
+            split, slice_ = split_for(r.split)
+            if r.config and r.config != "default":
+                slice_ = f"config={r.config}" + (f", {slice_}" if slice_ else "")
+            ref = add_dataset(str(r.dataset_type), r.dataset_name, r.revision)
+            key = (r.metric, ref.fqn, split, slice_)
+            if key in seen_eval:
+                report.skip(f"{where} metric {r.metric} on {r.dataset_type}", "repeated result")
+                continue
+            seen_eval.add(key)
+            metrics.append(m.Evaluation(name=str(r.metric), value=value if not isinstance(value, Decimal) else float(value),
+                                        dataset=ref, split=split, slice=slice_,
+                                        description=f"task: {r.task}" if r.task else None))
+
+        # base model(s)
+        base = get("base_model")
+        base_ref = None
+        if isinstance(base, list):
+            if len(base) > 1:
+                report.warn(f"{len(base)} base models (a merge?); only the first, {base[0]!r}, is linked", item=where)
+            base = base[0] if base else None
+        if isinstance(base, str) and base.strip():
+            base_ref = Ref(type="mlmodel", fqn=ids.fqn_child(svc_fqn, base.strip()))
+        relation = get("base_model_relation")
+
+        # licence
+        lic = get("license")
+        license_value = None
+        if isinstance(lic, str) and lic.strip():
+            if lic.strip().lower() == "other":
+                link = get("license_link")
+                if isinstance(link, str) and "://" in link:
+                    license_value = link
+                else:
+                    report.warn(f"licence 'other' ({get('license_name') or 'unnamed'}) without a link; not recorded",
+                                item=where)
+            else:
+                license_value = license_id(lic)
+
+        # tags: card tags, language and library
+        tags = []
+        raw_tags = get("tags") or []
+        for t in [raw_tags] if isinstance(raw_tags, str) else raw_tags:
+            if isinstance(t, str) and t:
+                tags.append(ids.fqn_join("HuggingFace", t))
+        langs = get("language") or []
+        for lang in [langs] if isinstance(langs, str) else langs:
+            if isinstance(lang, str) and lang:
+                tags.append(ids.fqn_join("Language", lang))
+        lib = get("library_name")
+        if isinstance(lib, str) and lib:
+            tags.append(ids.fqn_join("Library", lib))
+
+        # the card
+        co2 = get("co2_eq_emissions")
+        grams = None
+        if isinstance(co2, dict):
+            grams = _number(co2.get("emissions"))
+        elif co2 is not None:
+            grams = _number(co2)
+        if co2 is not None and grams is None:
+            report.warn(f"co2_eq_emissions {co2!r} has no number of grams; not recorded", item=where)
+        sections = card_sections(body)
+        card = m.ModelCard(url=f"{HUB}/{config.repo_id}" if config.repo_id else None, co2e_emissions_grams=grams,
+                           intended_use=sections.get("intended_use"), out_of_scope_use=sections.get("out_of_scope_use"),
+                           limitations=sections.get("limitations"),
+                           ethical_considerations=sections.get("ethical_considerations"))
+
+        # config.json
+        algorithm = None
+        params = []
+        if hf_config:
+            arch = hf_config.get("architectures")
+            algorithm = arch[0] if isinstance(arch, list) and arch and isinstance(arch[0], str) else (
+                hf_config.get("model_type") if isinstance(hf_config.get("model_type"), str) else None)
+            if config.config_hyperparameters:
+                for k, v in sorted(hf_config.items()):
+                    if k.startswith("_") or k in _CONFIG_SKIP or isinstance(v, (list, dict)) or v is None:
+                        continue
+                    if isinstance(v, float) and v != v:  # NaN
+                        continue
+                    params.append(m.HyperParameter(name=k, value=v))
+
+        yield from datasets.values()
+        report.count("datasets", len(datasets))
+        model = m.MLModel(
+            name=name, fqn=model_fqn, service=self.service_ref(),
+            service_type=m.PlatformType.HUGGING_FACE,
+            license=license_value, task=get("pipeline_tag") if isinstance(get("pipeline_tag"), str) else None,
+            tags=[m.TagLabel(tag_fqn=t, source="Classification", label_type="Automated", state="Confirmed")
+                  for t in sorted(set(tags))], training_datasets=train_refs, metrics=metrics, base_model=base_ref,
+            base_model_relation=relation if isinstance(relation, str) else None, model_card=card,
+            algorithm=algorithm, ml_hyper_parameters=params,
+            source_url=f"{HUB}/{config.repo_id}" if config.repo_id else None)
+        yield model
+        report.count("models")
+        report.count("evaluations", len(metrics))

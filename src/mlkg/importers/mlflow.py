@@ -45,19 +45,23 @@ from .. import ids
 from ..model import entities as m
 from ..model.base import Ref, epoch_ms_to_datetime
 from .base import (
+    Capability,
+    Importer,
+    ImporterConfig,
     ImportReport,
     SourceUnavailable,
+    Token,
     enum_member,
     first_line,
     missing_sdk,
-    mlflow_pages,
     option,
+    paginate,
     redact_uri,
 )
 
 
 @dataclass(frozen=True)
-class MlflowConfig:
+class MlflowConfig(ImporterConfig):
     """Where to read from and what to import."""
 
     tracking_uri: str = option("", "Tracking URI: sqlite:///path/mlflow.db, http://host:5000, databricks "
@@ -65,24 +69,32 @@ class MlflowConfig:
     registry_uri: str | None = option(None, "Model registry URI (default: the tracking URI; databricks-uc for "
                                             "Unity Catalog).")
     experiments: tuple[str, ...] = option((), "Experiment names whose runs to import (default: every active "
-                                              "experiment).")
-    models: tuple[str, ...] = option((), "Registered model names to import (default: all).")
+                                              "experiment).", cli=("--experiment",))
+    models: tuple[str, ...] = option((), "Registered model names to import (default: all).", cli=("--model",))
     service_name: str = option("mlflow", "Name of the MLModelService entity the models belong to.")
-    include_runs: bool = option(True, "Import experiments and runs, not only the registry.")
+    include_runs: bool = option(True, "Import experiments and runs, not only the registry.", cli_off=("--no-runs",))
     metric_history: bool = option(True, "Import every logged value of each run metric (all steps), not only "
-                                        "the latest.")
-    signatures: bool = option(True, "Read each version's MLmodel file for its input signature (features).")
+                                        "the latest.", cli_off=("--latest-metrics",))
+    signatures: bool = option(True, "Read each version's MLmodel file for its input signature (features).",
+                              cli_off=("--no-signatures",))
     version_details: bool = option(False, "Fetch every version with get_model_version. Search results carry "
                                           "no aliases, so this is done anyway for a model whose registry entry "
                                           "has no alias map; otherwise aliases come from the registered model "
                                           "(7x faster on 1,000 models).")
-    page_size: int = option(1000, "Page size of search calls.")
-    http_retries: int = option(2, "Retries of a failed HTTP request (MLflow's default is 7, with backoff).")
-    http_timeout: int = option(30, "Timeout of one HTTP request, in seconds.")
+    page_size: int = option(1000, "Page size of search calls.", minimum=1)
+    http_retries: int = option(2, "Retries of a failed HTTP request (MLflow's default is 7, with backoff).",
+                               minimum=0)
+    http_timeout: int = option(30, "Timeout of one HTTP request, in seconds.", minimum=1)
 
 
-def describe_source(config: MlflowConfig) -> str:
-    return f"mlflow {redact_uri(_tracking_uri(config))}"
+def mlflow_pages(call: Callable[..., Any], **kwargs: Any) -> Iterator[Any]:
+    """Every item of an MLflow ``search_*`` call (a ``PagedList`` with ``.token``), through :func:`paginate`."""
+
+    def fetch(token: Token | None) -> tuple[list[Any], Token | None]:
+        page = call(page_token=token, **kwargs)
+        return list(page), getattr(page, "token", None)
+
+    return paginate(fetch, what=getattr(call, "__name__", "mlflow"))
 
 
 def _tracking_uri(config: MlflowConfig) -> str:
@@ -731,11 +743,45 @@ def _unique(refs: list[Ref]) -> list[Ref]:
     return out
 
 
-def entities(config: MlflowConfig, report: ImportReport) -> Iterator[m.Entity]:
-    """Yield the service, experiments, datasets, runs and registered models of an MLflow server.
+class MlflowImporter(Importer[MlflowConfig]):
+    """MLflow (and Databricks): experiments, runs, datasets, registered models and every version."""
 
-    :raises SourceUnavailable: the server cannot be reached, the store is not an MLflow store, or mlflow is not
-        installed.
-    """
-    with _http_settings(config):
-        yield from _Importer(config, report)
+    name = "mlflow"
+    platform = m.PlatformType.MLFLOW
+    Config = MlflowConfig
+    capabilities = {
+        Capability.REGISTRY: "Registered models and every version: stage, aliases, tags, status, source, the "
+                             "run and the previous version; Unity Catalog on Databricks.",
+        Capability.RUNS: "Experiments and runs: params typed from their text, every step of each metric with "
+                         "its time and the dataset MLflow 3 tied it to, user, code commit and path.",
+        Capability.DATASETS: "Dataset inputs (name, digest, source) with their context as the split: training "
+                             "data or evaluation data.",
+        Capability.FEATURES: "The named columns of each version's MLmodel signature, numerical or categorical.",
+    }
+    extra = "mlflow"
+    sdk = ("mlflow",)
+    source_option = "tracking_uri"
+    examples = (
+        "mlkg import mlflow --tracking-uri sqlite:///mlflow.db -o mlflow.ttl",
+        "mlkg import mlflow --tracking-uri http://127.0.0.1:5000 --model churn --no-runs",
+        "DATABRICKS_HOST=... DATABRICKS_TOKEN=... mlkg import mlflow --tracking-uri databricks "
+        "--registry-uri databricks-uc -o uc.ttl",
+    )
+
+    def source(self) -> str:
+        return f"mlflow {redact_uri(_tracking_uri(self.config))}"
+
+    def graph_key(self) -> str:
+        return self.config.service_name
+
+    def test_connection(self) -> None:
+        make_client(self.config)
+
+    def entities(self) -> Iterator[m.Entity]:
+        """Yield the service, experiments, datasets, runs and registered models of an MLflow server.
+
+        :raises SourceUnavailable: the server cannot be reached, the store is not an MLflow store, or mlflow is
+            not installed.
+        """
+        with _http_settings(self.config):
+            yield from _Importer(self.config, self.report)

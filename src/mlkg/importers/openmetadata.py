@@ -31,13 +31,13 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Entity, Ref
-from .base import ImportReport, SourceUnavailable, option, paginate, redact_uri
+from .base import Capability, Importer, ImporterConfig, ImportReport, SourceUnavailable, option, paginate, redact_uri
 
 RDF_SUFFIXES = {".ttl", ".turtle", ".nt", ".nq", ".rdf", ".owl", ".xml", ".trig", ".jsonld", ".n3"}
 
 
 @dataclass(frozen=True)
-class OpenMetadataConfig:
+class OpenMetadataConfig(ImporterConfig):
     """Where to read OpenMetadata's ML metadata from."""
 
     source: str = option("", "A server URL (http://host:8585), an /api/v1/... listing URL, a JSON file "
@@ -45,15 +45,13 @@ class OpenMetadataConfig:
     service: str = option("", "For models that name no service (sample data): an MlModelService FQN or a "
                               "service JSON file.")
     token_env: str = option("OPENMETADATA_JWT_TOKEN", "Environment variable holding the bot's JWT token.")
-    page_size: int = option(100, "Page size of API listings (OpenMetadata allows up to 1000000).")
+    page_size: int = option(100, "Page size of API listings (OpenMetadata allows up to 1000000).", minimum=1,
+                            maximum=1_000_000)
     fields: str = option("owners,tags,followers,dashboard,domains", "Fields asked of /api/v1/mlmodels.")
     include_services: bool = option(True, "Also list /api/v1/services/mlmodelServices.")
-    timeout: float = option(30.0, "Timeout of one HTTP request, in seconds.")
-    input_format: str = option("auto", "auto, json or rdf (auto: by suffix; JSON with @context is RDF).")
-
-
-def describe_source(config: OpenMetadataConfig) -> str:
-    return f"openmetadata {redact_uri(config.source)}"
+    timeout: float = option(30.0, "Timeout of one HTTP request, in seconds.", minimum=0.001)
+    input_format: str = option("auto", "auto, json or rdf (auto: by suffix; JSON with @context is RDF).",
+                               choices=("auto", "json", "rdf"), cli=("--from",))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -279,12 +277,43 @@ def _is_rdf(path: str, config: OpenMetadataConfig) -> bool:
     return False
 
 
-def entities(config: OpenMetadataConfig, report: ImportReport) -> Iterator[Entity]:
-    """Yield the services, models and related entities of an OpenMetadata source.
+class OpenMetadataImporter(Importer[OpenMetadataConfig]):
+    """OpenMetadata: ML models and services from its REST API, JSON files (API, create requests, sample data) or
+    its om: RDF."""
 
-    :raises SourceUnavailable: the server cannot be reached or does not answer with OpenMetadata lists.
-    :raises InputError: a file that is not JSON/RDF (file, line and column named).
-    """
+    name = "openmetadata"
+    platform = m.PlatformType.CUSTOM
+    Config = OpenMetadataConfig
+    capabilities = {
+        Capability.REGISTRY: "ML models and ML model services with owners, tags, domains and the dashboard; "
+                             "OpenMetadata's MlModel has no versions.",
+        Capability.RUNS: "Hyperparameters (name, value, description); no runs or metrics.",
+        Capability.DATASETS: "Feature sources' tables; in om: RDF the om:upstream lineage of models and tables.",
+        Capability.FEATURES: "mlFeatures with data type, algorithm and feature sources.",
+        Capability.GOVERNANCE: "Owners, tags and glossary terms, domains and data products.",
+    }
+    source_option = "source"
+    examples = ("mlkg import openmetadata http://localhost:8585 -o om.ttl",
+                "mlkg import openmetadata models.json --service mlflow_svc.json -o models.ttl",
+                "mlkg import openmetadata om-export.ttl -o mlkg.ttl")
+
+    def source(self) -> str:
+        return f"openmetadata {redact_uri(self.config.source)}"
+
+    def graph_key(self) -> str:
+        src = self.config.source
+        return redact_uri(src) if "://" in src else str(Path(src).resolve())
+
+    def entities(self) -> Iterator[Entity]:
+        """Yield the services, models and related entities of an OpenMetadata source.
+
+        :raises SourceUnavailable: the server cannot be reached or does not answer with OpenMetadata lists.
+        :raises InputError: a file that is not JSON/RDF (file, line and column named).
+        """
+        return _entities(self.config, self.report)
+
+
+def _entities(config: OpenMetadataConfig, report: ImportReport) -> Iterator[Entity]:
     src = config.source
     if not src:
         raise InputError("give a file or an OpenMetadata server URL", source="openmetadata")

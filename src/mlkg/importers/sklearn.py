@@ -22,26 +22,23 @@ from .. import ids
 from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Ref
-from .base import ImportReport, SourceUnavailable, enum_member, first_line, missing_sdk, option
+from .base import Capability, Importer, ImporterConfig, SourceUnavailable, enum_member, first_line, option, redact_uri
 
 _CATEGORICAL_ENCODERS = ("OneHotEncoder", "OrdinalEncoder", "TargetEncoder", "LabelEncoder", "LabelBinarizer")
 _COMPOSITES = ("steps", "transformer_list", "transformers", "estimators")
 
 
 @dataclass(frozen=True)
-class SklearnConfig:
+class SklearnConfig(ImporterConfig):
     """Which estimator and how to name it."""
 
-    estimator: Any = option(None, "A fitted scikit-learn estimator or pipeline (Python use).")
+    estimator: Any = option(None, "A fitted scikit-learn estimator or pipeline (Python use).", cli=False)
     path: str = option("", "A pickle or joblib file holding a fitted estimator (trusted files only).")
     name: str = option("", "Model name (default: the file name without suffix, or the class name).")
     service_name: str = option("sklearn", "Name of the MLModelService entity the model belongs to.")
-    version: str = option("", "Version label; when given the model gets one version holding the same facts.")
+    version: str = option("", "Version label; when given the model gets one version holding the same facts.",
+                          cli=("--version-label",))
     target: str = option("", "What the model estimates (OpenMetadata's target).")
-
-
-def describe_source(config: SklearnConfig) -> str:
-    return f"sklearn {config.path or type(config.estimator).__name__}"
 
 
 def _load(path: str) -> Any:
@@ -143,60 +140,85 @@ def column_types(est: Any) -> dict[str, str]:
     return out
 
 
-def entities(config: SklearnConfig, report: ImportReport) -> Iterator[m.Entity]:
-    """Yield the service and the model.
+class SklearnImporter(Importer[SklearnConfig]):
+    """scikit-learn: a fitted estimator or pipeline from a pickle or joblib file (trusted files only)."""
 
-    :raises InputError: the file cannot be loaded, or the object is not a scikit-learn estimator.
-    """
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        raise missing_sdk("scikit-learn", "sklearn") from None
-    est = config.estimator if config.estimator is not None else (_load(config.path) if config.path else None)
-    if est is None:
-        raise InputError("give a fitted estimator or a pickle/joblib file", source="sklearn")
-    if not hasattr(est, "get_params"):
-        raise InputError(f"{type(est).__name__} is not a scikit-learn estimator (no get_params)",
-                         source=config.path or "sklearn", expected="a fitted estimator or pipeline")
-    try:
+    name = "sklearn"
+    platform = m.PlatformType.SKLEARN
+    Config = SklearnConfig
+    capabilities = {
+        Capability.REGISTRY: "One model (and optionally one version) per estimator file; the algorithm is the "
+                             "class of the final step.",
+        Capability.RUNS: "Hyperparameters from get_params, typed, pipeline steps prefixed as scikit-learn "
+                         "names them; no runs or metrics (an estimator does not keep them).",
+        Capability.FEATURES: "feature_names_in_ in order; numerical or categorical from the ColumnTransformer "
+                             "step each column goes through.",
+    }
+    extra = "sklearn"
+    sdk = ("sklearn",)
+    source_option = "path"
+    examples = ("mlkg import sklearn model.joblib --name churn -o churn.ttl",)
+
+    def source(self) -> str:
+        c = self.config
+        return f"sklearn {redact_uri(c.path) if c.path else type(c.estimator).__name__}"
+
+    def graph_key(self) -> str:
+        c = self.config
+        return f"{c.service_name}/{c.name or Path(redact_uri(c.path)).stem}"
+
+    def entities(self) -> Iterator[m.Entity]:
+        """Yield the service and the model.
+
+        :raises InputError: the file cannot be loaded, or the object is not a scikit-learn estimator.
+        """
+        config, report = self.config, self.report
+        self.require_sdk()
+        est = config.estimator if config.estimator is not None else (_load(config.path) if config.path else None)
+        if est is None:
+            raise InputError("give a fitted estimator or a pickle/joblib file", source="sklearn")
+        if not hasattr(est, "get_params"):
+            raise InputError(f"{type(est).__name__} is not a scikit-learn estimator (no get_params)",
+                             source=config.path or "sklearn", expected="a fitted estimator or pipeline")
+        from sklearn.exceptions import NotFittedError
         from sklearn.utils.validation import check_is_fitted
 
-        check_is_fitted(est)
-    except Exception as e:  # noqa: BLE001 - NotFittedError, or estimators the check does not understand
-        report.warn(f"the estimator may not be fitted ({first_line(e, 120)})", item=type(est).__name__)
-    svc_fqn = ids.quote_part(config.service_name)
-    yield m.MLModelService(name=config.service_name, service_type=m.PlatformType.SKLEARN)
-    report.count("services")
-    name = config.name or (Path(config.path).stem if config.path else type(est).__name__)
-    model_fqn = ids.fqn_child(svc_fqn, name)
-    try:
-        params = hyperparameters(est)
-    except Exception as e:  # noqa: BLE001 - third-party estimators with odd get_params
-        raise SourceUnavailable(f"{type(est).__name__}.get_params failed: {first_line(e, 160)}") from None
-    hps = [m.HyperParameter(name=k, value=v) for k, v in params]
-    kinds = column_types(est)
-    names = getattr(est, "feature_names_in_", None)
-    if names is None:
-        names = getattr(final_estimator(est), "feature_names_in_", None)
-    features = []
-    if names is None:
-        report.warn("no feature_names_in_ (fitted on an array without column names); no features",
-                    item=type(est).__name__)
-    else:
-        for pos, fname in enumerate(list(names)):
-            kind = kinds.get(str(fname))
-            features.append(m.Feature(name=str(fname), position=pos,
-                                      data_type=enum_member(m.FeatureType, kind) if kind else None))
-    algorithm = type(final_estimator(est)).__name__
-    versions = []
-    if config.version:
-        versions.append(m.ModelVersion(
-            name=config.version, algorithm=algorithm, ml_hyper_parameters=hps,
-            features=[Ref(type="mlFeature", fqn=ids.fqn_child(model_fqn, f.name)) for f in features]))
-    yield m.MLModel(name=name, fqn=model_fqn, service=Ref(type="mlmodelService", fqn=svc_fqn),
-                    service_type=m.PlatformType.SKLEARN, algorithm=algorithm, ml_hyper_parameters=hps, ml_features=features,
-                    target=config.target or None, versions=versions,
-                    description=f"scikit-learn {type(est).__module__}.{type(est).__name__}")
-    report.count("models")
-    report.count("hyperparameters", len(hps))
-    report.count("features", len(features))
+        try:
+            check_is_fitted(est)
+        except (NotFittedError, TypeError) as e:  # TypeError: estimators the check does not understand
+            report.warn(f"the estimator may not be fitted ({first_line(e, 120)})", item=type(est).__name__)
+        yield self.service()
+        report.count("services")
+        name = config.name or (Path(config.path).stem if config.path else type(est).__name__)
+        model_fqn = self.fqn(name)
+        try:
+            params = hyperparameters(est)
+        except Exception as e:  # noqa: BLE001 - third-party estimators with odd get_params
+            raise SourceUnavailable(f"{type(est).__name__}.get_params failed: {first_line(e, 160)}") from None
+        hps = [m.HyperParameter(name=k, value=v) for k, v in params]
+        kinds = column_types(est)
+        names = getattr(est, "feature_names_in_", None)
+        if names is None:
+            names = getattr(final_estimator(est), "feature_names_in_", None)
+        features = []
+        if names is None:
+            report.warn("no feature_names_in_ (fitted on an array without column names); no features",
+                        item=type(est).__name__)
+        else:
+            for pos, fname in enumerate(list(names)):
+                kind = kinds.get(str(fname))
+                features.append(m.Feature(name=str(fname), position=pos,
+                                          data_type=enum_member(m.FeatureType, kind) if kind else None))
+        algorithm = type(final_estimator(est)).__name__
+        versions = []
+        if config.version:
+            versions.append(m.ModelVersion(
+                name=config.version, algorithm=algorithm, ml_hyper_parameters=hps,
+                features=[Ref(type="mlFeature", fqn=ids.fqn_child(model_fqn, f.name)) for f in features]))
+        yield m.MLModel(name=name, fqn=model_fqn, service=self.service_ref(),
+                        service_type=m.PlatformType.SKLEARN, algorithm=algorithm, ml_hyper_parameters=hps,
+                        ml_features=features, target=config.target or None, versions=versions,
+                        description=f"scikit-learn {type(est).__module__}.{type(est).__name__}")
+        report.count("models")
+        report.count("hyperparameters", len(hps))
+        report.count("features", len(features))

@@ -1,6 +1,6 @@
 """MLflow importer on a real MLflow 3 store written with MLflow's own API (built once per session).
 
-The store (see ``tests/fixtures/importers/mlflow_store.py``): two experiments, four runs with params, step
+The store (see ``tests/importers/mlflow/mlflow_store.py``): two experiments, four runs with params, step
 metrics, dataset inputs and tags, a LogisticRegression logged with a signature, and the registered model
 ``churn-classifier`` with three versions, aliases champion/challenger, version tags and a stage. The imported
 graph is compared with hand-written expectations (:data:`EXPECTED_TTL` and the values in the builder).
@@ -34,7 +34,7 @@ from mlkg.importers.mlflow import (
 )
 from mlkg.model import entities as m
 
-FIXTURES = Path(__file__).parent / "fixtures" / "importers"
+FIXTURES = Path(__file__).parent
 
 
 def _builder() -> Any:

@@ -28,7 +28,7 @@ from mlkg.importers.openmetadata import (
 )
 from mlkg.model import entities as m
 
-FIX = Path(__file__).parent / "fixtures" / "importers"
+FIX = Path(__file__).parent
 API = FIX / "om_api"
 MODELS = json.loads((API / "mlmodels.json").read_text())
 SERVICES = json.loads((API / "mlmodelServices.json").read_text())

@@ -17,7 +17,7 @@ from mlkg.model import entities as m
 
 pytest.importorskip("huggingface_hub")
 
-REAL = Path(__file__).parent / "fixtures" / "importers" / "hf_all_minilm_l6_v2"
+REAL = Path(__file__).parent / "all-MiniLM-L6-v2"
 
 
 @pytest.fixture(autouse=True)
