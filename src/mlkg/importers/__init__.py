@@ -20,7 +20,8 @@ Typical use::
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .base import (
     Capability,

@@ -66,10 +66,11 @@ import sys
 import types
 import typing
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import lru_cache
-from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, Mapping, TypeVar, Union
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, ClassVar, Generic, TypeVar, Union
 
 from .. import ids
 from ..errors import InputError, MlkgError
@@ -87,7 +88,7 @@ class ImportFailure(MlkgError, RuntimeError):
     The message is one line (the CLI prints it as is); ``report`` holds the details when there is one.
     """
 
-    def __init__(self, message: str, *, report: "ImportReport | None" = None) -> None:
+    def __init__(self, message: str, *, report: ImportReport | None = None) -> None:
         super().__init__(message)
         self.report = report
 
@@ -145,7 +146,7 @@ class OptionInfo:
     cli_off: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
@@ -418,7 +419,7 @@ class ImportReport:
             yield g
         except SourceUnavailable:
             raise
-        except Exception as e:  # noqa: BLE001 - the point: one bad item does not stop the import
+        except Exception as e:
             g.ok, g.error = False, e
             if fatal:
                 raise SourceUnavailable(f"{self.source}: cannot read {item}: {first_line(e)}",
@@ -614,13 +615,12 @@ class Importer(abc.ABC, Generic[C]):
         :raises ImportFailure: with ``strict=True``, after the run, on any failure, warning or skipped item.
         """
         import time
-        from datetime import timezone
 
-        self.report.started = datetime.now(timezone.utc)
+        self.report.started = datetime.now(UTC)
         t0 = time.perf_counter()
         out = list(self.entities())
         self.report.seconds = time.perf_counter() - t0
-        self.report.ended = datetime.now(timezone.utc)
+        self.report.ended = datetime.now(UTC)
         self.report.check(strict)
         return out
 

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import ids
 from ..errors import InputError
@@ -211,13 +212,13 @@ def _sdk_card(path: Path, report: ImportReport, where: str) -> tuple[Any, bool]:
     try:
         card = ModelCard.load(str(path))
         return card.data, True
-    except Exception as e:  # noqa: BLE001 - ValueError for a broken model-index, others for odd cards
+    except Exception as e:
         report.warn(f"huggingface_hub could not parse the card metadata ({first_line(e, 160)}); the raw YAML "
                     "was read instead", item=where)
         try:
             card = ModelCard.load(str(path), ignore_metadata_errors=True)
             return card.data, False
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None, False
 
 
@@ -289,12 +290,12 @@ def _locate(config: HuggingFaceConfig) -> tuple[Path, Path | None]:
         raise missing_sdk("huggingface_hub", "huggingface") from None
     try:
         readme = Path(hf_hub_download(config.repo_id, "README.md", revision=config.revision))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         raise SourceUnavailable(f"{config.repo_id}: cannot download the model card ({first_line(e, 160)})") from None
     cfg_file: Path | None
     try:
         cfg_file = Path(hf_hub_download(config.repo_id, "config.json", revision=config.revision))
-    except Exception:  # noqa: BLE001 - many repos have no config.json
+    except Exception:
         cfg_file = None
     return readme, cfg_file
 

@@ -35,10 +35,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from .. import ids
@@ -290,7 +291,7 @@ def make_client(config: MlflowConfig) -> Any:
         raise missing_sdk("mlflow", "mlflow") from None
     try:
         return MlflowClient(tracking_uri=uri, registry_uri=config.registry_uri or uri)
-    except Exception as e:  # noqa: BLE001 - any SDK error here means the store cannot be opened
+    except Exception as e:
         raise SourceUnavailable(f"cannot open MLflow at {redact_uri(uri)}: {first_line(e)}") from None
 
 
@@ -320,7 +321,7 @@ class _Importer:
             return list(fn())
         except SourceUnavailable:
             raise
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             raise SourceUnavailable(f"cannot read {what} from MLflow at {redact_uri(self.uri)}: "
                                     f"{first_line(e)}") from None
 
@@ -328,7 +329,7 @@ class _Importer:
         """One item; a failure is a warning and the item is skipped."""
         try:
             return fn()
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             self.report.warn(f"could not be read: {first_line(e)}", item=what)
             return None
 
@@ -541,7 +542,7 @@ class _Importer:
                 local = download_artifacts(artifact_uri=location.rstrip("/") + "/MLmodel",
                                            tracking_uri=self.uri)
                 text = Path(local).read_text(encoding="utf-8")
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             self.report.warn(f"no readable MLmodel at {redact_uri(location)} ({first_line(e, 120)}); "
                              "no features for this version", item=where)
         data = None

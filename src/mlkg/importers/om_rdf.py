@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import unquote
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -383,7 +384,7 @@ def _can_qname(g: Graph, p: URIRef) -> bool:
     try:
         g.qname(p)
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

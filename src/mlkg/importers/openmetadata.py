@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from ..errors import InputError
@@ -71,7 +72,7 @@ def _http_json(url: str, config: OpenMetadataConfig) -> Any:
     req = urllib.request.Request(url, headers=headers)
     shown = redact_uri(url)
     try:
-        with urllib.request.urlopen(req, timeout=config.timeout) as resp:  # noqa: S310 - user-given URL
+        with urllib.request.urlopen(req, timeout=config.timeout) as resp:
             body = resp.read()
     except urllib.error.HTTPError as e:
         hint = ""
@@ -183,8 +184,8 @@ def _load_service(spec: str) -> m.MLModelService | None:
         return None
     p = Path(spec)
     if p.suffix.lower() == ".json" and p.is_file():
-        from ..rdf.formats import read_json
         from ..model.json import entity_from_dict
+        from ..rdf.formats import read_json
 
         svc = entity_from_dict(m.MLModelService, read_json(str(p)), source=str(p))
         assert isinstance(svc, m.MLModelService)
@@ -209,8 +210,8 @@ def _place(e: Entity, service: Ref, service_type: Any) -> Entity:
 
 
 def _json_entities(path: str, config: OpenMetadataConfig, report: ImportReport) -> Iterator[Entity]:
-    from ..rdf.formats import read_json
     from ..model.json import COLLECTIONS
+    from ..rdf.formats import read_json
 
     data = read_json(path)
     items: list[tuple[type[Entity], Any, str]] = []

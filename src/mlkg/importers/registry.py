@@ -70,7 +70,7 @@ def names() -> list[str]:
     return list(registered())
 
 
-def get(name: str) -> "type[Importer]":
+def get(name: str) -> type[Importer]:
     """The importer class registered as ``name`` (its module is imported now; its SDK is not).
 
     :raises UnknownImporter: listing the known names.

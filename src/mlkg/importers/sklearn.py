@@ -14,9 +14,10 @@ joblib file, which runs code from that file: only load files you trust.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import ids
 from ..errors import InputError
@@ -51,15 +52,15 @@ def _load(path: str) -> Any:
         return joblib.load(p)
     except ImportError:
         pass
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         raise InputError(f"cannot load a scikit-learn model from this file ({first_line(e, 160)})",
                          source=path, expected="a pickle or joblib file written by scikit-learn") from None
     import pickle
 
     try:
         with open(p, "rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - documented: trusted files only
-    except Exception as e:  # noqa: BLE001
+            return pickle.load(fh)
+    except Exception as e:
         raise InputError(f"cannot load a scikit-learn model from this file ({first_line(e, 160)})",
                          source=path, expected="a pickle or joblib file written by scikit-learn") from None
 
@@ -193,7 +194,7 @@ class SklearnImporter(Importer[SklearnConfig]):
         model_fqn = self.fqn(name)
         try:
             params = hyperparameters(est)
-        except Exception as e:  # noqa: BLE001 - third-party estimators with odd get_params
+        except Exception as e:
             raise SourceUnavailable(f"{type(est).__name__}.get_params failed: {first_line(e, 160)}") from None
         hps = [m.HyperParameter(name=k, value=v) for k, v in params]
         kinds = column_types(est)

@@ -8,8 +8,9 @@ import dataclasses
 import http.server
 import json
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -53,7 +54,7 @@ class _Api(http.server.BaseHTTPRequestHandler):
     token: str | None = None
     reject_fields = False
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         q = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.requests.append({"path": parts.path, "query": q, "auth": self.headers.get("Authorization")})
