@@ -76,8 +76,7 @@ class MlflowConfig(ImporterConfig):
     include_runs: bool = option(True, "Import experiments and runs, not only the registry.", cli_off=("--no-runs",))
     metric_history: bool = option(True, "Import every logged value of each run metric (all steps), not only "
                                         "the latest.", cli_off=("--latest-metrics",))
-    signatures: bool = option(True, "Read each version's MLmodel file for its input signature (features).",
-                              cli_off=("--no-signatures",))
+    signatures: bool = option(True, "Read each version's MLmodel file for its input signature (features).")
     version_details: bool = option(False, "Fetch every version with get_model_version. Search results carry "
                                           "no aliases, so this is done anyway for a model whose registry entry "
                                           "has no alias map; otherwise aliases come from the registered model "
