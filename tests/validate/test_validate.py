@@ -22,8 +22,8 @@ from mlkg.rdf.build import to_graph
 from mlkg.schema import shapes as shapegen
 from mlkg.validate import PACKS, ValidationReport, expand_focus, load_pack, validate
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validation"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "validation"
 PREFIXES = """
 @prefix mlkg: <https://w3id.org/mlkg#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from mlkg.cli import get_app
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 FIX = HERE / "fixtures" / "validation"
 DATA = HERE / "data"
 
