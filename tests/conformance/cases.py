@@ -122,3 +122,25 @@ def shacl_cases() -> dict[str, Graph]:
     out["synth5"] = synthetic()
     out.update(reproducers())
     return out
+
+
+def query_extras() -> Graph:
+    """What the examples and synth lack for the query library: fairness results and derived models."""
+    from mlkg import model as m
+    from mlkg.rdf.build import to_graph
+
+    def fair(name: str, value: float, attribute: str | None = None, group: str | None = None) -> m.FairnessMetric:
+        return m.FairnessMetric(name=name, value=value, sensitive_attribute=attribute, group=group)
+
+    return _super(to_graph([
+        m.MLModel(name="credit", service="conf", versions=[
+            m.ModelVersion(name="1", stage="Production", fairness=[
+                fair("accuracy", 0.80, "gender", "female"), fair("accuracy", 0.90, "gender", "male"),
+                fair("accuracy", 0.85, "age", "young"), fair("accuracy", 0.86, "age", "old"),
+                fair("demographic_parity_difference", -0.15, "gender")])]),
+        m.MLModel(name="base", service="conf", license="llama3"),
+        m.MLModel(name="tuned", service="conf", base_model=m.Ref(type="mlmodel", fqn="conf.base"),
+                  base_model_relation="finetune", license="Apache-2.0"),
+        m.MLModel(name="adapter", service="conf", base_model=m.Ref(type="mlmodel", fqn="conf.tuned"),
+                  base_model_relation="adapter"),
+    ]))
