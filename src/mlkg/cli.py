@@ -41,7 +41,7 @@ def _root(
 
 
 #: Command modules under mlkg.commands; each has register(app).
-COMMAND_MODULES = ("convert", "validate", "lineage", "query", "diagram", "store", "importers", "docs")
+COMMAND_MODULES = ("convert", "validate", "lineage", "query", "diagram", "store", "importers", "docs", "history")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

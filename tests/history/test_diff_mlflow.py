@@ -1,0 +1,112 @@
+"""``mlkg diff`` on three imports of one real MLflow store (SQLite), with MLflow's own API making the changes.
+
+Between the imports: a new version is registered and the ``champion`` alias moves to it; then a metric is logged on
+the new version's run. The diff must report exactly those changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("mlflow")
+pytestmark = pytest.mark.slow  # three MLflow imports as subprocesses (~60 s)
+
+MODEL = "fraud-detector"
+
+
+def _mlkg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("mlkg")
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false"})
+
+
+@pytest.fixture(scope="module")
+def imports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    from mlflow.tracking import MlflowClient
+
+    work = tmp_path_factory.mktemp("mlflow_history")
+    uri = f"sqlite:///{work / 'mlflow.db'}"
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    exp = client.create_experiment("fraud", artifact_location=(work / "artifacts").as_uri())
+    client.create_registered_model(MODEL, description="Scores card transactions")
+
+    def version(label: str) -> tuple[str, str]:
+        run = client.create_run(exp, run_name=f"train-{label}")
+        client.log_param(run.info.run_id, "max_depth", "6")
+        client.set_terminated(run.info.run_id)
+        mv = client.create_model_version(MODEL, source=f"s3://acme-models/fraud/{label}", run_id=run.info.run_id)
+        return mv.version, run.info.run_id
+
+    outputs = []
+
+    def snapshot(i: int) -> None:
+        out = work / f"import{i}.ttl"
+        r = _mlkg("import", "mlflow", "--tracking-uri", uri, "-o", str(out), cwd=work)
+        assert r.returncode == 0, r.stderr
+        outputs.append(out)
+
+    v1, _ = version("v1")
+    client.set_registered_model_alias(MODEL, "champion", v1)
+    snapshot(1)
+    v2, run2 = version("v2")
+    client.set_registered_model_alias(MODEL, "champion", v2)
+    snapshot(2)
+    client.log_metric(run2, "auc", 0.93)
+    snapshot(3)
+    return work, outputs
+
+
+def _changes(work: Path, a: Path, b: Path) -> list[dict]:
+    r = _mlkg("diff", str(a), str(b), "--format", "json", cwd=work)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_new_version_and_moved_alias(imports) -> None:
+    work, (g1, g2, _) = imports
+    changes = _changes(work, g1, g2)
+    new_versions = [c for c in changes if c["status"] == "added" and c["type"] == "ModelVersion"]
+    assert [c["name"] for c in new_versions] == [f"mlflow.{MODEL}.2"]
+    v1 = next(c for c in changes if c["name"] == f"mlflow.{MODEL}.1")
+    assert {(f["field"], f["change"], tuple(f["before"]), tuple(f["after"])) for f in v1["fields"]} == {
+        ("aliases", "removed", ("champion",), ())}
+    text = _mlkg("diff", str(g1), str(g2), cwd=work).stdout
+    assert f"new ModelVersion mlflow.{MODEL}.2" in text
+    assert f"ModelVersion mlflow.{MODEL}.1: aliases no longer champion" in text
+
+
+def test_metric_added(imports) -> None:
+    work, (_, g2, g3) = imports
+    changes = _changes(work, g2, g3)
+    added = [c for c in changes if c["status"] == "added"]
+    assert added and all("auc" in c["name"].lower() for c in added), changes
+    assert any(c["type"] == "Evaluation" for c in added)
+    # nothing about the versions' registry state changed
+    assert not [c for c in changes if c["type"] == "ModelVersion" and any(
+        f["field"] in ("aliases", "stage") for f in c["fields"])]
+
+
+def test_change_set_graph_is_queryable(imports) -> None:
+    work, (g1, g2, _) = imports
+    r = _mlkg("diff", str(g1), str(g2), "--format", "turtle", cwd=work)
+    assert r.returncode == 0, r.stderr
+    from rdflib import Graph
+
+    g = Graph().parse(data=r.stdout, format="turtle")
+    rows = list(g.query("""
+        PREFIX cs: <http://purl.org/vocab/changeset/schema#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?p ?o WHERE { ?cs a cs:ChangeSet ; cs:removal [ rdf:predicate ?p ; rdf:object ?o ] }"""))
+    removed = {(str(p).split("#")[1], str(o)) for p, o in rows}
+    assert ("alias", "champion") in removed
+
+
+def test_same_file_no_changes(imports) -> None:
+    work, (g1, *_) = imports
+    assert _mlkg("diff", str(g1), str(g1), cwd=work).stdout == "no changes\n"
