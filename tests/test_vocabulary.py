@@ -126,7 +126,7 @@ def test_every_ontology_property_has_a_context_term(defined: set[URIRef]) -> Non
 def _python_iris() -> Iterator[tuple[str, str]]:
     """(where, IRI) for every mlkg term the Python model uses."""
     from mlkg.model import entities
-    from mlkg.rdf.build import _STUB_PROPS
+    from mlkg.rdf.build import REF_STUB
 
     enums: set[type] = {e for e in vars(entities).values()
                         if isinstance(e, type) and issubclass(e, OntologyEnum) and e is not OntologyEnum}
@@ -138,8 +138,8 @@ def _python_iris() -> Iterator[tuple[str, str]]:
                 yield f"{cls.__name__}.{f.name} (text)", MLKG_IRI + spec.text_prop
             if spec.enum is not None:
                 enums.add(spec.enum)
-    for _attr, prop, _dt in _STUB_PROPS:
-        yield f"reference stub {prop}", MLKG_IRI + prop
+    for _attr, prop, _dt in REF_STUB:
+        yield f"reference stub {prop}", str(prop)
     for e in enums:
         yield e.__name__, MLKG_IRI + e.__name__
         for m in e:

@@ -172,7 +172,7 @@ def test_seed_examples_validate_clean() -> None:
 # Every field of every class: a wrong value is reported under that field's name
 # ---------------------------------------------------------------------------------------------------------------
 
-_COMPLETE = {c.CLASS for c in REGISTRY.values()} - shapegen._referenced_classes()
+_COMPLETE = {c.CLASS for c in REGISTRY.values()} - shapegen.referenced_classes()
 
 
 def _good(spec: Any) -> str:
@@ -202,8 +202,7 @@ def _bad(cls: type, fname: str, spec: Any) -> tuple[str, str]:
     if k == "json":
         return '"{}"', ""
     # ref / child: an IRI of a class the field does not allow
-    allowed = set(shapegen.REF_CLASSES.get(spec.prop, ())) if k == "ref" else set()
-    allowed |= set(shapegen._classes_of(spec.target))
+    allowed = set(shapegen.value_classes(spec))
     wrong = next(c for c in ("Domain", "Algorithm", "Tag") if c not in allowed)
     return "<urn:wrong>", f'<urn:wrong> a mlkg:{wrong} ; mlkg:name "w" .'
 

@@ -15,21 +15,39 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, assert_never
+
+from rdflib import URIRef
 
 from .. import ids
 from ..errors import InputError
+from ..namespaces import MLKG_IRI
+from ..vocab import MLKG as V
 
 # ---------------------------------------------------------------------------------------------------------------
 # Field specs
 # ---------------------------------------------------------------------------------------------------------------
 
-#: Field kinds: how a value becomes RDF.
-#: literal: one fixed XSD datatype; typed: the datatype follows the Python type (int, float, bool, str);
-#: enum: an individual of the ontology; ref: a link to another entity (by type and FQN or uuid);
-#: child: a node owned by this one, with an IRI minted under this one's FQN; iri: a plain IRI;
-#: json: an opaque JSON value kept as an rdf:JSON literal.
-KINDS = ("literal", "typed", "enum", "ref", "child", "iri", "json")
+
+class FieldKind(str, enum.Enum):
+    """How a field's value becomes RDF. Every switch over it ends in :func:`typing.assert_never`, so a new kind
+    is a type error wherever it is not handled."""
+
+    LITERAL = "literal"
+    """One fixed XSD datatype."""
+    TYPED = "typed"
+    """The datatype follows the Python type (int, float, bool, str)."""
+    ENUM = "enum"
+    """An individual of the ontology."""
+    REF = "ref"
+    """A link to another entity (by type and FQN or uuid)."""
+    CHILD = "child"
+    """A node owned by this one, with an IRI minted under this one's FQN."""
+    IRI = "iri"
+    """A plain IRI."""
+    JSON = "json"
+    """An opaque JSON value kept as an rdf:JSON literal."""
+
 
 DATATYPES = ("string", "anyURI", "dateTime", "date", "double", "integer", "boolean", "decimal", "float")
 """``float`` is a Python float written as an exact xsd:decimal (measured values: metrics, intervals,
@@ -37,12 +55,51 @@ thresholds), so no digit is lost; ``double`` is xsd:double in its canonical lexi
 
 
 @dataclass(frozen=True)
-class FieldSpec:
-    """How one entity field maps to RDF and JSON."""
+class TextRule:
+    """A named rule for string values (OpenMetadata's ``entityName``, ...), rendered by the shape and JSON Schema
+    generators."""
 
-    kind: str
-    prop: str
-    """Local name of the mlkg property (``https://w3id.org/mlkg#<prop>``)."""
+    name: str
+    """JSON Schema definition name (OpenMetadata's type name); empty: written inline."""
+    description: str
+    """What the rule asks for, in plain words ("a name of 1 to 256 characters without '::'")."""
+    min_length: int | None = None
+    max_length: int | None = None
+    json_pattern: str = ""
+    """The pattern in JSON Schema's (ECMA 262) dialect."""
+    xpath_pattern: str = ""
+    """The same pattern in SHACL's (XPath) dialect, which has no look-ahead."""
+    json_format: str = ""
+    forbidden: str = ""
+    """A substring the patterns forbid (``::``), for messages."""
+
+    def words(self) -> str:
+        """The rule in plain words, as SHACL messages give it ("a string of 1 to 256 characters without '::'")."""
+        if not self.max_length:
+            return self.description
+        out = f"a string of {self.min_length or 0} to {self.max_length} characters"
+        return out + (f" without '{self.forbidden}'" if self.forbidden else "")
+
+
+#: OpenMetadata's ``entityName``: 1 to 256 characters without "::".
+ENTITY_NAME = TextRule("entityName", "a name of 1 to 256 characters without '::' (OpenMetadata's entityName)", 1, 256,
+                       "^((?!::).)*$", "^([^:]|:[^:])*:?$", forbidden="::")
+#: OpenMetadata's ``fullyQualifiedEntityName``: 1 to 3072 characters without "::".
+FQN_NAME = TextRule("fullyQualifiedEntityName", "a fully qualified name of 1 to 3072 characters without '::'", 1,
+                    3072, "^((?!::).)*$", "^([^:]|:[^:])*:?$", forbidden="::")
+#: A free key from a platform (MLflow metric or parameter keys): any non-empty string.
+NON_EMPTY = TextRule("", "a non-empty string", 1)
+#: OpenMetadata's uuid.
+UUID = TextRule("uuid", "a uuid", json_format="uuid")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one entity field maps to RDF and JSON: every fact about the field is here."""
+
+    kind: FieldKind
+    term: URIRef
+    """The mlkg property, a term of the closed vocabulary :class:`mlkg.vocab.MLKG`."""
     json: str = ""
     """JSON key (OpenMetadata's name where it has one); filled from the Python name when empty."""
     many: bool = False
@@ -50,6 +107,11 @@ class FieldSpec:
     enum: type | None = None
     target: Any = None
     """For ``ref``: the default entity type (``table``); for ``child``: the entity class."""
+    targets: tuple[str, ...] = ()
+    """For ``ref``: every entity type the reference may point to (the default first). For a reverse reference,
+    the types of the nodes the triple starts from."""
+    iri_class: str = ""
+    """For ``iri``: the ontology class of the values (``Measure``), if they have one."""
     reverse: bool = False
     """The triple points from the value to this entity (``<value> prop <this>``)."""
     required: bool = False
@@ -57,55 +119,103 @@ class FieldSpec:
     """For ``iri``: a namespace that short values (``Apache-2.0``) are placed under."""
     epoch_ms: bool = False
     """JSON holds epoch milliseconds (OpenMetadata's timestamps); RDF holds xsd:dateTime."""
-    text_prop: str = ""
+    text_term: URIRef | None = None
     """For ``typed``: property holding the original text when it differs from the literal's lexical form."""
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    exclusive: bool = False
+    """The bounds themselves are excluded (``0 < ci_level < 1``)."""
+    text: TextRule | None = None
+    """For string literals: a rule on the text (length, pattern)."""
+    lang: bool = False
+    """For string literals: a language-tagged string is accepted too."""
+    omit_when_default: bool = False
+    """mlkg JSON leaves the field out when it holds the value derived from the other fields
+    (:meth:`Entity.default_value`)."""
+    server_set: bool = False
+    """Set by the OpenMetadata server: not part of a create request."""
+    passthrough: tuple[str, ...] = ()
+    """For ``json``: OpenMetadata keys kept whole in this field (not modelled by mlkg)."""
+    passthrough_server_set: tuple[str, ...] = ()
+    """The pass-through keys the server sets (not part of a create request)."""
     doc: str = ""
 
+    @property
+    def prop(self) -> str:
+        """Local name of the mlkg property (``https://w3id.org/mlkg#<prop>``)."""
+        return self.term[len(MLKG_IRI):]
 
-def _f(spec: FieldSpec, default: Any = None) -> Any:
+    @property
+    def text_prop(self) -> str:
+        """Local name of :attr:`text_term` (also its JSON key), or ``""``."""
+        return self.text_term[len(MLKG_IRI):] if self.text_term is not None else ""
+
+
+def _f(spec: FieldSpec, default: Any = None, *, compare: bool = True) -> Any:
+    if spec.kind is FieldKind.REF and spec.target is None and spec.targets:
+        spec = dataclasses.replace(spec, target=spec.targets[0])
     if spec.many:
         return field(default_factory=list, metadata={"mlkg": spec})
-    return field(default=default, metadata={"mlkg": spec})
+    return field(default=default, metadata={"mlkg": spec}, compare=compare)
 
 
-def lit(prop: str, *, json: str = "", datatype: str = "string", many: bool = False, required: bool = False,
-        epoch_ms: bool = False, default: Any = None, doc: str = "") -> Any:
+def lit(term: URIRef, *, json: str = "", datatype: str = "string", many: bool = False, required: bool = False,
+        epoch_ms: bool = False, default: Any = None, minimum: int | float | None = None,
+        maximum: int | float | None = None, exclusive: bool = False, text: TextRule | None = None,
+        lang: bool = False, omit_when_default: bool = False, server_set: bool = False, compare: bool = True,
+        doc: str = "") -> Any:
     """A literal field of one XSD datatype."""
     assert datatype in DATATYPES, datatype
-    spec = FieldSpec("literal", prop, json, many, datatype, required=required, epoch_ms=epoch_ms, doc=doc)
-    return _f(spec, default)
+    spec = FieldSpec(FieldKind.LITERAL, term, json, many, datatype, required=required, epoch_ms=epoch_ms,
+                     minimum=minimum, maximum=maximum, exclusive=exclusive, text=text, lang=lang,
+                     omit_when_default=omit_when_default, server_set=server_set, doc=doc)
+    return _f(spec, default, compare=compare)
 
 
-def typed(prop: str, *, json: str = "", text_prop: str = "", required: bool = False, doc: str = "") -> Any:
-    """A literal whose XSD datatype follows the value (int → integer, float → double, bool → boolean, str)."""
-    return _f(FieldSpec("typed", prop, json, False, "", required=required, text_prop=text_prop, doc=doc))
-
-
-def enumf(prop: str, enum_cls: type, *, json: str = "", many: bool = False, required: bool = False,
+def typed(term: URIRef, *, json: str = "", text_term: URIRef | None = None, required: bool = False,
           doc: str = "") -> Any:
+    """A literal whose XSD datatype follows the value (int → integer, float → double, bool → boolean, str)."""
+    return _f(FieldSpec(FieldKind.TYPED, term, json, False, "", required=required, text_term=text_term, doc=doc))
+
+
+def enumf(term: URIRef, enum_cls: type, *, json: str = "", many: bool = False, required: bool = False,
+          server_set: bool = False, doc: str = "") -> Any:
     """A field whose values are ontology individuals, written in JSON as OpenMetadata's enum strings."""
-    return _f(FieldSpec("enum", prop, json, many, enum=enum_cls, required=required, doc=doc))
+    return _f(FieldSpec(FieldKind.ENUM, term, json, many, enum=enum_cls, required=required, server_set=server_set,
+                        doc=doc))
 
 
-def ref(prop: str, target: str, *, json: str = "", many: bool = False, reverse: bool = False,
-        required: bool = False, doc: str = "") -> Any:
-    """A link to another entity, given as a :class:`Ref`, an entity, or an FQN string."""
-    return _f(FieldSpec("ref", prop, json, many, target=target, reverse=reverse, required=required, doc=doc))
+def ref(term: URIRef, *targets: str, json: str = "", many: bool = False, reverse: bool = False,
+        required: bool = False, omit_when_default: bool = False, server_set: bool = False, doc: str = "") -> Any:
+    """A link to another entity, given as a :class:`Ref`, an entity, or an FQN string.
+
+    ``targets``: the entity types it may point to, the default (for a bare FQN) first.
+    """
+    assert targets, "a reference names at least one target type"
+    return _f(FieldSpec(FieldKind.REF, term, json, many, target=targets[0], targets=targets, reverse=reverse,
+                        required=required, omit_when_default=omit_when_default, server_set=server_set, doc=doc))
 
 
-def child(prop: str, cls: Any, *, json: str = "", many: bool = True, reverse: bool = False, doc: str = "") -> Any:
+def child(term: URIRef, cls: Any, *, json: str = "", many: bool = True, reverse: bool = False, doc: str = "") -> Any:
     """Nodes owned by this entity (features, hyperparameters, metrics, ...)."""
-    return _f(FieldSpec("child", prop, json, many, target=cls, reverse=reverse, doc=doc))
+    return _f(FieldSpec(FieldKind.CHILD, term, json, many, target=cls, reverse=reverse, doc=doc))
 
 
-def iri(prop: str, *, json: str = "", prefix: str = "", many: bool = False, doc: str = "") -> Any:
+def iri(term: URIRef, *, json: str = "", prefix: str = "", many: bool = False, iri_class: str = "",
+        omit_when_default: bool = False, doc: str = "") -> Any:
     """A plain IRI (licence, measure); short values are placed under ``prefix``."""
-    return _f(FieldSpec("iri", prop, json, many, iri_prefix=prefix, doc=doc))
+    return _f(FieldSpec(FieldKind.IRI, term, json, many, iri_prefix=prefix, iri_class=iri_class,
+                        omit_when_default=omit_when_default, doc=doc))
 
 
-def jsonf(prop: str, *, json: str = "", doc: str = "") -> Any:
-    """An opaque JSON value kept whole (OpenMetadata bookkeeping such as ``votes`` or ``lifeCycle``)."""
-    return _f(FieldSpec("json", prop, json, doc=doc))
+def jsonf(term: URIRef, *, json: str = "", passthrough: tuple[str, ...] = (),
+          passthrough_server_set: tuple[str, ...] = (), doc: str = "") -> Any:
+    """An opaque JSON value kept whole (OpenMetadata bookkeeping such as ``votes`` or ``lifeCycle``).
+
+    ``passthrough``: the OpenMetadata keys that mlkg JSON reads into this field and writes back at the top level.
+    """
+    return _f(FieldSpec(FieldKind.JSON, term, json, passthrough=passthrough,
+                        passthrough_server_set=passthrough_server_set, doc=doc))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -121,6 +231,13 @@ class OntologyEnum(str, enum.Enum):
     """
 
     iri_name: str
+    JSON_DEF: ClassVar[str]
+    """Name of the enum's JSON Schema definition (OpenMetadata's, e.g. ``mlModelServiceType``); the ontology
+    class of the individuals is the enum's class name."""
+
+    def __init_subclass__(cls, *, json_def: str = "", **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        cls.JSON_DEF = json_def or cls.__name__[:1].lower() + cls.__name__[1:]
 
     def __new__(cls, value: str, iri_name: str) -> "OntologyEnum":
         obj = str.__new__(cls, value)
@@ -156,23 +273,30 @@ REF_TYPES: dict[str, str] = {}
 class Ref:
     """A reference to an entity: OpenMetadata's EntityReference, identified by ``type`` and FQN (or uuid).
 
+    The mapped fields (:func:`iter_fields` of ``Ref``) are the few facts a reference carries about its target;
+    the RDF writers, the reader, the JSON codec and the JSON Schema all read them from here. Fields are in the
+    order OpenMetadata writes an EntityReference.
+
     >>> Ref(type="table", fqn="snowflake.db.public.customers").iri(base="https://example.org/")
     'https://example.org/table/snowflake.db.public.customers'
     """
 
+    JSON_IGNORED: ClassVar[frozenset[str]] = frozenset({"inherited"})
+    """EntityReference keys OpenMetadata writes that mlkg reads and drops."""
+
+    id: str | None = lit(V.entityId, json="id", text=UUID,
+                         doc="OpenMetadata uuid; used for the IRI only when there is no FQN.")
     type: str
     """Entity type in OpenMetadata's spelling (``table``, ``dashboard``, ``user``, ``mlmodel``, ...)."""
-    fqn: str | None = None
-    """Fully qualified name; the IRI is minted from it."""
-    id: str | None = None
-    """OpenMetadata uuid; used for the IRI only when there is no FQN."""
     # What a reference points at is its type and FQN (or uuid); the rest describes the target and does not
     # take part in equality.
-    name: str | None = field(default=None, compare=False)
-    display_name: str | None = field(default=None, compare=False)
-    description: str | None = field(default=None, compare=False)
-    deleted: bool | None = field(default=None, compare=False)
-    href: str | None = field(default=None, compare=False)
+    name: str | None = lit(V.name, compare=False, doc="Name of the target.")
+    fqn: str | None = lit(V.fullyQualifiedName, json="fullyQualifiedName", text=NON_EMPTY,
+                          doc="Fully qualified name; the IRI is minted from it.")
+    display_name: str | None = lit(V.displayName, compare=False, doc="Display name of the target.")
+    description: str | None = lit(V.description, compare=False, doc="Description of the target.")
+    deleted: bool | None = lit(V.deleted, datatype="boolean", compare=False, doc="The target is soft-deleted.")
+    href: str | None = lit(V.href, datatype="anyURI", compare=False, doc="API link of the target.")
 
     def __post_init__(self) -> None:
         if self.type not in REF_TYPES:
@@ -191,8 +315,6 @@ class Ref:
     def key(self) -> str:
         return self.fqn or self.id or ""
 
-
-STUB_FIELDS = ("fqn", "id", "name", "display_name", "description", "deleted", "href")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -366,21 +488,43 @@ class Entity:
 
     TYPE: ClassVar[str] = ""
     CLASS: ClassVar[str] = ""
-    ROOT: ClassVar[bool] = True
-    """Whether the entity can stand alone in a document (False for owned nodes such as features)."""
+    COLLECTION: ClassVar[str] = ""
+    """Key of the class's list in an mlkg JSON document (``models``); empty for owned nodes (features, ...),
+    which cannot stand alone."""
+    ROOT: ClassVar[bool] = False
+    """Whether the entity can stand alone in a document: set from :attr:`COLLECTION`."""
+    JSON_DEF: ClassVar[str] = ""
+    """Name of the class's JSON Schema definition (OpenMetadata's where it has one); ``TYPE`` when empty."""
+    FQN_IN_JSON: ClassVar[bool] = False
+    """An owned node whose JSON carries its FQN (OpenMetadata's features and feature sources do); other owned
+    nodes' FQNs are derived from their parent and left out."""
+    ALWAYS_DESCRIBED: ClassVar[bool] = False
+    """The reader takes every node of this class for an entity, even one that says no more than a reference."""
+    OPEN_DOMAIN: ClassVar[bool] = False
+    """Properties of the fields declared on this (abstract) class have no ``rdfs:domain`` in the ontology: every
+    subclass has them."""
 
-    name: str = lit("name", required=True, doc="Name of the entity, unique within its parent.")
-    fqn: str | None = lit("fullyQualifiedName", json="fullyQualifiedName",
+    name: str = lit(V.name, required=True, text=ENTITY_NAME, doc="Name of the entity, unique within its parent.")
+    fqn: str | None = lit(V.fullyQualifiedName, json="fullyQualifiedName", text=FQN_NAME, server_set=True,
                           doc="Fully qualified name: the parent's FQN and this name, joined with dots.")
-    display_name: str | None = lit("displayName", doc="Name shown to people.")
-    description: str | None = lit("description", doc="Description (Markdown).")
-    id: str | None = lit("entityId", json="id", doc="OpenMetadata uuid of the entity.")
+    display_name: str | None = lit(V.displayName, lang=True, doc="Name shown to people.")
+    description: str | None = lit(V.description, lang=True, doc="Description (Markdown).")
+    id: str | None = lit(V.entityId, json="id", text=UUID, server_set=True, doc="OpenMetadata uuid of the entity.")
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
+        cls.ROOT = bool(cls.COLLECTION)
         if cls.TYPE and "TYPE" in cls.__dict__:
             REGISTRY[cls.TYPE] = cls
             REF_TYPES[cls.TYPE] = cls.CLASS
+            if not cls.JSON_DEF or "JSON_DEF" not in cls.__dict__:
+                cls.JSON_DEF = cls.TYPE
+
+    def default_value(self, field_name: str) -> Any:
+        """The value a field holds when nobody set it: derived from the other fields, or the declared default.
+        mlkg JSON leaves out a field with ``omit_when_default`` that holds this value."""
+        f = self.__dataclass_fields__[field_name]
+        return None if f.default is dataclasses.MISSING else f.default
 
     # -- normalisation ------------------------------------------------------------------------------------------
 
@@ -424,7 +568,7 @@ class Entity:
         if not self.fqn:
             return
         for f, spec in iter_fields(type(self)):
-            if spec.kind != "child":
+            if spec.kind is not FieldKind.CHILD:
                 continue
             val = getattr(self, f.name)
             if val is None:
@@ -520,7 +664,7 @@ def _coerce_field(val: Any, spec: FieldSpec, name: str) -> Any:
 
 def _coerce_one(v: Any, spec: FieldSpec, path: str) -> Any:
     k = spec.kind
-    if k == "ref":
+    if k is FieldKind.REF:
         if isinstance(v, Ref):
             return v
         if isinstance(v, Entity):
@@ -528,23 +672,26 @@ def _coerce_one(v: Any, spec: FieldSpec, path: str) -> Any:
         if isinstance(v, str):
             return Ref(type=spec.target, fqn=v)
         raise InputError(f"{v!r} is not a reference", path=path, expected="a Ref, an entity or an FQN string")
-    if k == "enum":
-        return spec.enum.parse(v, path=path)  # type: ignore[union-attr]
-    if k == "literal":
+    if k is FieldKind.ENUM:
+        assert spec.enum is not None
+        return spec.enum.parse(v, path=path)  # type: ignore[attr-defined]
+    if k is FieldKind.LITERAL:
         return coerce_literal(v, spec, path)
-    if k == "typed":
+    if k is FieldKind.TYPED:
         if not isinstance(v, (int, float, bool, str)):
             raise InputError(f"{v!r} is not a scalar", path=path, expected="a number, boolean or string")
         return v
-    if k == "child":
+    if k is FieldKind.CHILD:
         if not isinstance(v, spec.target):
             raise InputError(f"expected a {spec.target.__name__}", path=path, expected=spec.target.__name__)
         return v
-    if k == "iri":
+    if k is FieldKind.IRI:
         if not isinstance(v, str) or not v:
             raise InputError(f"{v!r} is not an IRI or name", path=path, expected="a string")
         return expand_iri(v, spec)
-    return v
+    if k is FieldKind.JSON:
+        return v
+    assert_never(k)
 
 
 def expand_iri(value: str, spec: FieldSpec) -> str:

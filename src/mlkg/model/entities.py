@@ -19,8 +19,11 @@ from decimal import Decimal
 from typing import Any
 
 from .. import ids
-from ..namespaces import SPDX_LICENSE
+from ..namespaces import MLKG_IRI, SPDX_LICENSE
+from ..vocab import MLKG as V
 from .base import (
+    ENTITY_NAME,
+    NON_EMPTY,
     Entity,
     OntologyEnum,
     Ref,
@@ -36,14 +39,14 @@ from .base import (
     typed_datatype,
 )
 
-MEASURE_NS = "https://w3id.org/mlkg#"
+MEASURE_NS = MLKG_IRI
 
 # ---------------------------------------------------------------------------------------------------------------
 # Enumerations (individuals of the ontology)
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class PlatformType(OntologyEnum):
+class PlatformType(OntologyEnum, json_def="mlModelServiceType"):
     """The ML platform behind a model service. The first five are OpenMetadata's ``mlModelServiceType``."""
 
     MLFLOW = ("Mlflow", "MLflowPlatform")
@@ -67,7 +70,7 @@ class FeatureType(OntologyEnum):
     CATEGORICAL = ("categorical", "CategoricalFeature")
 
 
-class SourceDataType(OntologyEnum):
+class SourceDataType(OntologyEnum, json_def="featureSourceDataType"):
     """OpenMetadata's ``featureSourceDataType``."""
 
     INTEGER = ("integer", "IntegerSource")
@@ -149,17 +152,18 @@ class TagLabel(Entity):
 
     TYPE = "tagLabel"
     CLASS = "TagLabel"
-    ROOT = False
 
-    name: str = lit("name", doc="Name of the tag (the last part of tagFQN when not given).")
-    tag_fqn: str = lit("tagFQN", json="tagFQN", required=True, doc="FQN of the tag, e.g. PII.Sensitive.")
-    tag: Ref | None = ref("tag", "tag", json="tagRef",
+    name: str = lit(V.name, text=ENTITY_NAME, omit_when_default=True,
+                    doc="Name of the tag (the last part of tagFQN when not given).")
+    tag_fqn: str = lit(V.tagFQN, json="tagFQN", required=True, text=NON_EMPTY, doc="FQN of the tag, e.g. PII.Sensitive.")
+    tag: Ref | None = ref(V.tag, "tag", "glossaryTerm", json="tagRef", omit_when_default=True,
                           doc="The tag or glossary term (derived from tagFQN and source).")
-    source: str | None = lit("tagSource", json="source", doc="Classification or Glossary.")
-    label_type: str | None = lit("labelType", doc="Manual, Propagated, Automated, Derived or Generated.")
-    state: str | None = lit("labelState", json="state", doc="Suggested or Confirmed.")
-    reason: str | None = lit("labelReason", json="reason", doc="Why the tag was applied.")
-    openmetadata_extra: Any = jsonf("openMetadataExtra",
+    source: str | None = lit(V.tagSource, json="source", doc="Classification or Glossary.")
+    label_type: str | None = lit(V.labelType, doc="Manual, Propagated, Automated, Derived or Generated.")
+    state: str | None = lit(V.labelState, json="state", doc="Suggested or Confirmed.")
+    reason: str | None = lit(V.labelReason, json="reason", doc="Why the tag was applied.")
+    openmetadata_extra: Any = jsonf(V.openMetadataExtra,
+                                    passthrough=("style", "href", "appliedAt", "appliedBy", "metadata"),
                                     doc="OpenMetadata's other TagLabel fields kept whole (style, href, appliedAt, "
                                         "appliedBy, metadata).")
 
@@ -167,12 +171,18 @@ class TagLabel(Entity):
         if not self.name and isinstance(self.tag_fqn, str) and self.tag_fqn:
             object.__setattr__(self, "name", ids.split_fqn(self.tag_fqn)[-1] or self.tag_fqn)
         if self.tag is None and isinstance(self.tag_fqn, str) and self.tag_fqn:
-            kind = "glossaryTerm" if self.source == "Glossary" else "tag"
-            object.__setattr__(self, "tag", Ref(type=kind, fqn=self.tag_fqn))
+            object.__setattr__(self, "tag", self.default_value("tag"))
         super().__post_init__()
 
     def child_key(self) -> list[str]:
         return ["tag", self.tag_fqn]
+
+    def default_value(self, field_name: str) -> Any:
+        if field_name == "name":
+            return ids.split_fqn(self.tag_fqn)[-1] or self.tag_fqn
+        if field_name == "tag":
+            return Ref(type="glossaryTerm" if self.source == "Glossary" else "tag", fqn=self.tag_fqn)
+        return super().default_value(field_name)
 
     def _sort_lists(self) -> None:
         if self.openmetadata_extra == {}:
@@ -190,9 +200,11 @@ def _tag(value: Any) -> TagLabel:
 class Asset(Entity):
     """Fields every governed asset has: tags, owners, domains."""
 
-    tags: list[TagLabel] = child("hasTagLabel", TagLabel, json="tags", doc="Tags and glossary terms.")
-    owners: list[Ref] = ref("hasOwner", "team", many=True, doc="Owning users or teams.")
-    domains: list[Ref] = ref("inDomain", "domain", many=True, doc="Business domains.")
+    OPEN_DOMAIN = True
+
+    tags: list[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags and glossary terms.")
+    owners: list[Ref] = ref(V.hasOwner, "team", "user", many=True, doc="Owning users or teams.")
+    domains: list[Ref] = ref(V.inDomain, "domain", many=True, doc="Business domains.")
 
     def __post_init__(self) -> None:
         if any(not isinstance(t, TagLabel) for t in self.tags or []):
@@ -206,10 +218,9 @@ class Column(Asset):
 
     TYPE = "column"
     CLASS = "Column"
-    ROOT = False
 
-    data_type: str | None = lit("columnDataType", json="dataType", doc="Column type as the database names it.")
-    upstream: list[Ref] = ref("upstream", "column", many=True, doc="Columns this column is derived from.")
+    data_type: str | None = lit(V.columnDataType, json="dataType", doc="Column type as the database names it.")
+    upstream: list[Ref] = ref(V.upstream, "column", "table", "dataset", "container", many=True, doc="Columns this column is derived from.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,13 +229,13 @@ class FeatureSource(Entity):
 
     TYPE = "featureSource"
     CLASS = "FeatureSource"
-    ROOT = False
+    FQN_IN_JSON = True
 
-    data_type: SourceDataType | None = enumf("sourceDataType", SourceDataType, json="dataType",
+    data_type: SourceDataType | None = enumf(V.sourceDataType, SourceDataType, json="dataType",
                                              doc="Type of the source data.")
-    data_source: Ref | None = ref("belongsToTable", "table", json="dataSource",
+    data_source: Ref | None = ref(V.belongsToTable, "table", "container", "dataset", json="dataSource",
                                   doc="The table (or container) holding the source column.")
-    tags: list[TagLabel] = child("hasTagLabel", TagLabel, json="tags", doc="Tags of the source.")
+    tags: list[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags of the source.")
 
     def __post_init__(self) -> None:
         if self.fqn is None and isinstance(self.data_source, (Ref, Entity, str)):
@@ -245,16 +256,16 @@ class Feature(Entity):
 
     TYPE = "mlFeature"
     CLASS = "Feature"
-    ROOT = False
+    FQN_IN_JSON = True
 
-    data_type: FeatureType | None = enumf("featureDataType", FeatureType, json="dataType",
+    data_type: FeatureType | None = enumf(V.featureDataType, FeatureType, json="dataType",
                                           doc="numerical or categorical.")
-    feature_sources: list[FeatureSource] = child("hasFeatureSource", FeatureSource,
+    feature_sources: list[FeatureSource] = child(V.hasFeatureSource, FeatureSource,
                                                  doc="Columns the feature is computed from.")
-    feature_algorithm: str | None = lit("featureAlgorithm", doc="How the feature is computed (PCA, bucketing...).")
-    position: int | None = lit("position", datatype="integer",
+    feature_algorithm: str | None = lit(V.featureAlgorithm, doc="How the feature is computed (PCA, bucketing...).")
+    position: int | None = lit(V.position, datatype="integer", minimum=0,
                                doc="Position of the feature in the model's input signature (0-based).")
-    tags: list[TagLabel] = child("hasTagLabel", TagLabel, json="tags", doc="Tags of the feature.")
+    tags: list[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags of the feature.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -263,9 +274,11 @@ class HyperParameter(Entity):
 
     TYPE = "hyperParameter"
     CLASS = "HyperParameterSetting"
-    ROOT = False
+    JSON_DEF = "mlHyperParameter"
 
-    value: int | float | bool | str | None = typed("hyperParameterValue", json="value", text_prop="valueText",
+    name: str = lit(V.name, required=True, text=NON_EMPTY, doc="The parameter's key, as the platform names it.")
+
+    value: int | float | bool | str | None = typed(V.hyperParameterValue, json="value", text_term=V.valueText,
                                                    doc="Typed value (integer, double, boolean or string).")
     value_text: str | None = None
     """The original text of the value (OpenMetadata and MLflow store values as strings)."""
@@ -287,11 +300,10 @@ class ModelStore(Entity):
 
     TYPE = "mlStore"
     CLASS = "ModelStore"
-    ROOT = False
 
-    name: str = lit("name", default="store", doc="Always 'store'.")
-    storage: str | None = lit("storageLocation", json="storage", doc="Location of the model artifact.")
-    image_repository: str | None = lit("imageRepository", doc="Container image repository of the model.")
+    name: str = lit(V.name, default="store", text=ENTITY_NAME, omit_when_default=True, doc="Always 'store'.")
+    storage: str | None = lit(V.storageLocation, json="storage", doc="Location of the model artifact.")
+    image_repository: str | None = lit(V.imageRepository, doc="Container image repository of the model.")
 
     def child_key(self) -> list[str]:
         return ["store"]
@@ -303,22 +315,22 @@ class Evaluation(Entity):
 
     TYPE = "evaluation"
     CLASS = "Evaluation"
-    ROOT = False
 
-    measure: str | None = iri("measure", prefix=MEASURE_NS,
+    name: str = lit(V.name, required=True, text=NON_EMPTY, doc="The metric's key, as the platform names it.")
+    measure: str | None = iri(V.measure, prefix=MEASURE_NS, iri_class="Measure",
                               doc="The measure (mlkg:AUC, mlkg:Accuracy, ...); derived from the name if known.")
-    value: int | float | bool | str | None = typed("metricValue", json="value", required=True,
+    value: int | float | bool | str | None = typed(V.metricValue, json="value", required=True,
                                                    doc="The measured value, typed.")
-    dataset: Ref | None = ref("evaluationDataset", "dataset", doc="Dataset the value was measured on.")
-    split: Split | None = enumf("split", Split, doc="train, validation or test.")
-    slice: str | None = lit("slice", doc="Data slice, e.g. 'country=DE'.")
-    sensitive_attribute: str | None = lit("sensitiveAttribute", doc="Sensitive attribute of a fairness slice.")
-    group: str | None = lit("group", doc="Group of the sensitive attribute (e.g. 'female').")
-    ci_lower: float | None = lit("ciLower", datatype="float", doc="Lower bound of the confidence interval.")
-    ci_upper: float | None = lit("ciUpper", datatype="float", doc="Upper bound of the confidence interval.")
-    ci_level: float | None = lit("ciLevel", datatype="float", doc="Confidence level, e.g. 0.95.")
-    timestamp: datetime | None = lit("measuredAt", json="measuredAt", datatype="dateTime", doc="When the value was measured.")
-    step: int | None = lit("step", datatype="integer", doc="Training step of the value.")
+    dataset: Ref | None = ref(V.evaluationDataset, "dataset", "table", "container", doc="Dataset the value was measured on.")
+    split: Split | None = enumf(V.split, Split, doc="train, validation or test.")
+    slice: str | None = lit(V.slice, doc="Data slice, e.g. 'country=DE'.")
+    sensitive_attribute: str | None = lit(V.sensitiveAttribute, doc="Sensitive attribute of a fairness slice.")
+    group: str | None = lit(V.group, doc="Group of the sensitive attribute (e.g. 'female').")
+    ci_lower: float | None = lit(V.ciLower, datatype="float", doc="Lower bound of the confidence interval.")
+    ci_upper: float | None = lit(V.ciUpper, datatype="float", doc="Upper bound of the confidence interval.")
+    ci_level: float | None = lit(V.ciLevel, datatype="float", minimum=0, maximum=1, exclusive=True, doc="Confidence level, e.g. 0.95.")
+    timestamp: datetime | None = lit(V.measuredAt, json="measuredAt", datatype="dateTime", doc="When the value was measured.")
+    step: int | None = lit(V.step, datatype="integer", minimum=0, doc="Training step of the value.")
 
     def __post_init__(self) -> None:
         if self.measure is None and isinstance(self.name, str):
@@ -347,7 +359,6 @@ class FairnessMetric(Evaluation):
 
     TYPE = "fairnessMetric"
     CLASS = "FairnessMetric"
-    ROOT = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -356,11 +367,12 @@ class FeatureImportance(Entity):
 
     TYPE = "featureImportance"
     CLASS = "FeatureImportance"
-    ROOT = False
 
-    feature: Ref | None = ref("explainsFeature", "mlFeature", doc="The feature explained.")
-    importance: float | None = lit("importanceValue", json="value", datatype="float", doc="Importance score.")
-    method: str | None = lit("explanationMethod", json="method", doc="shap, permutation, gain, ...")
+    name: str = lit(V.name, required=True, text=NON_EMPTY, doc="The feature's name, as the explainer gives it.")
+
+    feature: Ref | None = ref(V.explainsFeature, "mlFeature", doc="The feature explained.")
+    importance: float | None = lit(V.importanceValue, json="value", datatype="float", doc="Importance score.")
+    method: str | None = lit(V.explanationMethod, json="method", doc="shap, permutation, gain, ...")
 
     def child_key(self) -> list[str]:
         return ["importance", self.name] + ([self.method] if self.method else [])
@@ -372,10 +384,9 @@ class Risk(Entity):
 
     TYPE = "risk"
     CLASS = "Risk"
-    ROOT = False
 
-    severity: str | None = lit("severity", doc="low, medium or high.")
-    mitigation: str | None = lit("mitigation", doc="How the risk is mitigated.")
+    severity: str | None = lit(V.severity, doc="low, medium or high.")
+    mitigation: str | None = lit(V.mitigation, doc="How the risk is mitigated.")
 
     def child_key(self) -> list[str]:
         return ["risk", self.name]
@@ -387,16 +398,16 @@ class ModelCard(Entity):
 
     TYPE = "modelCard"
     CLASS = "ModelCard"
-    ROOT = False
 
-    name: str = lit("name", default="card", doc="Name of the card (defaults to 'card').")
-    url: str | None = lit("modelCardUrl", json="url", datatype="anyURI", doc="Where the card is published.")
-    intended_use: str | None = lit("intendedUse", doc="Intended uses.")
-    out_of_scope_use: str | None = lit("outOfScopeUse", doc="Uses the model is not meant for.")
-    limitations: str | None = lit("limitations", doc="Known limitations.")
-    ethical_considerations: str | None = lit("ethicalConsiderations", doc="Ethical considerations.")
-    risks: list[Risk] = child("hasRisk", Risk, doc="Risks, biases and limitations.")
-    co2e_emissions_grams: Decimal | None = lit("co2eEmissionsGrams", datatype="decimal",
+    name: str = lit(V.name, default="card", text=ENTITY_NAME, omit_when_default=True,
+                    doc="Name of the card (defaults to 'card').")
+    url: str | None = lit(V.modelCardUrl, json="url", datatype="anyURI", doc="Where the card is published.")
+    intended_use: str | None = lit(V.intendedUse, doc="Intended uses.")
+    out_of_scope_use: str | None = lit(V.outOfScopeUse, doc="Uses the model is not meant for.")
+    limitations: str | None = lit(V.limitations, doc="Known limitations.")
+    ethical_considerations: str | None = lit(V.ethicalConsiderations, doc="Ethical considerations.")
+    risks: list[Risk] = child(V.hasRisk, Risk, doc="Risks, biases and limitations.")
+    co2e_emissions_grams: Decimal | None = lit(V.co2eEmissionsGrams, datatype="decimal", minimum=0,
                                                doc="Training emissions in grams of CO2 equivalent.")
 
     def child_key(self) -> list[str]:
@@ -409,15 +420,14 @@ class ComplianceRecord(Entity):
 
     TYPE = "complianceRecord"
     CLASS = "ComplianceRecord"
-    ROOT = False
 
-    framework: str | None = lit("complianceFramework", json="framework", doc="GDPR, EU AI Act, SR 11-7, ...")
-    status: str | None = lit("complianceStatus", json="status", doc="approved, pending, rejected.")
-    allows_pii: bool | None = lit("allowsPII", json="allowsPII", datatype="boolean",
+    framework: str | None = lit(V.complianceFramework, json="framework", doc="GDPR, EU AI Act, SR 11-7, ...")
+    status: str | None = lit(V.complianceStatus, json="status", doc="approved, pending, rejected.")
+    allows_pii: bool | None = lit(V.allowsPII, json="allowsPII", datatype="boolean",
                                   doc="Training on PII-tagged data is allowed by this record.")
-    approved_by: Ref | None = ref("approvedBy", "user", doc="Who approved.")
-    approved_at: datetime | None = lit("approvedAt", datatype="dateTime", doc="When it was approved.")
-    reference: str | None = lit("complianceReference", json="reference", datatype="anyURI",
+    approved_by: Ref | None = ref(V.approvedBy, "user", doc="Who approved.")
+    approved_at: datetime | None = lit(V.approvedAt, datatype="dateTime", doc="When it was approved.")
+    reference: str | None = lit(V.complianceReference, json="reference", datatype="anyURI",
                                 doc="Link to the record.")
 
     def child_key(self) -> list[str]:
@@ -430,11 +440,10 @@ class AuditEvent(Entity):
 
     TYPE = "auditEvent"
     CLASS = "AuditEvent"
-    ROOT = False
 
-    timestamp: datetime | None = lit("eventTime", json="eventTime", datatype="dateTime", doc="When it happened.")
-    actor: Ref | None = ref("actor", "user", doc="Who did it.")
-    action: str | None = lit("action", doc="What was done (registered, promoted, deployed, ...).")
+    timestamp: datetime | None = lit(V.eventTime, json="eventTime", datatype="dateTime", doc="When it happened.")
+    actor: Ref | None = ref(V.actor, "user", doc="Who did it.")
+    action: str | None = lit(V.action, doc="What was done (registered, promoted, deployed, ...).")
 
     def child_key(self) -> list[str]:
         stamp = self.timestamp.isoformat() if isinstance(self.timestamp, datetime) else ""
@@ -447,14 +456,13 @@ class DriftMonitor(Entity):
 
     TYPE = "driftMonitor"
     CLASS = "DriftMonitor"
-    ROOT = False
 
-    method: str | None = lit("driftMethod", json="method", doc="psi, ks, chi2, ...")
-    threshold: float | None = lit("driftThreshold", json="threshold", datatype="float",
+    method: str | None = lit(V.driftMethod, json="method", doc="psi, ks, chi2, ...")
+    threshold: float | None = lit(V.driftThreshold, json="threshold", datatype="float", minimum=0,
                                   doc="Alert above this value.")
-    feature: Ref | None = ref("monitorsFeature", "mlFeature", doc="The feature watched, if one.")
-    status: str | None = lit("monitorStatus", json="status", doc="ok, warning or drifting.")
-    observations: list[Evaluation] = child("hasObservation", Evaluation, doc="Measured drift over time.")
+    feature: Ref | None = ref(V.monitorsFeature, "mlFeature", doc="The feature watched, if one.")
+    status: str | None = lit(V.monitorStatus, json="status", doc="ok, warning or drifting.")
+    observations: list[Evaluation] = child(V.hasObservation, Evaluation, doc="Measured drift over time.")
 
     def child_key(self) -> list[str]:
         return ["drift", self.name]
@@ -469,22 +477,22 @@ class DriftMonitor(Entity):
 class TrainedArtifact(Asset):
     """Fields shared by the logical model and its versions."""
 
-    algorithm: str | None = lit("algorithmName", json="algorithm", doc="Algorithm, e.g. XGBoost.")
-    ml_hyper_parameters: list[HyperParameter] = child("hasHyperParameter", HyperParameter,
+    algorithm: str | None = lit(V.algorithmName, json="algorithm", doc="Algorithm, e.g. XGBoost.")
+    ml_hyper_parameters: list[HyperParameter] = child(V.hasHyperParameter, HyperParameter,
                                                       doc="Hyperparameter settings.")
-    ml_store: ModelStore | None = child("hasStore", ModelStore, many=False, doc="Artifact and image storage.")
-    metrics: list[Evaluation] = child("hasEvaluation", Evaluation, doc="Evaluations (metric values).")
-    training_datasets: list[Ref] = ref("trainedOn", "table", many=True, doc="Data the model was trained on.")
-    validation_datasets: list[Ref] = ref("validatedOn", "table", many=True, doc="Validation data.")
-    test_datasets: list[Ref] = ref("testedOn", "table", many=True, doc="Held-out test data.")
-    predictions: list[Ref] = ref("predictionsFrom", "table", many=True, reverse=True,
+    ml_store: ModelStore | None = child(V.hasStore, ModelStore, many=False, doc="Artifact and image storage.")
+    metrics: list[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Evaluations (metric values).")
+    training_datasets: list[Ref] = ref(V.trainedOn, "table", "dataset", "container", many=True, doc="Data the model was trained on.")
+    validation_datasets: list[Ref] = ref(V.validatedOn, "table", "dataset", "container", many=True, doc="Validation data.")
+    test_datasets: list[Ref] = ref(V.testedOn, "table", "dataset", "container", many=True, doc="Held-out test data.")
+    predictions: list[Ref] = ref(V.predictionsFrom, "table", "dataset", many=True, reverse=True,
                                  doc="Tables the model's predictions are written to.")
-    model_card: ModelCard | None = child("hasModelCard", ModelCard, many=False, doc="The model card.")
-    license: str | None = iri("license", prefix=str(SPDX_LICENSE), doc="Licence (SPDX id or IRI).")
-    fairness: list[FairnessMetric] = child("hasFairnessMetric", FairnessMetric, doc="Fairness metrics by group.")
-    feature_importance: list[FeatureImportance] = child("hasFeatureImportance", FeatureImportance,
+    model_card: ModelCard | None = child(V.hasModelCard, ModelCard, many=False, doc="The model card.")
+    license: str | None = iri(V.license, prefix=str(SPDX_LICENSE), doc="Licence (SPDX id or IRI).")
+    fairness: list[FairnessMetric] = child(V.hasFairnessMetric, FairnessMetric, doc="Fairness metrics by group.")
+    feature_importance: list[FeatureImportance] = child(V.hasFeatureImportance, FeatureImportance,
                                                         doc="Explainability: importance per feature.")
-    compliance: list[ComplianceRecord] = child("hasComplianceRecord", ComplianceRecord,
+    compliance: list[ComplianceRecord] = child(V.hasComplianceRecord, ComplianceRecord,
                                                doc="Compliance records.")
 
     def __post_init__(self) -> None:
@@ -502,20 +510,19 @@ class ModelVersion(TrainedArtifact):
 
     TYPE = "modelVersion"
     CLASS = "ModelVersion"
-    ROOT = False
 
-    name: str = lit("name", doc="Version label, e.g. '3' or 'v3.0'.")
-    stage: Stage | None = enumf("stage", Stage, doc="Lifecycle stage.")
-    aliases: list[str] = lit("alias", json="aliases", many=True, doc="Registry aliases (champion, challenger).")
-    created_at: datetime | None = lit("createdAt", datatype="dateTime", doc="When the version was created.")
-    release_date: date | None = lit("releaseDate", datatype="date", doc="Date the version was released.")
-    status: str | None = lit("versionStatus", json="status", doc="Registry status, e.g. READY.")
-    source: str | None = lit("artifactUri", json="source", doc="Artifact URI (models:/..., s3://...).")
-    run: Ref | None = ref("producedBy", "trainingRun", doc="Run that produced the version.")
-    previous_version: Ref | None = ref("previousVersion", "modelVersion", doc="The version before this one.")
-    features: list[Ref] = ref("usesFeature", "mlFeature", many=True, doc="Features this version uses.")
-    created_by: Ref | None = ref("createdBy", "user", doc="Who registered the version.")
-    algorithm_ref: Ref | None = ref("implementsAlgorithm", "algorithm", doc="The algorithm, as a node.")
+    name: str = lit(V.name, text=ENTITY_NAME, doc="Version label, e.g. '3' or 'v3.0'.")
+    stage: Stage | None = enumf(V.stage, Stage, doc="Lifecycle stage.")
+    aliases: list[str] = lit(V.alias, json="aliases", many=True, doc="Registry aliases (champion, challenger).")
+    created_at: datetime | None = lit(V.createdAt, datatype="dateTime", doc="When the version was created.")
+    release_date: date | None = lit(V.releaseDate, datatype="date", doc="Date the version was released.")
+    status: str | None = lit(V.versionStatus, json="status", doc="Registry status, e.g. READY.")
+    source: str | None = lit(V.artifactUri, json="source", doc="Artifact URI (models:/..., s3://...).")
+    run: Ref | None = ref(V.producedBy, "trainingRun", "pipeline", doc="Run that produced the version.")
+    previous_version: Ref | None = ref(V.previousVersion, "modelVersion", doc="The version before this one.")
+    features: list[Ref] = ref(V.usesFeature, "mlFeature", many=True, doc="Features this version uses.")
+    created_by: Ref | None = ref(V.createdBy, "user", doc="Who registered the version.")
+    algorithm_ref: Ref | None = ref(V.implementsAlgorithm, "algorithm", doc="The algorithm, as a node.")
 
     def child_key(self) -> list[str]:
         return [self.name]
@@ -527,23 +534,23 @@ class Endpoint(Asset):
 
     TYPE = "endpoint"
     CLASS = "Endpoint"
-    ROOT = True
+    COLLECTION = "endpoints"
 
-    deployment_type: DeploymentType | None = enumf("deploymentType", DeploymentType,
+    deployment_type: DeploymentType | None = enumf(V.deploymentType, DeploymentType,
                                                    doc="realtime, batch or edge.")
-    url: str | None = lit("endpointUrl", json="url", datatype="anyURI", doc="Serving URL.")
-    status: DeploymentStatus | None = enumf("deploymentStatus", DeploymentStatus, json="status",
+    url: str | None = lit(V.endpointUrl, json="url", datatype="anyURI", doc="Serving URL.")
+    status: DeploymentStatus | None = enumf(V.deploymentStatus, DeploymentStatus, json="status",
                                             doc="Deployment state.")
-    environment: str | None = lit("environment", doc="production, staging, ...")
-    service: Ref | None = ref("belongsToService", "mlmodelService", doc="Platform hosting the endpoint.")
-    model_version: Ref | None = ref("servesModelVersion", "modelVersion", doc="The version served.")
-    model: Ref | None = ref("servesModel", "mlmodel", doc="The model served.")
-    instance_type: str | None = lit("instanceType", doc="Machine type.")
-    deployed_at: datetime | None = lit("deployedAt", datatype="dateTime", doc="When it was deployed.")
-    predictions: list[Ref] = ref("predictionsFrom", "table", many=True, reverse=True,
+    environment: str | None = lit(V.environment, doc="production, staging, ...")
+    service: Ref | None = ref(V.belongsToService, "mlmodelService", doc="Platform hosting the endpoint.")
+    model_version: Ref | None = ref(V.servesModelVersion, "modelVersion", doc="The version served.")
+    model: Ref | None = ref(V.servesModel, "mlmodel", doc="The model served.")
+    instance_type: str | None = lit(V.instanceType, doc="Machine type.")
+    deployed_at: datetime | None = lit(V.deployedAt, datatype="dateTime", doc="When it was deployed.")
+    predictions: list[Ref] = ref(V.predictionsFrom, "table", "dataset", many=True, reverse=True,
                                  doc="Tables the endpoint writes predictions to.")
-    metrics: list[Evaluation] = child("hasEvaluation", Evaluation, doc="Online metrics.")
-    drift_monitors: list[DriftMonitor] = child("hasDriftMonitor", DriftMonitor, doc="Drift monitors.")
+    metrics: list[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Online metrics.")
+    drift_monitors: list[DriftMonitor] = child(V.hasDriftMonitor, DriftMonitor, doc="Drift monitors.")
 
     def default_fqn(self) -> str:
         if isinstance(self.service, Ref) and self.service.fqn:
@@ -557,37 +564,46 @@ class MLModel(TrainedArtifact):
 
     TYPE = "mlmodel"
     CLASS = "MLModel"
+    COLLECTION = "models"
+    ALWAYS_DESCRIBED = True
 
-    ml_features: list[Feature] = child("hasFeature", Feature, doc="Features (inputs) of the model.")
-    target: str | None = lit("target", doc="What a supervised model estimates.")
-    dashboard: Ref | None = ref("displays", "dashboard", reverse=True, doc="Performance dashboard.")
-    server: str | None = lit("serverUrl", json="server", datatype="anyURI", doc="Serving endpoint URL.")
-    service: Ref | None = ref("belongsToService", "mlmodelService", doc="Service (platform) holding the model.")
-    service_type: PlatformType | None = enumf("platform", PlatformType, json="serviceType",
+    ml_features: list[Feature] = child(V.hasFeature, Feature, doc="Features (inputs) of the model.")
+    target: str | None = lit(V.target, doc="What a supervised model estimates.")
+    dashboard: Ref | None = ref(V.displays, "dashboard", reverse=True, doc="Performance dashboard.")
+    server: str | None = lit(V.serverUrl, json="server", datatype="anyURI", doc="Serving endpoint URL.")
+    service: Ref | None = ref(V.belongsToService, "mlmodelService", doc="Service (platform) holding the model.")
+    service_type: PlatformType | None = enumf(V.platform, PlatformType, json="serviceType", server_set=True,
                                               doc="Platform type of the service.")
-    followers: list[Ref] = ref("follower", "user", many=True, doc="Users following the model.")
-    data_products: list[Ref] = ref("partOfDataProduct", "dataProduct", many=True, doc="Data products.")
-    href: str | None = lit("href", datatype="anyURI", doc="API link of the entity.")
-    version: float | None = lit("metadataVersion", json="version", datatype="float",
-                                  doc="OpenMetadata's metadata version (not the model version).")
-    updated_at: datetime | None = lit("updatedAt", datatype="dateTime", epoch_ms=True,
+    followers: list[Ref] = ref(V.follower, "user", many=True, server_set=True, doc="Users following the model.")
+    data_products: list[Ref] = ref(V.partOfDataProduct, "dataProduct", many=True, doc="Data products.")
+    href: str | None = lit(V.href, datatype="anyURI", server_set=True, doc="API link of the entity.")
+    version: float | None = lit(V.metadataVersion, json="version", datatype="float", minimum=0.1, server_set=True,
+                                doc="OpenMetadata's metadata version (not the model version).")
+    updated_at: datetime | None = lit(V.updatedAt, datatype="dateTime", epoch_ms=True, server_set=True,
                                       doc="Last update; JSON holds epoch milliseconds.")
-    updated_by: str | None = lit("updatedBy", doc="User who last updated the entity.")
-    deleted: bool | None = lit("deleted", datatype="boolean", doc="Soft-deleted in OpenMetadata.")
-    source_url: str | None = lit("sourceUrl", datatype="anyURI", doc="The model in its platform's UI.")
-    source_hash: str | None = lit("sourceHash", doc="Hash of the source entity.")
-    entity_status: str | None = lit("entityStatus", doc="OpenMetadata entity status (Draft, Approved, ...).")
-    openmetadata_extra: Any = jsonf("openMetadataExtra",
+    updated_by: str | None = lit(V.updatedBy, server_set=True, doc="User who last updated the entity.")
+    deleted: bool | None = lit(V.deleted, datatype="boolean", server_set=True, doc="Soft-deleted in OpenMetadata.")
+    source_url: str | None = lit(V.sourceUrl, datatype="anyURI", doc="The model in its platform's UI.")
+    source_hash: str | None = lit(V.sourceHash, doc="Hash of the source entity.")
+    entity_status: str | None = lit(V.entityStatus, server_set=True,
+                                    doc="OpenMetadata entity status (Draft, Approved, ...).")
+    openmetadata_extra: Any = jsonf(V.openMetadataExtra,
+                                    passthrough=("usageSummary", "changeDescription", "incrementalChangeDescription",
+                                                 "extension", "votes", "lifeCycle", "certification", "dataContract",
+                                                 "impersonatedBy"),
+                                    passthrough_server_set=("usageSummary", "changeDescription",
+                                                            "incrementalChangeDescription", "impersonatedBy", "votes",
+                                                            "certification"),
                                     doc="OpenMetadata bookkeeping kept whole (usageSummary, votes, lifeCycle, "
                                         "certification, changeDescription, extension, dataContract, ...).")
     # mlkg additions
-    versions: list[ModelVersion] = child("hasVersion", ModelVersion, doc="Versions (trained artifacts).")
-    deployments: list[Endpoint] = child("deploymentOf", Endpoint, reverse=True, doc="Deployments.")
-    base_model: Ref | None = ref("derivedFromModel", "mlmodel", doc="Base model this one derives from.")
-    base_model_relation: str | None = lit("baseModelRelation", doc="finetune, adapter, quantized or merge.")
-    task: str | None = lit("mlTask", json="task", doc="ML task, e.g. text-classification.")
-    audit_log: list[AuditEvent] = child("hasAuditEvent", AuditEvent, doc="Audit trail.")
-    drift_monitors: list[DriftMonitor] = child("hasDriftMonitor", DriftMonitor, doc="Drift monitors.")
+    versions: list[ModelVersion] = child(V.hasVersion, ModelVersion, doc="Versions (trained artifacts).")
+    deployments: list[Endpoint] = child(V.deploymentOf, Endpoint, reverse=True, doc="Deployments.")
+    base_model: Ref | None = ref(V.derivedFromModel, "mlmodel", doc="Base model this one derives from.")
+    base_model_relation: str | None = lit(V.baseModelRelation, doc="finetune, adapter, quantized or merge.")
+    task: str | None = lit(V.mlTask, json="task", doc="ML task, e.g. text-classification.")
+    audit_log: list[AuditEvent] = child(V.hasAuditEvent, AuditEvent, doc="Audit trail.")
+    drift_monitors: list[DriftMonitor] = child(V.hasDriftMonitor, DriftMonitor, doc="Drift monitors.")
 
     def default_fqn(self) -> str:
         if isinstance(self.service, Ref) and self.service.fqn:
@@ -642,17 +658,23 @@ class MLModelService(Asset):
 
     TYPE = "mlmodelService"
     CLASS = "MLModelService"
+    COLLECTION = "services"
 
-    service_type: PlatformType | None = enumf("platform", PlatformType, json="serviceType", required=True,
+    service_type: PlatformType | None = enumf(V.platform, PlatformType, json="serviceType", required=True,
                                               doc="Platform type.")
-    service_url: str | None = lit("serviceUrl", datatype="anyURI", doc="Tracking or registry URI.")
-    href: str | None = lit("href", datatype="anyURI", doc="API link of the entity.")
-    version: float | None = lit("metadataVersion", json="version", datatype="float",
-                                  doc="OpenMetadata's metadata version.")
-    updated_at: datetime | None = lit("updatedAt", datatype="dateTime", epoch_ms=True, doc="Last update.")
-    updated_by: str | None = lit("updatedBy", doc="User who last updated the entity.")
-    deleted: bool | None = lit("deleted", datatype="boolean", doc="Soft-deleted in OpenMetadata.")
-    openmetadata_extra: Any = jsonf("openMetadataExtra", doc="OpenMetadata bookkeeping kept whole (the "
+    service_url: str | None = lit(V.serviceUrl, datatype="anyURI", doc="Tracking or registry URI.")
+    href: str | None = lit(V.href, datatype="anyURI", doc="API link of the entity.")
+    version: float | None = lit(V.metadataVersion, json="version", datatype="float", minimum=0.1,
+                                doc="OpenMetadata's metadata version.")
+    updated_at: datetime | None = lit(V.updatedAt, datatype="dateTime", epoch_ms=True, doc="Last update.")
+    updated_by: str | None = lit(V.updatedBy, doc="User who last updated the entity.")
+    deleted: bool | None = lit(V.deleted, datatype="boolean", doc="Soft-deleted in OpenMetadata.")
+    openmetadata_extra: Any = jsonf(V.openMetadataExtra,
+                                    passthrough=("connection", "pipelines", "testConnectionResult",
+                                                 "changeDescription", "incrementalChangeDescription",
+                                                 "impersonatedBy", "ingestionRunner", "entityStatus", "dataProducts",
+                                                 "followers", "dataContract"),
+                                    doc="OpenMetadata bookkeeping kept whole (the "
                                     "connection with secrets removed, pipelines, changeDescription, ...).")
 
 
@@ -662,9 +684,10 @@ class Experiment(Asset):
 
     TYPE = "experiment"
     CLASS = "Experiment"
+    COLLECTION = "experiments"
 
-    artifact_location: str | None = lit("artifactLocation", doc="Where the experiment's artifacts live.")
-    service: Ref | None = ref("belongsToService", "mlmodelService", doc="Platform holding the experiment.")
+    artifact_location: str | None = lit(V.artifactLocation, doc="Where the experiment's artifacts live.")
+    service: Ref | None = ref(V.belongsToService, "mlmodelService", doc="Platform holding the experiment.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -673,21 +696,22 @@ class TrainingRun(Asset):
 
     TYPE = "trainingRun"
     CLASS = "TrainingRun"
+    COLLECTION = "runs"
 
-    owners: list[Ref] = ref("operatedBy", "team", many=True,
+    owners: list[Ref] = ref(V.operatedBy, "team", "user", many=True,
                             doc="Users or teams that own the run (an activity, so PROV association).")
-    experiment: Ref | None = ref("partOfExperiment", "experiment", doc="Experiment of the run.")
-    user: Ref | None = ref("startedBy", "user", json="startedBy", doc="Who ran it.")
-    status: str | None = lit("runStatus", json="status", doc="FINISHED, FAILED, ...")
-    started_at: datetime | None = lit("startedAt", datatype="dateTime", doc="Start time.")
-    ended_at: datetime | None = lit("endedAt", datatype="dateTime", doc="End time.")
-    code_repository: str | None = lit("codeRepository", datatype="anyURI", doc="Source repository.")
-    code_commit: str | None = lit("codeCommit", doc="Commit of the code.")
-    code_path: str | None = lit("codePath", doc="Entry point or notebook.")
-    training_datasets: list[Ref] = ref("usedTrainingData", "dataset", many=True, doc="Training inputs.")
-    evaluation_datasets: list[Ref] = ref("usedEvaluationData", "dataset", many=True, doc="Evaluation inputs.")
-    params: list[HyperParameter] = child("hasHyperParameter", HyperParameter, doc="Parameters of the run.")
-    metrics: list[Evaluation] = child("hasEvaluation", Evaluation, doc="Metrics of the run.")
+    experiment: Ref | None = ref(V.partOfExperiment, "experiment", doc="Experiment of the run.")
+    user: Ref | None = ref(V.startedBy, "user", json="startedBy", doc="Who ran it.")
+    status: str | None = lit(V.runStatus, json="status", doc="FINISHED, FAILED, ...")
+    started_at: datetime | None = lit(V.startedAt, datatype="dateTime", doc="Start time.")
+    ended_at: datetime | None = lit(V.endedAt, datatype="dateTime", doc="End time.")
+    code_repository: str | None = lit(V.codeRepository, datatype="anyURI", doc="Source repository.")
+    code_commit: str | None = lit(V.codeCommit, doc="Commit of the code.")
+    code_path: str | None = lit(V.codePath, doc="Entry point or notebook.")
+    training_datasets: list[Ref] = ref(V.usedTrainingData, "dataset", "table", "container", many=True, doc="Training inputs.")
+    evaluation_datasets: list[Ref] = ref(V.usedEvaluationData, "dataset", "table", "container", many=True, doc="Evaluation inputs.")
+    params: list[HyperParameter] = child(V.hasHyperParameter, HyperParameter, doc="Parameters of the run.")
+    metrics: list[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Metrics of the run.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -696,11 +720,12 @@ class Table(Asset):
 
     TYPE = "table"
     CLASS = "Table"
+    COLLECTION = "tables"
 
-    columns: list[Column] = child("belongsToTable", Column, reverse=True, doc="Columns of the table.")
-    upstream: list[Ref] = ref("upstream", "table", many=True, doc="Tables this one is derived from.")
-    produced_by: Ref | None = ref("producedBy", "pipeline", doc="Pipeline that writes the table.")
-    version: str | None = lit("dataVersion", json="version", doc="Version or snapshot of the data.")
+    columns: list[Column] = child(V.belongsToTable, Column, reverse=True, doc="Columns of the table.")
+    upstream: list[Ref] = ref(V.upstream, "table", "dataset", "container", "column", many=True, doc="Tables this one is derived from.")
+    produced_by: Ref | None = ref(V.producedBy, "pipeline", "trainingRun", doc="Pipeline that writes the table.")
+    version: str | None = lit(V.dataVersion, json="version", doc="Version or snapshot of the data.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -709,13 +734,14 @@ class Dataset(Asset):
 
     TYPE = "dataset"
     CLASS = "Dataset"
+    COLLECTION = "datasets"
 
-    digest: str | None = lit("digest", doc="Content digest.")
-    source: str | None = lit("datasetSource", json="source", doc="Where the data lives (URI).")
-    source_type: str | None = lit("sourceType", doc="s3, delta_table, hf, ...")
-    revision: str | None = lit("revision", doc="Revision (Hugging Face commit, table version).")
-    upstream: list[Ref] = ref("upstream", "table", many=True, doc="Data this dataset is derived from.")
-    produced_by: Ref | None = ref("producedBy", "pipeline", doc="Pipeline that writes the dataset.")
+    digest: str | None = lit(V.digest, doc="Content digest.")
+    source: str | None = lit(V.datasetSource, json="source", doc="Where the data lives (URI).")
+    source_type: str | None = lit(V.sourceType, doc="s3, delta_table, hf, ...")
+    revision: str | None = lit(V.revision, doc="Revision (Hugging Face commit, table version).")
+    upstream: list[Ref] = ref(V.upstream, "table", "dataset", "container", "column", many=True, doc="Data this dataset is derived from.")
+    produced_by: Ref | None = ref(V.producedBy, "pipeline", "trainingRun", doc="Pipeline that writes the dataset.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -724,12 +750,13 @@ class Pipeline(Asset):
 
     TYPE = "pipeline"
     CLASS = "Pipeline"
+    COLLECTION = "pipelines"
 
-    owners: list[Ref] = ref("operatedBy", "team", many=True,
+    owners: list[Ref] = ref(V.operatedBy, "team", "user", many=True,
                             doc="Users or teams that own and run the pipeline (an activity, so PROV association).")
-    inputs: list[Ref] = ref("readsFrom", "table", many=True, doc="Tables the pipeline reads.")
-    outputs: list[Ref] = ref("producedBy", "table", many=True, reverse=True, doc="Tables the pipeline writes.")
-    schedule: str | None = lit("schedule", doc="Schedule (cron).")
+    inputs: list[Ref] = ref(V.readsFrom, "table", "dataset", "container", many=True, doc="Tables the pipeline reads.")
+    outputs: list[Ref] = ref(V.producedBy, "table", many=True, reverse=True, doc="Tables the pipeline writes.")
+    schedule: str | None = lit(V.schedule, doc="Schedule (cron).")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -738,9 +765,10 @@ class Dashboard(Asset):
 
     TYPE = "dashboard"
     CLASS = "Dashboard"
+    COLLECTION = "dashboards"
 
-    sources: list[Ref] = ref("displays", "table", many=True, doc="What the dashboard shows.")
-    url: str | None = lit("dashboardUrl", json="url", datatype="anyURI", doc="Where the dashboard is.")
+    sources: list[Ref] = ref(V.displays, "table", "dataset", "mlmodel", "modelVersion", "endpoint", many=True, doc="What the dashboard shows.")
+    url: str | None = lit(V.dashboardUrl, json="url", datatype="anyURI", doc="Where the dashboard is.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -749,9 +777,10 @@ class AlertingSystem(Asset):
 
     TYPE = "alertingSystem"
     CLASS = "AlertingSystem"
+    COLLECTION = "alertingSystems"
 
-    sources: list[Ref] = ref("alertsOn", "table", many=True, doc="What the alerts are computed from.")
-    channel: str | None = lit("alertChannel", json="channel", doc="Where alerts go (pager, Slack, ...).")
+    sources: list[Ref] = ref(V.alertsOn, "table", "dataset", "mlmodel", "modelVersion", "endpoint", many=True, doc="What the alerts are computed from.")
+    channel: str | None = lit(V.alertChannel, json="channel", doc="Where alerts go (pager, Slack, ...).")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -760,9 +789,10 @@ class User(Entity):
 
     TYPE = "user"
     CLASS = "User"
+    COLLECTION = "users"
 
-    email: str | None = lit("email", doc="E-mail address.")
-    teams: list[Ref] = ref("memberOf", "team", many=True, doc="Teams of the user.")
+    email: str | None = lit(V.email, doc="E-mail address.")
+    teams: list[Ref] = ref(V.memberOf, "team", many=True, doc="Teams of the user.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -771,8 +801,9 @@ class Team(Entity):
 
     TYPE = "team"
     CLASS = "Team"
+    COLLECTION = "teams"
 
-    email: str | None = lit("email", doc="E-mail address.")
+    email: str | None = lit(V.email, doc="E-mail address.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -781,6 +812,7 @@ class Domain(Entity):
 
     TYPE = "domain"
     CLASS = "Domain"
+    COLLECTION = "domains"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -789,6 +821,7 @@ class DataProduct(Asset):
 
     TYPE = "dataProduct"
     CLASS = "DataProduct"
+    COLLECTION = "dataProducts"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -797,8 +830,9 @@ class Tag(Entity):
 
     TYPE = "tag"
     CLASS = "Tag"
+    COLLECTION = "tags"
 
-    broader: Ref | None = ref("broaderTag", "tag", doc="Parent tag or classification.")
+    broader: Ref | None = ref(V.broaderTag, "tag", "glossaryTerm", doc="Parent tag or classification.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -807,8 +841,9 @@ class GlossaryTerm(Entity):
 
     TYPE = "glossaryTerm"
     CLASS = "GlossaryTerm"
+    COLLECTION = "glossaryTerms"
 
-    broader: Ref | None = ref("broaderTag", "glossaryTerm", doc="Parent term.")
+    broader: Ref | None = ref(V.broaderTag, "glossaryTerm", "tag", doc="Parent term.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -817,8 +852,9 @@ class Algorithm(Entity):
 
     TYPE = "algorithm"
     CLASS = "Algorithm"
+    COLLECTION = "algorithms"
 
-    family: str | None = lit("algorithmFamily", json="family", doc="tree ensemble, linear, neural network, ...")
+    family: str | None = lit(V.algorithmFamily, json="family", doc="tree ensemble, linear, neural network, ...")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -827,6 +863,7 @@ class Container(Asset):
 
     TYPE = "container"
     CLASS = "Container"
+    COLLECTION = "containers"
 
 
 ROOT_TYPES = [

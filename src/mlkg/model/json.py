@@ -11,15 +11,18 @@ Documents: a single entity, a list of entities, or ``{"services": [...], "models
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from ..errors import InputError
+from ..vocab import MLKG as V
 from . import entities as E
 from .base import (
     Entity,
+    FieldKind,
     FieldSpec,
     Ref,
     coerce_literal,
@@ -29,48 +32,24 @@ from .base import (
     shorten_iri,
 )
 
-#: Top-level collection keys of an mlkg JSON document → entity class.
-COLLECTIONS: dict[str, type[Entity]] = {
-    "services": E.MLModelService,
-    "models": E.MLModel,
-    "endpoints": E.Endpoint,
-    "experiments": E.Experiment,
-    "runs": E.TrainingRun,
-    "tables": E.Table,
-    "datasets": E.Dataset,
-    "pipelines": E.Pipeline,
-    "dashboards": E.Dashboard,
-    "alertingSystems": E.AlertingSystem,
-    "users": E.User,
-    "teams": E.Team,
-    "domains": E.Domain,
-    "dataProducts": E.DataProduct,
-    "tags": E.Tag,
-    "glossaryTerms": E.GlossaryTerm,
-    "algorithms": E.Algorithm,
-    "containers": E.Container,
-}
+#: Top-level collection keys of an mlkg JSON document → entity class (each class's ``COLLECTION``).
+COLLECTIONS: dict[str, type[Entity]] = {cls.COLLECTION: cls for cls in E.ROOT_TYPES}
 
-#: OpenMetadata fields kept whole (not modelled by mlkg), per entity class.
-OM_EXTRA_KEYS: dict[type, frozenset[str]] = {
-    E.MLModel: frozenset({
-        "usageSummary", "changeDescription", "incrementalChangeDescription", "extension", "votes", "lifeCycle",
-        "certification", "dataContract", "impersonatedBy",
-    }),
-    E.MLModelService: frozenset({
-        "connection", "pipelines", "testConnectionResult", "changeDescription", "incrementalChangeDescription",
-        "impersonatedBy", "ingestionRunner", "entityStatus", "dataProducts", "followers", "dataContract",
-    }),
-    E.TagLabel: frozenset({"style", "href", "appliedAt", "appliedBy", "metadata"}),
-}
+
+def passthrough_spec(cls: type[Entity]) -> tuple[str, FieldSpec] | None:
+    """(Python name, spec) of the field that keeps ``cls``'s OpenMetadata pass-through keys, if it has one."""
+    for f, spec in iter_fields(cls):
+        if spec.passthrough:
+            return f.name, spec
+    return None
+
 
 _SECRET_WORDS = ("password", "secret", "token", "key", "credential")
 
-_REF_KEYS = {
-    "id": "id", "type": "type", "name": "name", "fullyQualifiedName": "fqn", "displayName": "display_name",
-    "description": "description", "deleted": "deleted", "href": "href",
-}
-_REF_IGNORED = frozenset({"inherited"})
+#: EntityReference JSON key → Ref attribute, in OpenMetadata's order (from :class:`Ref`'s field specs).
+_REF_SPECS = {f.name: spec for f, spec in iter_fields(Ref)}
+_REF_KEYS: dict[str, str] = {(_REF_SPECS[f.name].json if f.name in _REF_SPECS else f.name): f.name
+                             for f in dataclasses.fields(Ref)}
 
 
 def _redact(value: Any) -> Any:
@@ -104,7 +83,7 @@ def ref_from_json(value: Any, spec: FieldSpec, path: str) -> Ref:
                          expected="an EntityReference object or an FQN string")
     kw: dict[str, Any] = {}
     for k, v in value.items():
-        if k in _REF_IGNORED:
+        if k in Ref.JSON_IGNORED:
             continue
         if k not in _REF_KEYS:
             raise InputError(f"unknown field {k!r} in a reference", path=f"{path}.{k}",
@@ -126,27 +105,29 @@ def ref_from_json(value: Any, spec: FieldSpec, path: str) -> Ref:
 
 def _value_from_json(value: Any, spec: FieldSpec, path: str, field_name: str) -> Any:
     k = spec.kind
-    if k == "literal":
+    if k is FieldKind.LITERAL:
         if spec.datatype == "decimal" and isinstance(value, (int, float)) and not isinstance(value, bool):
             return Decimal(str(value))
         return coerce_literal(value, spec, path)
-    if k == "typed":
+    if k is FieldKind.TYPED:
         if isinstance(value, (bool, int, float, str)):
             return value
         raise InputError(f"{_type_name(value)} is not a value", path=path,
                          expected="a string, number or boolean")
-    if k == "enum":
+    if k is FieldKind.ENUM:
         return spec.enum.parse(value, path=path)  # type: ignore[union-attr]
-    if k == "ref":
+    if k is FieldKind.REF:
         return ref_from_json(value, spec, path)
-    if k == "child":
+    if k is FieldKind.CHILD:
         return entity_from_dict(spec.target, value, path=path)
-    if k == "iri":
+    if k is FieldKind.IRI:
         if not isinstance(value, str) or not value:
             raise InputError(f"{_type_name(value)} is not an identifier", path=path,
                              expected="a string (short name or IRI)")
         return value
-    return value  # json
+    if k is FieldKind.JSON:
+        return value
+    assert_never(k)
 
 
 def entity_from_dict(cls: type[Entity], data: Any, *, path: str = "$", source: str | None = None) -> Entity:
@@ -167,7 +148,8 @@ def _entity_from_dict(cls: type[Entity], data: Any, path: str) -> Entity:
         raise InputError(f"{_type_name(data)} where a {cls.__name__} object belongs", path=path,
                          expected=f"a JSON object ({cls.__name__})")
     fields = {spec.json: (f, spec) for f, spec in iter_fields(cls)}
-    extra_keys = OM_EXTRA_KEYS.get(cls, frozenset())
+    kept = passthrough_spec(cls)
+    extra_keys = frozenset(kept[1].passthrough) if kept else frozenset()
     kw: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in data.items():
@@ -199,20 +181,17 @@ def _entity_from_dict(cls: type[Entity], data: Any, path: str) -> Entity:
         else:
             kw[f.name] = _value_from_json(value, spec, p, f.name)
     if extra:
-        merged = dict(kw.get("openmetadata_extra") or {})
+        assert kept is not None
+        merged = dict(kw.get(kept[0]) or {})
         merged.update(extra)
-        kw["openmetadata_extra"] = merged
-    name_spec = fields.get("name")
-    needs_name = cls.__dataclass_fields__["name"].default in (None,)
-    if needs_name and "name" not in kw and not (cls is E.TagLabel and "tag_fqn" in kw):
-        raise InputError(f"missing required field 'name' of {cls.__name__}", path=f"{path}.name",
-                         expected="a non-empty string")
-    for fname, fld in cls.__dataclass_fields__.items():
-        spec = fld.metadata.get("mlkg")
-        if spec is not None and spec.required and fname not in kw and fname != "name":
-            raise InputError(f"missing required field {spec.json or fname!r} of {cls.__name__}",
-                             path=f"{path}.{spec.json or fname}")
-    del name_spec
+        kw[kept[0]] = merged
+    for fname, spec in ((f.name, spec) for f, spec in iter_fields(cls)):
+        if fname in kw or not (spec.required or fname == "name"):
+            continue
+        if cls.__dataclass_fields__[fname].default is not None or spec.omit_when_default:
+            continue  # a declared default, or a value derived from the other fields
+        raise InputError(f"missing required field {spec.json!r} of {cls.__name__}", path=f"{path}.{spec.json}",
+                         expected="a non-empty string" if fname == "name" else None)
     try:
         return cls(**kw)
     except InputError as e:
@@ -289,61 +268,52 @@ def _literal_to_json(v: Any, spec: FieldSpec) -> Any:
     return v
 
 
-def _omitted(e: Entity, key: str, value: Any) -> bool:
+def _omitted(e: Entity, fname: str, spec: FieldSpec, value: Any) -> bool:
     """Derived values that OpenMetadata's JSON does not carry."""
-    if key == "fullyQualifiedName" and not e.ROOT and not isinstance(e, (E.Feature, E.FeatureSource)):
-        return True
-    if isinstance(e, E.TagLabel):
-        from ..ids import split_fqn
+    if spec.term == V.fullyQualifiedName:
+        return not e.ROOT and not e.FQN_IN_JSON
+    return spec.omit_when_default and value == e.default_value(fname)
 
-        if key == "tagRef":
-            return True
-        if key == "name" and value == (split_fqn(e.tag_fqn)[-1] or e.tag_fqn):
-            return True
-    if isinstance(e, E.ModelStore) and key == "name":
-        return True
-    if isinstance(e, E.ModelCard) and key == "name" and value == "card":
-        return True
-    if isinstance(e, E.Evaluation) and key == "measure" and value == E.measure_for(e.name):
-        return True
-    return False
+
+def _to_json(e: Entity, fname: str, spec: FieldSpec, v: Any, shape: str) -> Any:
+    k = spec.kind
+    if k is FieldKind.LITERAL:
+        return _literal_to_json(v, spec)
+    if k is FieldKind.TYPED:
+        if spec.text_term is not None:
+            txt = getattr(e, fname + "_text", None)
+            return txt if txt is not None else v
+        return v
+    if k is FieldKind.ENUM:
+        return v.value
+    if k is FieldKind.REF:
+        return ref_to_json(v, shape=shape)
+    if k is FieldKind.CHILD:
+        return entity_to_dict(v, shape=shape)
+    if k is FieldKind.IRI:
+        return shorten_iri(v, spec)
+    if k is FieldKind.JSON:
+        return v
+    assert_never(k)
 
 
 def entity_to_dict(e: Entity, *, shape: str = "api") -> dict[str, Any]:
     """``e`` as mlkg JSON. ``shape``: ``api`` (EntityReference objects) or ``create``/``sample-data`` (FQN strings
     for references, as OpenMetadata's create requests and sample-data files have them)."""
     out: dict[str, Any] = {}
+    extra: Any = None
     for f, spec in iter_fields(type(e)):
         val = getattr(e, f.name)
         if val is None or (spec.many and not val):
             continue
-        k = spec.kind
-
-        def conv(v: Any) -> Any:
-            if k == "literal":
-                return _literal_to_json(v, spec)
-            if k == "typed":
-                if spec.text_prop:
-                    txt = getattr(e, f.name + "_text", None)
-                    return txt if txt is not None else v
-                return v
-            if k == "enum":
-                return v.value
-            if k == "ref":
-                return ref_to_json(v, shape=shape)
-            if k == "child":
-                return entity_to_dict(v, shape=shape)
-            if k == "iri":
-                return shorten_iri(v, spec)
-            return v
-
-        if k == "json":
+        if spec.kind is FieldKind.JSON:
+            if spec.passthrough:
+                extra = val  # written back at the top level, where it came from
             continue
-        value = [conv(v) for v in val] if spec.many else conv(val)
-        if _omitted(e, spec.json, value):
+        if _omitted(e, f.name, spec, val):
             continue
-        out[spec.json] = value
-    extra = getattr(e, "openmetadata_extra", None)
+        out[spec.json] = [_to_json(e, f.name, spec, v, shape) for v in val] if spec.many else _to_json(
+            e, f.name, spec, val, shape)
     if isinstance(extra, dict):
         for key, v in extra.items():
             out.setdefault(key, v)

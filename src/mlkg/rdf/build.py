@@ -7,7 +7,7 @@ property-based test checks that they do.
 from __future__ import annotations
 
 import json as _json
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, assert_never
 
 from c14n.Canonicalize import canonicalize
 from rdflib import Graph, Literal, URIRef
@@ -16,6 +16,7 @@ from rdflib.namespace import RDF, XSD
 from ..model.base import (
     REGISTRY,
     Entity,
+    FieldKind,
     FieldSpec,
     Ref,
     expand_iri,
@@ -23,7 +24,7 @@ from ..model.base import (
     lexical,
     typed_datatype,
 )
-from ..namespaces import MLKG_IRI
+from ..vocab import MLKG as V
 
 Triple = tuple[URIRef, URIRef, Any]
 
@@ -33,13 +34,14 @@ _XSD["float"] = _XSD["decimal"]  # Python floats measured by a platform: exact d
 RDF_JSON = URIRef(str(RDF) + "JSON")
 
 
-def prop_iri(local: str) -> URIRef:
-    return URIRef(MLKG_IRI + local)
-
-
 def class_iri(cls: type[Entity] | str) -> URIRef:
-    name = cls if isinstance(cls, str) else cls.CLASS
-    return URIRef(MLKG_IRI + name)
+    """The ontology class of an entity class (or of a class local name), a term of :class:`mlkg.vocab.MLKG`."""
+    return V[cls if isinstance(cls, str) else cls.CLASS]
+
+
+#: The fields a reference writes about its target (:class:`Ref`'s field specs): attribute, property, datatype.
+REF_STUB: tuple[tuple[str, URIRef, str], ...] = tuple(
+    (f.name, spec.term, spec.datatype) for f, spec in iter_fields(Ref))
 
 
 def _lit(lex: str, dt: str) -> Literal:
@@ -55,17 +57,6 @@ def json_literal(value: Any) -> Literal:
 # ---------------------------------------------------------------------------------------------------------------
 # Fast path
 # ---------------------------------------------------------------------------------------------------------------
-
-_STUB_PROPS = (
-    ("fqn", "fullyQualifiedName", "string"),
-    ("id", "entityId", "string"),
-    ("name", "name", "string"),
-    ("display_name", "displayName", "string"),
-    ("description", "description", "string"),
-    ("deleted", "deleted", "boolean"),
-    ("href", "href", "anyURI"),
-)
-
 
 def ref_triples(r: Ref, base: str | None) -> tuple[URIRef, list[Triple]]:
     """The IRI of a reference and the few triples that say what it points to (type, FQN, name, ...)."""
@@ -84,10 +75,10 @@ _REF_CACHE: dict[Any, tuple[URIRef, list[Triple]]] = {}
 def _ref_triples(r: Ref, base: str | None) -> tuple[URIRef, list[Triple]]:
     node = URIRef(r.iri(base=base))
     out: list[Triple] = [(node, RDF.type, class_iri(REGISTRY[r.type]))]
-    for attr, prop, dt in _STUB_PROPS:
+    for attr, prop, dt in REF_STUB:
         v = getattr(r, attr)
         if v is not None:
-            out.append((node, prop_iri(prop), _lit(lexical(v, dt), dt)))
+            out.append((node, prop, _lit(lexical(v, dt), dt)))
     return node, out
 
 
@@ -98,8 +89,7 @@ class _Compiled:
         self.type_iri = class_iri(cls)
         self.fields: list[tuple[str, FieldSpec, URIRef, URIRef | None]] = []
         for f, spec in iter_fields(cls):
-            text = prop_iri(spec.text_prop) if spec.text_prop else None
-            self.fields.append((f.name, spec, prop_iri(spec.prop), text))
+            self.fields.append((f.name, spec, spec.term, spec.text_term))
 
 
 _COMPILED: dict[type, _Compiled] = {}
@@ -139,23 +129,23 @@ def _emit(e: Entity, base: str | None, add: Callable[[Triple], None]) -> URIRef:
         kind = spec.kind
         rev = spec.reverse
         for v in values:
-            if kind == "literal":
+            if kind is FieldKind.LITERAL:
                 dt = spec.datatype
                 if dt == "string":
                     o: Any = Literal(v)
                 else:
                     o = Literal(lexical(v, dt), datatype=_XSD[dt])
-            elif kind == "child":
+            elif kind is FieldKind.CHILD:
                 o = _emit(v, base, add)
-            elif kind == "ref":
+            elif kind is FieldKind.REF:
                 o, stub = ref_triples(v, base)
                 for t in stub:
                     add(t)
-            elif kind == "enum":
+            elif kind is FieldKind.ENUM:
                 o = _ENUM_IRI.get(v)
                 if o is None:
-                    o = _ENUM_IRI[v] = URIRef(MLKG_IRI + v.iri_name)
-            elif kind == "typed":
+                    o = _ENUM_IRI[v] = V[v.iri_name]
+            elif kind is FieldKind.TYPED:
                 dt = typed_datatype(v, exact=text_p is None)
                 lex = lexical(v, dt)
                 o = _lit(lex, dt)
@@ -165,12 +155,12 @@ def _emit(e: Entity, base: str | None, add: Callable[[Triple], None]) -> URIRef:
                     # forms (Turtle writes 0.5 as 5e-01), and the platform's text must survive
                     if txt is not None and (txt != lex or dt != "string"):
                         add((s, text_p, Literal(txt)))
-            elif kind == "iri":
+            elif kind is FieldKind.IRI:
                 o = URIRef(expand_iri(v, spec))
-            elif kind == "json":
+            elif kind is FieldKind.JSON:
                 o = json_literal(v)
-            else:  # pragma: no cover
-                raise AssertionError(kind)
+            else:
+                assert_never(kind)
             if rev:
                 add((o, p, s))
             else:
@@ -269,18 +259,18 @@ def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
             values = (val,)
         kind = spec.kind
         for v in values:
-            if kind == "literal":
+            if kind is FieldKind.LITERAL:
                 dt = spec.datatype
                 o = _nt_lit(v if dt == "string" else lexical(v, dt), dt)
-            elif kind == "child":
+            elif kind is FieldKind.CHILD:
                 o = _emit_nt(v, base, add)
-            elif kind == "ref":
+            elif kind is FieldKind.REF:
                 o, stub = _nt_ref(v, base)
                 for line in stub:
                     add(line)
-            elif kind == "enum":
-                o = "<" + MLKG_IRI + v.iri_name + ">"
-            elif kind == "typed":
+            elif kind is FieldKind.ENUM:
+                o = "<" + V[v.iri_name] + ">"
+            elif kind is FieldKind.TYPED:
                 dt = typed_datatype(v, exact=text_p is None)
                 lex = lexical(v, dt)
                 o = _nt_lit(lex, dt)
@@ -288,12 +278,12 @@ def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
                     txt = getattr(e, attr + "_text", None)
                     if txt is not None and (txt != lex or dt != "string"):
                         add(f"{s} {text_p} {_nt_lit(txt, 'string')} .\n")
-            elif kind == "iri":
+            elif kind is FieldKind.IRI:
                 o = "<" + expand_iri(v, spec) + ">"
-            elif kind == "json":
+            elif kind is FieldKind.JSON:
                 o = _nt_term(json_literal(v))
-            else:  # pragma: no cover
-                raise AssertionError(kind)
+            else:
+                assert_never(kind)
             if spec.reverse:
                 add(o + sp + s + " .\n")
             else:
@@ -338,8 +328,9 @@ def new_graph() -> Graph:
 # JSON-LD document (the input of the reference engine, and mlkg's JSON-LD export of entities)
 # ---------------------------------------------------------------------------------------------------------------
 
-_STUB_JSON = (("fqn", "fullyQualifiedName"), ("id", "id"), ("name", "name"), ("display_name", "displayName"),
-              ("description", "description"), ("deleted", "deleted"), ("href", "href"))
+#: The JSON-LD keys of a reference's fields (:class:`Ref`'s field specs), FQN first.
+_STUB_JSON = tuple(sorted(((f.name, spec.json) for f, spec in iter_fields(Ref)),
+                          key=lambda a: a[1] != "fullyQualifiedName"))
 
 
 def ref_node(r: Ref, base: str | None) -> dict[str, Any]:
@@ -347,7 +338,7 @@ def ref_node(r: Ref, base: str | None) -> dict[str, Any]:
     for attr, key in _STUB_JSON:
         v = getattr(r, attr)
         if v is not None:
-            node[key] = v if not isinstance(v, bool) else v
+            node[key] = v
     return node
 
 
@@ -358,48 +349,38 @@ def entity_node(e: Entity, *, base: str | None = None) -> dict[str, Any]:
         val = getattr(e, f.name)
         if val is None or (spec.many and not val):
             continue
-        conv: Callable[[Any], Any]
         kind = spec.kind
-        if kind == "literal":
-            dt = spec.datatype
-
-            def conv(v: Any, dt: str = dt) -> Any:
-                if dt == "boolean":
-                    return v
-                return lexical(v, dt)
-        elif kind == "typed":
-            def conv(v: Any, exact: bool = not spec.text_prop) -> Any:
-                dt = typed_datatype(v, exact=exact)
-                if dt == "string":
-                    return v
-                return {"@value": lexical(v, dt), "@type": "xsd:" + ("decimal" if dt == "float" else dt)}
-
-            if spec.text_prop:
-                txt = getattr(e, f.name + "_text", None)
-                dt0 = typed_datatype(val)  # texts only exist for hyperparameters (doubles)
-                if txt is not None and (txt != lexical(val, dt0) or dt0 != "string"):
-                    node[_text_key(spec)] = txt
-        elif kind == "enum":
-            def conv(v: Any) -> Any:
-                return v.value
-        elif kind == "ref":
-            def conv(v: Any) -> Any:
-                return ref_node(v, base)
-        elif kind == "child":
-            def conv(v: Any) -> Any:
-                return entity_node(v, base=base)
-        elif kind == "iri":
-            def conv(v: Any, spec: FieldSpec = spec) -> Any:
-                return expand_iri(v, spec)
-        else:
-            def conv(v: Any) -> Any:
-                return v
-        node[spec.json] = [conv(v) for v in val] if spec.many else conv(val)
+        if kind is FieldKind.TYPED and spec.text_term is not None:
+            txt = getattr(e, f.name + "_text", None)
+            dt0 = typed_datatype(val)  # texts only exist for hyperparameters (doubles)
+            if txt is not None and (txt != lexical(val, dt0) or dt0 != "string"):
+                node[spec.text_prop] = txt
+        node[spec.json] = ([_node_value(v, spec, base) for v in val] if spec.many
+                           else _node_value(val, spec, base))
     return node
 
 
-def _text_key(spec: FieldSpec) -> str:
-    return spec.text_prop
+def _node_value(v: Any, spec: FieldSpec, base: str | None) -> Any:
+    """One field value as JSON-LD under mlkg's context."""
+    kind = spec.kind
+    if kind is FieldKind.LITERAL:
+        return v if spec.datatype == "boolean" else lexical(v, spec.datatype)
+    if kind is FieldKind.TYPED:
+        dt = typed_datatype(v, exact=spec.text_term is None)
+        if dt == "string":
+            return v
+        return {"@value": lexical(v, dt), "@type": "xsd:" + ("decimal" if dt == "float" else dt)}
+    if kind is FieldKind.ENUM:
+        return v.value
+    if kind is FieldKind.REF:
+        return ref_node(v, base)
+    if kind is FieldKind.CHILD:
+        return entity_node(v, base=base)
+    if kind is FieldKind.IRI:
+        return expand_iri(v, spec)
+    if kind is FieldKind.JSON:
+        return v
+    assert_never(kind)
 
 
 def to_jsonld(entities: Iterable[Entity] | Entity, *, base: str | None = None,

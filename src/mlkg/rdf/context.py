@@ -16,9 +16,9 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
-from ..model.base import REGISTRY, FieldSpec, iter_fields
+from ..model.base import REGISTRY, FieldKind, FieldSpec, iter_fields
 from ..namespaces import MLKG_IRI
 
 CONTEXT_URL = "https://w3id.org/mlkg/context.jsonld"
@@ -28,28 +28,23 @@ CONTEXT_URL = "https://w3id.org/mlkg/context.jsonld"
 OM_TYPE_ALIASES = ("mlmodel", "mlmodelService", "table", "dashboard", "team", "user", "glossaryTerm", "domain",
                    "dataProduct", "container", "pipeline")
 
-_STUB_TERMS = {
-    "fullyQualifiedName": "fullyQualifiedName",
-    "id": "entityId",
-    "name": "name",
-    "displayName": "displayName",
-    "description": "description",
-    "deleted": "deleted",
-    "href": "href",
-}
-
-
 def _term(spec: FieldSpec) -> dict[str, Any]:
     key = "@reverse" if spec.reverse else "@id"
     d: dict[str, Any] = {key: "mlkg:" + spec.prop}
-    if spec.kind == "literal" and spec.datatype != "string":
-        d["@type"] = "xsd:" + ("decimal" if spec.datatype == "float" else spec.datatype)
-    elif spec.kind == "enum":
+    k = spec.kind
+    if k is FieldKind.LITERAL:
+        if spec.datatype != "string":
+            d["@type"] = "xsd:" + ("decimal" if spec.datatype == "float" else spec.datatype)
+    elif k is FieldKind.ENUM:
         d["@type"] = "@vocab"
-    elif spec.kind == "iri":
+    elif k is FieldKind.IRI:
         d["@type"] = "@id"
-    elif spec.kind == "json":
+    elif k is FieldKind.JSON:
         d["@type"] = "@json"
+    elif k is FieldKind.TYPED or k is FieldKind.REF or k is FieldKind.CHILD:
+        pass  # typed values carry their own datatype; references and children are node objects
+    else:
+        assert_never(k)
     return d
 
 
@@ -79,13 +74,11 @@ def build_context() -> dict[str, Any]:
     for cls in sorted(REGISTRY.values(), key=lambda c: c.CLASS):
         ctx[cls.CLASS] = "mlkg:" + cls.CLASS
     keys = set(defs)
-    late_aliases: dict[str, str] = {}
     for cls in REGISTRY.values():
-        if cls.TYPE in OM_TYPE_ALIASES:
-            if cls.TYPE in keys:
-                late_aliases[cls.TYPE] = "mlkg:" + cls.CLASS
-            else:
-                ctx[cls.TYPE] = "mlkg:" + cls.CLASS
+        # An OpenMetadata type spelled like a field (``dashboard``) cannot also be a class term; OpenMetadata's
+        # untyped JSON gets that class from mlkg's converter instead (``mlkg convert --from openmetadata``).
+        if cls.TYPE in OM_TYPE_ALIASES and cls.TYPE not in keys:
+            ctx[cls.TYPE] = "mlkg:" + cls.CLASS
     # Enumeration individuals, by their JSON spelling.
     enums: dict[str, type] = {}
     for cls in REGISTRY.values():
@@ -125,7 +118,7 @@ def build_context() -> dict[str, Any]:
     # Property-scoped contexts: for OpenMetadata's untyped JSON, the owning key tells what its nodes are.
     for cls in REGISTRY.values():
         for _f, spec in iter_fields(cls):
-            if spec.kind != "child":
+            if spec.kind is not FieldKind.CHILD:
                 continue
             scoped = scoped_by_class.get(spec.target)
             if not scoped:
@@ -134,9 +127,6 @@ def build_context() -> dict[str, Any]:
             if isinstance(term, dict) and "@context" in term and term["@context"] != scoped:
                 continue  # the same key owns different classes; their type-scoped contexts apply
             ctx[spec.json] = {**term, "@context": dict(sorted(scoped.items()))}
-    # An OpenMetadata type spelled like a field (``dashboard``) cannot also be a class term; OpenMetadata's
-    # untyped JSON gets that class from mlkg's converter instead (``mlkg convert --from openmetadata``).
-    del late_aliases
     return {"@context": ctx}
 
 

@@ -11,21 +11,22 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Iterable, assert_never
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .. import ids
 from ..errors import InputError
-from ..model.base import REGISTRY, Entity, FieldSpec, Ref, iter_fields
+from ..model.base import REGISTRY, Entity, FieldKind, FieldSpec, Ref, guess_typed, iter_fields
 from ..model.entities import ROOT_TYPES
 from ..namespaces import MLKG_IRI
-from .build import class_iri, prop_iri
+from ..vocab import MLKG as V
+from .build import REF_STUB, class_iri
 
 _CLASS_BY_IRI: dict[URIRef, type[Entity]] = {}
-_STUB_PREDICATES: frozenset[URIRef] = frozenset(
-    prop_iri(p) for p in ("fullyQualifiedName", "entityId", "name", "displayName", "description", "deleted", "href"))
+#: Properties a reference writes about its target (:class:`Ref`'s fields): they do not describe an entity.
+_STUB_PREDICATES: frozenset[URIRef] = frozenset(p for _attr, p, _dt in REF_STUB)
 
 
 def _classes() -> dict[URIRef, type[Entity]]:
@@ -41,7 +42,7 @@ def _enum_members() -> dict[URIRef, Any]:
         for _f, spec in iter_fields(cls):
             if spec.enum is not None:
                 for m in spec.enum:
-                    out[URIRef(MLKG_IRI + m.iri_name)] = m
+                    out[V[m.iri_name]] = m
     return out
 
 
@@ -62,8 +63,8 @@ class _Reader:
             claimed: set[tuple[Any, Any, Any]] = set()
             for cls in REGISTRY.values():
                 for _f, spec in iter_fields(cls):
-                    if spec.kind == "ref" and spec.reverse:
-                        p = prop_iri(spec.prop)
+                    if spec.kind is FieldKind.REF and spec.reverse:
+                        p = spec.term
                         for s, o in self.g.subject_objects(p):
                             if (o, RDF.type, class_iri(cls)) in self.g:
                                 claimed.add((s, p, o))
@@ -90,12 +91,10 @@ class _Reader:
         if not isinstance(o, URIRef):
             raise InputError(f"{o} is not an IRI", expected="a reference to an entity")
         kw: dict[str, Any] = {}
-        for pred, attr in (("fullyQualifiedName", "fqn"), ("entityId", "id"), ("name", "name"),
-                           ("displayName", "display_name"), ("description", "description"),
-                           ("deleted", "deleted"), ("href", "href")):
-            v = self.g.value(o, prop_iri(pred))
+        for attr, pred, dt in REF_STUB:
+            v = self.g.value(o, pred)
             if v is not None:
-                kw[attr] = v.toPython() if attr == "deleted" else str(v)
+                kw[attr] = v.toPython() if dt == "boolean" else str(v)
         parsed = ids.parse(str(o), base=self.base)
         if parsed:
             kind, key = parsed
@@ -131,10 +130,10 @@ class _Reader:
         self.used.add((node, RDF.type, class_iri(cls)))
         kw: dict[str, Any] = {}
         for f, spec in iter_fields(cls):
-            p = prop_iri(spec.prop)
+            p = spec.term
             if spec.reverse:
                 objs = [s for s in self.g.subjects(p, node)]
-                if spec.kind == "child":
+                if spec.kind is FieldKind.CHILD:
                     objs = [s for s in objs if (s, RDF.type, class_iri(spec.target)) in self.g]
                 for s in objs:
                     self.used.add((s, p, node))
@@ -145,8 +144,8 @@ class _Reader:
             if not objs:
                 continue
             values = [self.value(node, p, o, spec) for o in objs]
-            if spec.text_prop:
-                tp = prop_iri(spec.text_prop)
+            if spec.text_term is not None:
+                tp = spec.text_term
                 txt = self.g.value(node, tp)
                 if txt is not None:
                     self.used.add((node, tp, txt))
@@ -177,17 +176,15 @@ class _Reader:
 
     def value(self, s: URIRef, p: URIRef, o: Any, spec: FieldSpec) -> Any:
         k = spec.kind
-        if k == "literal":
+        if k is FieldKind.LITERAL:
             return self.literal(s, p, o, spec)
-        if k == "typed":
+        if k is FieldKind.TYPED:
             if not isinstance(o, Literal):
                 raise InputError(f"{o} is not a literal", path=f"<{s}> <{p}>", expected="a literal value")
-            if spec.text_prop:
-                txt = self.g.value(s, prop_iri(spec.text_prop))
+            if spec.text_term is not None:
+                txt = self.g.value(s, spec.text_term)
                 if txt is not None:
                     # the platform's text is the source of truth: it keeps every digit
-                    from ..model.base import guess_typed
-
                     return guess_typed(str(txt)) if o.datatype is not None else str(txt)
             v = o.toPython()
             if isinstance(v, Literal):
@@ -195,22 +192,23 @@ class _Reader:
             if isinstance(v, Decimal):
                 return float(v)
             return v
-        if k == "enum":
+        if k is FieldKind.ENUM:
+            assert spec.enum is not None
             m = self.enums.get(o)
-            if m is None or not isinstance(m, spec.enum):  # type: ignore[arg-type]
-                allowed = ", ".join("mlkg:" + x.iri_name for x in spec.enum)  # type: ignore[union-attr]
-                raise InputError(f"{o} is not a {spec.enum.__name__}", path=f"<{s}> <{p}>",  # type: ignore
+            if m is None or not isinstance(m, spec.enum):
+                allowed = ", ".join("mlkg:" + x.iri_name for x in spec.enum)  # type: ignore[attr-defined]
+                raise InputError(f"{o} is not a {spec.enum.__name__}", path=f"<{s}> <{p}>",
                                  expected=f"one of {allowed}")
             return m
-        if k == "ref":
+        if k is FieldKind.REF:
             return self.ref(o, spec)
-        if k == "child":
+        if k is FieldKind.CHILD:
             return self.entity(o, spec.target)
-        if k == "iri":
+        if k is FieldKind.IRI:
             return str(o)
-        if k == "json":
+        if k is FieldKind.JSON:
             return json.loads(str(o))
-        raise AssertionError(k)
+        assert_never(k)
 
     # -- roots ----------------------------------------------------------------------------------------------------
 
@@ -218,9 +216,9 @@ class _Reader:
         owned: set[Any] = set()
         for cls in REGISTRY.values():
             for _f, spec in iter_fields(cls):
-                if spec.kind != "child":
+                if spec.kind is not FieldKind.CHILD:
                     continue
-                p = prop_iri(spec.prop)
+                p = spec.term
                 if spec.reverse:
                     for s, o in self.g.subject_objects(p):
                         if (s, RDF.type, class_iri(spec.target)) in self.g and (o, RDF.type, class_iri(cls)) in self.g:
@@ -233,14 +231,14 @@ class _Reader:
 
     def is_described(self, node: URIRef, cls: type[Entity]) -> bool:
         """More than a reference: the node has a field of its own beyond name/FQN/uuid."""
-        if cls.TYPE == "mlmodel":
+        if cls.ALWAYS_DESCRIBED:
             return True
         for f, spec in iter_fields(cls):
-            p = prop_iri(spec.prop)
+            p = spec.term
             if p in _STUB_PREDICATES:
                 continue
             if spec.reverse:
-                if spec.kind == "child":
+                if spec.kind is FieldKind.CHILD:
                     if any((s, RDF.type, class_iri(spec.target)) in self.g for s in self.g.subjects(p, node)):
                         return True
                 elif (None, p, node) in self.g:

@@ -20,82 +20,80 @@ Regenerate with ``python -m mlkg.schema.build`` (a test fails when a file is sta
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
-from ..model import entities as E
-from ..model.base import REF_TYPES, REGISTRY, Entity, FieldSpec, OntologyEnum, iter_fields
+from ..model import entities as _entities  # noqa: F401  (registers every entity class)
+from ..model.base import (
+    ENTITY_NAME,
+    FQN_NAME,
+    REF_TYPES,
+    REGISTRY,
+    UUID,
+    Entity,
+    FieldKind,
+    FieldSpec,
+    OntologyEnum,
+    Ref,
+    TextRule,
+    iter_fields,
+)
+from ..model.json import COLLECTIONS, passthrough_spec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID_BASE = "https://w3id.org/mlkg/schema/"
 HERE = Path(__file__).resolve().parent
 
-#: Definition names: OpenMetadata's where it has one.
-DEF_NAMES: dict[str, str] = {
-    "mlmodel": "mlmodel", "mlmodelService": "mlmodelService", "mlFeature": "mlFeature",
-    "featureSource": "featureSource", "hyperParameter": "mlHyperParameter", "mlStore": "mlStore",
-    "tagLabel": "tagLabel",
-}
-ENUM_NAMES: dict[type, str] = {
-    E.FeatureType: "featureType", E.SourceDataType: "featureSourceDataType", E.PlatformType: "mlModelServiceType",
-    E.Stage: "stage", E.DeploymentType: "deploymentType", E.DeploymentStatus: "deploymentStatus", E.Split: "split",
-}
+def _text_def(rule: TextRule) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": rule.description, "type": "string"}
+    if rule.min_length is not None:
+        out["minLength"] = rule.min_length
+    if rule.max_length is not None:
+        out["maxLength"] = rule.max_length
+    if rule.json_pattern:
+        out["pattern"] = rule.json_pattern
+    if rule.json_format:
+        out["format"] = rule.json_format
+    return out
 
-#: OpenMetadata fields mlkg keeps whole without modelling them (see ``mlkg.model.json.OM_EXTRA_KEYS``).
-OM_EXTRA: dict[str, tuple[str, ...]] = {
-    "MLModel": ("usageSummary", "changeDescription", "incrementalChangeDescription", "extension", "votes",
-                "lifeCycle", "certification", "dataContract", "impersonatedBy"),
-    "MLModelService": ("connection", "pipelines", "testConnectionResult", "changeDescription",
-                       "incrementalChangeDescription", "impersonatedBy", "ingestionRunner", "entityStatus",
-                       "dataProducts", "followers", "dataContract"),
-}
 
-#: OpenMetadata TagLabel keys that mlkg does not model.
-OM_TAG_KEYS = ("style", "href", "appliedAt", "appliedBy", "metadata")
+def _ref_schema() -> dict[str, Any]:
+    """OpenMetadata's EntityReference, from :class:`Ref`'s field specs."""
+    specs = {f.name: spec for f, spec in iter_fields(Ref)}
+    props: dict[str, Any] = {}
+    for f in dataclasses.fields(Ref):
+        spec = specs.get(f.name)
+        if spec is None:  # the type
+            props[f.name] = {"description": "an entity type", "enum": sorted(REF_TYPES)}
+        elif spec.text is not None and spec.text.name:
+            props[spec.json] = {"$ref": "#/$defs/" + spec.text.name}
+        else:
+            sub = dict(_DATATYPE_SCHEMAS[spec.datatype])
+            sub.pop("description", None)
+            if spec.text is not None and spec.text.min_length:
+                sub["minLength"] = spec.text.min_length
+            props[spec.json] = sub
+    for key in sorted(Ref.JSON_IGNORED):
+        props[key] = {"type": "boolean", "x-openmetadata-only": True}
+    return {
+        "description": "an EntityReference object with an id or a fullyQualifiedName",
+        "type": "object",
+        "properties": props,
+        "additionalProperties": False,
+        "anyOf": [{"required": ["id"]}, {"required": ["fullyQualifiedName"]}],
+    }
 
-#: Fields the OpenMetadata server sets: not part of a create request.
-SERVER_SET = ("id", "fullyQualifiedName", "href", "version", "updatedAt", "updatedBy", "deleted", "followers",
-              "serviceType", "usageSummary", "changeDescription", "incrementalChangeDescription", "impersonatedBy",
-              "votes", "certification", "entityStatus")
-
-#: Classes whose name is a free key from a platform (metric or parameter keys), not an OpenMetadata entityName.
-FREE_NAMES = {"HyperParameterSetting", "Evaluation", "FairnessMetric", "FeatureImportance"}
 
 COMMON_DEFS: dict[str, Any] = {
-    "entityName": {
-        "description": "a name of 1 to 256 characters without '::' (OpenMetadata's entityName)",
-        "type": "string", "minLength": 1, "maxLength": 256, "pattern": "^((?!::).)*$",
-    },
-    "fullyQualifiedEntityName": {
-        "description": "a fully qualified name of 1 to 3072 characters without '::'",
-        "type": "string", "minLength": 1, "maxLength": 3072, "pattern": "^((?!::).)*$",
-    },
-    "uuid": {"description": "a uuid", "type": "string", "format": "uuid"},
+    **{rule.name: _text_def(rule) for rule in (ENTITY_NAME, FQN_NAME, UUID)},
     "timestamp": {"description": "epoch milliseconds (an integer) or an ISO 8601 date-time",
                   "type": ["integer", "string"]},
     "dateTime": {"description": "an ISO 8601 date-time", "type": "string"},
     "date": {"description": "an ISO 8601 date (YYYY-MM-DD)", "type": "string",
              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
     "typedValue": {"description": "a string, number or boolean", "type": ["string", "number", "boolean"]},
-    "entityReference": {
-        "description": "an EntityReference object with an id or a fullyQualifiedName",
-        "type": "object",
-        "properties": {
-            "id": {"$ref": "#/$defs/uuid"},
-            "type": {"description": "an entity type", "enum": sorted(REF_TYPES)},
-            "name": {"type": "string"},
-            "fullyQualifiedName": {"type": "string", "minLength": 1},
-            "displayName": {"type": "string"},
-            "description": {"type": "string"},
-            "deleted": {"type": "boolean"},
-            "href": {"type": "string"},
-            "inherited": {"type": "boolean", "x-openmetadata-only": True},
-        },
-        "additionalProperties": False,
-        "anyOf": [{"required": ["id"]}, {"required": ["fullyQualifiedName"]}],
-    },
     "reference": {
         "description": "an FQN string or an EntityReference object",
         "anyOf": [{"type": "string", "minLength": 1}, {"$ref": "#/$defs/entityReference"}],
@@ -114,51 +112,47 @@ _DATATYPE_SCHEMAS: dict[str, dict[str, Any]] = {
     "decimal": {"description": "a decimal number", "type": ["number", "string"], "pattern": "^[+-]?[0-9.eE+-]+$"},
 }
 
-_MINIMUMS: dict[tuple[str, str], dict[str, Any]] = {
-    ("Evaluation", "ciLevel"): {"exclusiveMinimum": 0, "exclusiveMaximum": 1},
-    ("Evaluation", "step"): {"minimum": 0},
-    ("Feature", "position"): {"minimum": 0},
-    ("ModelCard", "co2eEmissionsGrams"): {"minimum": 0},
-    ("DriftMonitor", "threshold"): {"minimum": 0},
-    ("MLModel", "version"): {"minimum": 0.1},
-    ("MLModelService", "version"): {"minimum": 0.1},
-}
-
-
 def def_name(cls: type[Entity]) -> str:
-    return DEF_NAMES.get(cls.TYPE, cls.TYPE)
+    return cls.JSON_DEF
+
+
+def _enums() -> list[type[OntologyEnum]]:
+    """Every enumeration a field uses, by definition name."""
+    found = {spec.enum for cls in REGISTRY.values() for _f, spec in iter_fields(cls) if spec.enum is not None}
+    return sorted(found, key=lambda e: e.JSON_DEF)  # type: ignore[attr-defined]
+
+
+ENUM_NAMES: dict[type, str] = {}
+"""Enum class → JSON Schema definition name (each enum's ``JSON_DEF``), filled below."""
 
 
 def _value_schema(cls: type[Entity], spec: FieldSpec) -> dict[str, Any]:
     k = spec.kind
-    if k == "literal":
-        if spec.prop == "name":
-            if cls.CLASS in FREE_NAMES:
-                return {"description": "a non-empty string", "type": "string", "minLength": 1}
-            return {"$ref": "#/$defs/entityName"}
-        if spec.prop == "fullyQualifiedName":
-            return {"$ref": "#/$defs/fullyQualifiedEntityName"}
-        if spec.json == "id":
-            return {"$ref": "#/$defs/uuid"}
+    if k is FieldKind.LITERAL:
+        rule = spec.text
+        if rule is not None:
+            return {"$ref": "#/$defs/" + rule.name} if rule.name else _text_def(rule)
         if spec.datatype == "dateTime" and spec.epoch_ms:
             return {"$ref": "#/$defs/timestamp"}
         out = dict(_DATATYPE_SCHEMAS[spec.datatype])
-        base = next((b.CLASS for b in cls.__mro__ if getattr(b, "CLASS", "") and
-                     (b.CLASS, spec.json) in _MINIMUMS), None)
-        if base:
-            out.update(_MINIMUMS[(base, spec.json)])
+        if spec.minimum is not None:
+            out["exclusiveMinimum" if spec.exclusive else "minimum"] = spec.minimum
+        if spec.maximum is not None:
+            out["exclusiveMaximum" if spec.exclusive else "maximum"] = spec.maximum
         return out
-    if k == "typed":
+    if k is FieldKind.TYPED:
         return {"$ref": "#/$defs/typedValue"}
-    if k == "enum":
-        return {"$ref": "#/$defs/" + ENUM_NAMES[spec.enum]}  # type: ignore[index]
-    if k == "ref":
+    if k is FieldKind.ENUM:
+        return {"$ref": "#/$defs/" + spec.enum.JSON_DEF}  # type: ignore[union-attr]
+    if k is FieldKind.REF:
         return {"$ref": "#/$defs/reference"}
-    if k == "child":
+    if k is FieldKind.CHILD:
         return {"$ref": "#/$defs/" + def_name(spec.target)}
-    if k == "iri":
+    if k is FieldKind.IRI:
         return {"description": "a short name or an IRI", "type": "string", "minLength": 1}
-    return {"description": "any JSON value (kept whole)"}
+    if k is FieldKind.JSON:
+        return {"description": "any JSON value (kept whole)"}
+    assert_never(k)
 
 
 def entity_schema(cls: type[Entity]) -> dict[str, Any]:
@@ -176,18 +170,13 @@ def entity_schema(cls: type[Entity]) -> dict[str, Any]:
             sub = {"description": spec.doc, **sub} if "$ref" not in sub else {"$ref": sub["$ref"],
                                                                                 "description": spec.doc}
         props[spec.json] = sub
-        if spec.text_prop:
+        if spec.text_term is not None:
             props[spec.text_prop] = {"description": "the original text of the value", "type": "string"}
-        if spec.required and spec.json != "name":
+        if (spec.required or f.name == "name") and not spec.omit_when_default and f.default is None:
             required.append(spec.json)
-    needs_name = cls.__dataclass_fields__["name"].default is None and cls is not E.TagLabel
-    if needs_name:
-        required.insert(0, "name")
-    for key in OM_EXTRA.get(cls.CLASS, ()):
+    kept = passthrough_spec(cls)
+    for key in kept[1].passthrough if kept else ():
         props[key] = {"description": "OpenMetadata field kept whole", "x-openmetadata-only": True}
-    if cls is E.TagLabel:
-        for key in OM_TAG_KEYS:
-            props[key] = {"description": "OpenMetadata field (not modelled by mlkg)", "x-openmetadata-only": True}
     out: dict[str, Any] = {"title": cls.__name__, "description": (cls.__doc__ or "").strip().splitlines()[0],
                            "type": "object", "properties": props, "additionalProperties": False}
     if required:
@@ -202,8 +191,9 @@ def _enum_def(enum_cls: type[OntologyEnum]) -> dict[str, Any]:
 
 def _defs() -> dict[str, Any]:
     defs = dict(COMMON_DEFS)
-    for enum_cls, name in ENUM_NAMES.items():
-        defs[name] = _enum_def(enum_cls)
+    defs["entityReference"] = _ref_schema()
+    for enum_cls in _enums():
+        defs[enum_cls.JSON_DEF] = _enum_def(enum_cls)  # type: ignore[attr-defined]
     for cls in sorted(REGISTRY.values(), key=def_name):
         defs[def_name(cls)] = entity_schema(cls)
     return defs
@@ -218,9 +208,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     """kind → schema."""
     model_def = "#/$defs/mlmodel"
     create_props = {k: {"not": {}, "description": "set by the server; not part of a create request"}
-                    for k in SERVER_SET}
-    from ..model.json import COLLECTIONS
-
+                    for k in server_set(REGISTRY["mlmodel"])}
     collections = {f"^{key}$": {"type": "array", "items": {"$ref": "#/$defs/" + def_name(cls)}}
                    for key, cls in COLLECTIONS.items()}
     return {
@@ -254,28 +242,19 @@ def schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+def server_set(cls: type[Entity]) -> list[str]:
+    """JSON keys of ``cls`` that the OpenMetadata server sets (not part of a create request)."""
+    out = []
+    for _f, spec in iter_fields(cls):
+        if spec.server_set:
+            out.append(spec.json)
+        out.extend(spec.passthrough_server_set)
+    return out
+
+
 def files() -> dict[Path, str]:
     return {HERE / f"{kind}.schema.json": json.dumps(s, indent=2, ensure_ascii=False) + "\n"
             for kind, s in schemas().items()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    stale = []
-    for path, text in files().items():
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current == text:
-            continue
-        if argv and argv[0] == "--check":
-            stale.append(path)
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}", file=sys.stderr)
-    if stale:
-        print("stale: " + ", ".join(map(str, stale)) + " (run python -m mlkg.schema.build)", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+ENUM_NAMES.update({e: e.JSON_DEF for e in _enums()})  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@
 One node shape per ontology class (``mlkg:ModelVersionShape``), one named property shape per field
 (``mlkg:ModelVersionShape-aliases``) with the field's cardinality, datatype, class or enumeration, an ``sh:name``
 (the Python field name) and an ``sh:message``. Name and FQN patterns follow OpenMetadata's ``entityName`` and
-``fullyQualifiedEntityName``; a few value ranges come from :data:`RANGES`.
+``fullyQualifiedEntityName``; value ranges, text rules and target classes come from the field specs.
 
 Constraints that span fields or nodes (ratio metrics in [0, 1], confidence intervals, lineage cycles, aliases,
 version dates, deployments) are written by hand in ``ontology/shapes/core-rules.ttl``.
@@ -13,11 +13,10 @@ Regenerate with ``python -m mlkg.schema.shapes`` (a test fails when the file is 
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from typing import Any, assert_never
 
 from ..model import entities as _entities  # noqa: F401  (registers every entity class)
-from ..model.base import REGISTRY, Entity, FieldSpec, iter_fields
+from ..model.base import REGISTRY, Entity, FieldKind, FieldSpec, iter_fields
 
 HEADER = """\
 # mlkg SHACL shapes, pack "core": the structure of every entity.
@@ -33,46 +32,6 @@ HEADER = """\
 
 """
 
-#: OpenMetadata's entityName without look-ahead (XPath regexes have none): no "::" anywhere.
-NO_DOUBLE_COLON = "^([^:]|:[^:])*:?$"
-
-#: Classes whose ``name`` is a free key from a platform (MLflow metric or param keys), not an entityName.
-FREE_NAMES = {"HyperParameterSetting", "Evaluation", "FairnessMetric", "FeatureImportance"}
-
-#: Extra value constraints per (class, python field), as Turtle predicate-object pairs and a plain-words message.
-RANGES: dict[tuple[str, str], tuple[str, str]] = {
-    ("Evaluation", "ci_level"): ("sh:minExclusive 0 ; sh:maxExclusive 1",
-                                 "ci_level must be one double strictly between 0 and 1 (e.g. 0.95)"),
-    ("Evaluation", "step"): ("sh:minInclusive 0", "step must be one integer >= 0"),
-    ("Feature", "position"): ("sh:minInclusive 0", "position must be one integer >= 0 (0-based)"),
-    ("ModelCard", "co2e_emissions_grams"): ("sh:minInclusive 0",
-                                            "co2e_emissions_grams must be one decimal >= 0 (grams)"),
-    ("DriftMonitor", "threshold"): ("sh:minInclusive 0", "threshold must be one double >= 0"),
-    ("MLModel", "version"): ("sh:minInclusive 0.1", "version (OpenMetadata's metadata version) must be >= 0.1"),
-    ("MLModelService", "version"): ("sh:minInclusive 0.1",
-                                    "version (OpenMetadata's metadata version) must be >= 0.1"),
-}
-
-#: Reference fields whose target may be one of several classes (the field spec names only the default).
-REF_CLASSES: dict[str, tuple[str, ...]] = {
-    "hasOwner": ("User", "Team"),
-    "operatedBy": ("User", "Team"),
-    "belongsToTable": ("Table", "Container", "Dataset"),
-    "trainedOn": ("Table", "Dataset", "Container"),
-    "validatedOn": ("Table", "Dataset", "Container"),
-    "testedOn": ("Table", "Dataset", "Container"),
-    "evaluationDataset": ("Dataset", "Table", "Container"),
-    "usedTrainingData": ("Dataset", "Table", "Container"),
-    "usedEvaluationData": ("Dataset", "Table", "Container"),
-    "displays": ("Table", "Dataset", "MLModel", "ModelVersion", "Endpoint"),
-    "alertsOn": ("Table", "Dataset", "MLModel", "ModelVersion", "Endpoint"),
-    "upstream": ("Table", "Dataset", "Container", "Column"),
-    "readsFrom": ("Table", "Dataset", "Container"),
-    "tag": ("Tag", "GlossaryTerm"),
-    "broaderTag": ("Tag", "GlossaryTerm"),
-    "producedBy": ("TrainingRun", "Pipeline"),
-}
-
 _XSD_WORDS = {
     "string": "a string", "anyURI": "a URI", "dateTime": "an xsd:dateTime", "date": "an xsd:date",
     "double": "a double", "integer": "an integer", "boolean": "a boolean", "decimal": "a decimal",
@@ -87,15 +46,29 @@ def _classes_of(target: Any) -> list[str]:
     return sorted(set(out), key=lambda n: (n != target.CLASS, n))
 
 
-def _referenced_classes() -> set[str]:
+def ref_classes(spec: FieldSpec) -> list[str]:
+    """The ontology classes a reference may point to: its targets, or its one target and that one's subclasses."""
+    if len(spec.targets) == 1:
+        return _classes_of(spec.target)
+    return sorted({REGISTRY[t].CLASS for t in spec.targets})
+
+
+def value_classes(spec: FieldSpec) -> list[str]:
+    """The ontology classes of a reference's or a child's values."""
+    return ref_classes(spec) if spec.kind is FieldKind.REF else _classes_of(spec.target)
+
+
+def referenced_classes() -> set[str]:
     """Classes that references point to: their nodes may be stubs holding only a type and an FQN."""
     out: set[str] = set()
     for cls in REGISTRY.values():
         for _f, spec in iter_fields(cls):
-            if spec.kind == "ref":
-                out.add(REGISTRY[spec.target].CLASS)
-                out.update(REF_CLASSES.get(spec.prop, ()))
+            if spec.kind is FieldKind.REF:
+                out.update(ref_classes(spec))
     return out
+
+
+_referenced_classes = referenced_classes
 
 
 def _lit(s: str) -> str:
@@ -137,58 +110,55 @@ def _property_shape(cls: type[Entity], fname: str, spec: FieldSpec, complete: bo
         lines.append("    sh:minCount 1 ;")
         card = "exactly one" if not spec.many else "at least one"
     k = spec.kind
-    if k == "literal":
+    if k is FieldKind.LITERAL:
         dt = spec.datatype
-        if dt == "string" and fname in ("description", "display_name"):
+        if spec.lang:
             lines.append("    sh:nodeKind sh:Literal ;")  # a plain or language-tagged string
             what.append("a string")
         else:
             xsd = "decimal" if dt == "float" else dt  # Python floats measured by a platform: exact decimals
             lines.append(f"    sh:datatype xsd:{xsd} ;")
             what.append(_XSD_WORDS[xsd])
-        if spec.prop == "name":
-            lines.append("    sh:minLength 1 ;")
-            if cls.CLASS not in FREE_NAMES:
-                lines.append("    sh:maxLength 256 ;")
-                lines.append(f"    sh:pattern {_lit(NO_DOUBLE_COLON)} ;")
-                what[-1] += " of 1 to 256 characters without '::'"
-            else:
-                what[-1] = "a non-empty string"
-        elif spec.prop == "fullyQualifiedName":
-            lines.append("    sh:minLength 1 ;")
-            lines.append("    sh:maxLength 3072 ;")
-            lines.append(f"    sh:pattern {_lit(NO_DOUBLE_COLON)} ;")
-            what[-1] += " of 1 to 3072 characters without '::'"
-        elif spec.prop == "tagFQN":
-            lines.append("    sh:minLength 1 ;")
-    elif k == "typed":
+        rule = spec.text
+        if rule is not None and (rule.min_length or rule.max_length or rule.xpath_pattern):
+            if rule.min_length:
+                lines.append(f"    sh:minLength {rule.min_length} ;")
+            if rule.max_length:
+                lines.append(f"    sh:maxLength {rule.max_length} ;")
+            if rule.xpath_pattern:
+                lines.append(f"    sh:pattern {_lit(rule.xpath_pattern)} ;")
+            what[-1] = rule.words()
+    elif k is FieldKind.TYPED:
         # The datatype follows the value (integer, double, decimal, boolean, string); any literal is accepted,
         # so no sh:or over datatypes (pySHACL would build a discarded report for every other datatype).
         lines.append("    sh:nodeKind sh:Literal ;")
         what.append("a literal (integer, double, decimal, boolean or string)")
-    elif k == "enum":
+    elif k is FieldKind.ENUM:
         members = " ".join(f"mlkg:{m.iri_name}" for m in spec.enum)  # type: ignore[union-attr]
         lines.append("    sh:nodeKind sh:IRI ;")
         lines.append(f"    sh:in ( {members} ) ;")
         words = ", ".join(f"mlkg:{m.iri_name} ({m.value})" for m in spec.enum)  # type: ignore[union-attr]
         what.append(f"one of {words}")
-    elif k in ("ref", "child"):
-        classes = (_classes_of(spec.target) if k == "child"
-                   else sorted(set(REF_CLASSES.get(spec.prop, ())) | {REGISTRY[spec.target].CLASS}))
-        if k == "ref" and spec.prop not in REF_CLASSES:
-            classes = _classes_of(spec.target)
+    elif k is FieldKind.REF or k is FieldKind.CHILD:
+        classes = value_classes(spec)
         lines.append("    sh:nodeKind sh:IRI ;")
         lines.append(f"    {_class_constraint(classes)} ;")
         what.append("an IRI of a " + " or ".join(f"mlkg:{c}" for c in classes))
-    elif k == "iri":
+    elif k is FieldKind.IRI:
         lines.append("    sh:nodeKind sh:IRI ;")
         what.append("an IRI")
-    elif k == "json":
+    elif k is FieldKind.JSON:
         lines.append("    sh:datatype rdf:JSON ;")
         what.append("an rdf:JSON literal")
-    extra, extra_msg = RANGES.get((cls.CLASS, fname), RANGES.get((_base_class(cls, fname), fname), ("", "")))
-    if extra:
-        lines.append(f"    {extra} ;")
+    else:
+        assert_never(k)
+    bounds = _bounds(spec)
+    if bounds:
+        lines.append(f"    {' ; '.join(t for t, _ in bounds)} ;")
+        extra_msg = f"{fname} must be one {_XSD_WORDS[_xsd(spec)].split(' ', 1)[1]} " + " and ".join(
+            w for _, w in bounds)
+    else:
+        extra_msg = ""
     if extra_msg:
         msg = f"{cls.CLASS}.{fname}: {extra_msg}"
     else:
@@ -199,12 +169,20 @@ def _property_shape(cls: type[Entity], fname: str, spec: FieldSpec, complete: bo
     return shape, "\n".join(lines)
 
 
-def _base_class(cls: type[Entity], fname: str) -> str:
-    for b in cls.__mro__[1:]:
-        if isinstance(b, type) and issubclass(b, Entity) and getattr(b, "CLASS", "") and \
-                fname in getattr(b, "__dataclass_fields__", {}):
-            return b.CLASS
-    return ""
+def _xsd(spec: FieldSpec) -> str:
+    return "decimal" if spec.datatype == "float" else spec.datatype
+
+
+def _bounds(spec: FieldSpec) -> list[tuple[str, str]]:
+    """(SHACL constraint, words) for the field's minimum and maximum."""
+    out = []
+    if spec.minimum is not None:
+        out.append((f"sh:min{'Exclusive' if spec.exclusive else 'Inclusive'} {spec.minimum}",
+                    f"{'>' if spec.exclusive else '>='} {spec.minimum}"))
+    if spec.maximum is not None:
+        out.append((f"sh:max{'Exclusive' if spec.exclusive else 'Inclusive'} {spec.maximum}",
+                    f"{'<' if spec.exclusive else '<='} {spec.maximum}"))
+    return out
 
 
 def _text_shape(cls: type[Entity], fname: str, spec: FieldSpec) -> tuple[str, str]:
@@ -217,7 +195,7 @@ def _text_shape(cls: type[Entity], fname: str, spec: FieldSpec) -> tuple[str, st
 
 def generate() -> str:
     """The Turtle text of ``core.ttl``."""
-    referenced = _referenced_classes()
+    referenced = referenced_classes()
     out = [HEADER]
     for cls in sorted(REGISTRY.values(), key=lambda c: c.CLASS):
         complete = cls.CLASS not in referenced
@@ -226,7 +204,7 @@ def generate() -> str:
             if spec.reverse:
                 continue  # the triple points at this node; the other side's shape checks it
             props.append(_property_shape(cls, f.name, spec, complete))
-            if spec.text_prop:
+            if spec.text_term is not None:
                 props.append(_text_shape(cls, f.name, spec))
         head = [f"mlkg:{cls.CLASS}Shape a sh:NodeShape ;", f"    sh:targetClass mlkg:{cls.CLASS} ;"]
         if not complete:
@@ -244,10 +222,11 @@ def _multi_class_sets() -> set[tuple[str, ...]]:
     out = set()
     for cls in REGISTRY.values():
         for _f, spec in iter_fields(cls):
-            if spec.kind == "ref" and spec.prop in REF_CLASSES and not spec.reverse:
-                out.add(tuple(sorted(set(REF_CLASSES[spec.prop]) | {REGISTRY[spec.target].CLASS})))
-            elif spec.kind == "child" and not spec.reverse and len(_classes_of(spec.target)) > 1:
-                out.add(tuple(_classes_of(spec.target)))
+            if spec.reverse or spec.kind not in (FieldKind.REF, FieldKind.CHILD):
+                continue
+            classes = value_classes(spec)
+            if len(classes) > 1:
+                out.add(tuple(sorted(classes)) if spec.kind is FieldKind.REF else tuple(classes))
     return out
 
 
@@ -260,24 +239,3 @@ def _identified_shape(cls: type[Entity]) -> str:
             f"    sh:message {_lit(cls.CLASS + ' needs a name, a fullyQualifiedName or an id')} .")
 
 
-
-
-def main(argv: list[str] | None = None) -> int:
-    from ..resources import resource_path
-
-    argv = sys.argv[1:] if argv is None else argv
-    text = generate()
-    path = resource_path("ontology", "shapes", "core.ttl")
-    if argv and argv[0] == "--check":
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
-            print(f"{path} is stale: run python -m mlkg.schema.shapes", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
