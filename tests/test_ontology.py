@@ -12,7 +12,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from mlkg.model.base import REGISTRY, iter_fields
 from mlkg.namespaces import MLKG_IRI
-from mlkg.tools import gen_vocab
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "ontology" / "mlkg.ttl"
@@ -403,12 +402,6 @@ def test_models_are_not_datasets(core: Graph, align: Graph) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_vocab_module_is_current(core: Graph) -> None:
-    path = ROOT / "src" / "mlkg" / "vocab.py"
-    assert path.read_text(encoding="utf-8") == gen_vocab.render(core), \
-        "src/mlkg/vocab.py is stale: run python -m mlkg.tools.gen_vocab"
-
-
 def test_vocab_has_every_term_and_is_closed(core: Graph) -> None:
     from mlkg.vocab import MLKG
 
@@ -418,12 +411,3 @@ def test_vocab_has_every_term_and_is_closed(core: Graph) -> None:
     with pytest.raises(AttributeError):
         MLKG.trainedon  # noqa: B018 - a misspelling must fail
     assert len([x for x in dir(MLKG)]) == len(terms)
-
-
-def test_gen_vocab_check_flags_a_stale_file(tmp_path: Path) -> None:
-    out = tmp_path / "vocab.py"
-    out.write_text("# stale\n", encoding="utf-8")
-    assert gen_vocab.main(["--check", "--output", str(out)]) == 1
-    assert gen_vocab.main(["--output", str(out)]) == 0
-    assert gen_vocab.main(["--check", "--output", str(out)]) == 0
-    assert "class MLKG(DefinedNamespace)" in out.read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ def test_schemas_are_draft_2020_12_and_up_to_date() -> None:
         assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         Draft202012Validator.check_schema(s)
     stale = [p.name for p, text in build.files().items() if p.read_text(encoding="utf-8") != text]
-    assert not stale, f"run python -m mlkg.schema.build: {stale}"
+    assert not stale, f"run python -m mlkg.tools.generate: {stale}"
 
 
 def test_openmetadata_enums_and_required_fields_are_kept() -> None:

@@ -541,7 +541,7 @@ def test_every_property_shape_has_a_name_and_a_message(pack: str) -> None:
 
 def test_core_shapes_file_is_generated_from_the_field_specs() -> None:
     current = (ROOT / "ontology" / "shapes" / "core.ttl").read_text(encoding="utf-8")
-    assert current == shapegen.generate(), "core.ttl is stale: run python -m mlkg.schema.shapes"
+    assert current == shapegen.generate(), "core.ttl is stale: run python -m mlkg.tools.generate"
 
 
 def test_every_class_has_a_node_shape() -> None:

@@ -6,14 +6,13 @@ things in different entities (``dataType`` of a feature, of a feature source, of
 JSON-LD 1.1 scoped contexts: type-scoped for mlkg's typed documents, property-scoped for OpenMetadata's untyped
 JSON.
 
-The shipped file ``contexts/mlkg.context.jsonld`` is this function's output; ``python -m mlkg.rdf.context``
-rewrites it and a test fails when it is stale.
+The shipped file ``contexts/mlkg.context.jsonld`` is :func:`build_context`'s output; ``python -m
+mlkg.tools.generate`` rewrites it and a test fails when it is stale.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, assert_never
@@ -146,20 +145,6 @@ def render() -> str:
     return json.dumps(build_context(), indent=2, ensure_ascii=False) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write (or with ``--check`` compare) the bundled context file."""
-    argv = sys.argv[1:] if argv is None else argv
-    path = context_path()
-    text = render()
-    if "--check" in argv:
-        if path.read_text(encoding="utf-8") != text:
-            print(f"{path} is stale: run python -m mlkg.rdf.context", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def outputs() -> dict[Path, str]:
+    """``{path of the bundled context: its text}`` (a row of :data:`mlkg.tools.generate.GEN_MAP`)."""
+    return {context_path(): render()}

@@ -15,7 +15,7 @@ Files (in this package, one self-contained schema each):
 * ``document.schema.json``: what ``mlkg convert`` reads: one model, a list of models, a paged API list
   (``{"data": [...], "paging": {...}}``), or ``{"services": [...], "models": [...], "tables": [...], ...}``.
 
-Regenerate with ``python -m mlkg.schema.build`` (a test fails when a file is stale).
+Regenerate with ``python -m mlkg.tools.generate`` (a test fails when a file is stale).
 """
 
 from __future__ import annotations
@@ -253,6 +253,7 @@ def server_set(cls: type[Entity]) -> list[str]:
 
 
 def files() -> dict[Path, str]:
+    """``{path: text}`` of the four schemas (a row of :data:`mlkg.tools.generate.GEN_MAP`)."""
     return {HERE / f"{kind}.schema.json": json.dumps(s, indent=2, ensure_ascii=False) + "\n"
             for kind, s in schemas().items()}
 
