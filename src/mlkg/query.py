@@ -419,7 +419,8 @@ class ProvenanceItem:
 
 @dataclass(frozen=True)
 class ModelFeature:
-    """A feature of a model with one of its source columns; ``used`` is None when unknown."""
+    """A feature of a model with one of its source columns; ``used`` is None when unknown; ``importance`` is the
+    model's feature importance of the feature (with its method), None when it has none."""
 
     model: str
     model_name: str | None
@@ -431,6 +432,8 @@ class ModelFeature:
     table: str | None
     table_name: str | None
     used: bool | None
+    importance: float | None = None
+    importance_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -606,7 +609,9 @@ def features(source: Any, model: str | URIRef | None = None) -> list[ModelFeatur
     out = {ModelFeature(model=str(r["model"]), model_name=_s(r["modelName"]), feature=str(r["feature"]),
                         feature_name=_s(r["featureName"]), data_type=py(r["dataType"]), column=_s(r["column"]),
                         column_name=_s(r["columnName"]), table=_s(r["table"]), table_name=_s(r["tableName"]),
-                        used=py(r["used"]))
+                        used=py(r["used"]),
+                        importance=float(py(r["importance"])) if r.get("importance") is not None else None,
+                        importance_method=_s(r.get("importanceMethod")))
            for r in rows}
     return sorted(out, key=lambda r: (r.model_name or r.model, r.feature_name or r.feature, r.column_name or ""))
 

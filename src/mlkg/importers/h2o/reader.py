@@ -197,3 +197,31 @@ def _get_json(url: str, shown: str, timeout: float, *, missing_ok: bool = False)
         return json.loads(body)
     except ValueError:
         raise SourceUnavailable(f"{shown}: the answer is not JSON (is this an H2O cluster?)") from None
+
+
+def merge(models: list[H2OModel]) -> list[H2OModel]:
+    """One entry per trained model: a details JSON and a MOJO of the same model (same id and checksum) become
+    one, keeping the details and the MOJO as the artifact."""
+    out: dict[tuple[str, str], H2OModel] = {}
+    for h in models:
+        key = _identity(h)
+        have = out.get(key)
+        if have is None:
+            out[key] = h
+            continue
+        if have.details is None and h.details is not None:
+            have.details, have.where = h.details, h.where
+        if have.artifact is None or (h.artifact or "").endswith(".zip"):
+            have.artifact = h.artifact or have.artifact
+        have.ini = have.ini or h.ini
+    return list(out.values())
+
+
+def _identity(h: H2OModel) -> tuple[str, str]:
+    if h.details is not None:
+        mid = h.details.get("model_id")
+        name = mid.get("name") if isinstance(mid, dict) else mid
+        checksum = ((h.details.get("output") or {}).get("training_metrics") or {}).get("model_checksum")
+        return str(name), str(checksum)
+    info = h.ini.get("info", {})
+    return str(info.get("model_id") or Path(h.where).stem), str(info.get("uuid"))

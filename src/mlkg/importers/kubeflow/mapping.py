@@ -11,7 +11,8 @@ or a TFX component type)                  MLMD state), times, parameters (KFP's 
                                           custom properties) as typed hyperparameters, input datasets (INPUT
                                           events) as training data (evaluation data when the dataset's
                                           ``split`` says test/eval), metrics of its Metrics outputs
-artifact ``system.Dataset``               :class:`Dataset`: uri → source, its scheme → source type
+artifact ``system.Dataset``               :class:`Dataset`: uri → source, its scheme → source type,
+                                          produced by the execution that OUTPUT it
 artifact ``system.Model``                 a :class:`ModelVersion` (label: the ``version`` property, else the
                                           MLMD artifact id) of the :class:`MLModel` named by the artifact's
                                           output name within its pipeline; produced by the execution that
@@ -160,8 +161,10 @@ class Mapper:
         for a in self.s.artifacts.values():
             if a.type in _DATASET_TYPES:
                 with_scheme = urlsplit(a.uri).scheme if a.uri and "://" in a.uri else None
-                datasets[a.id] = m.Dataset(name=a.label, fqn=self.artifact_fqn(a), source=a.uri or None,
-                                           source_type=with_scheme or None)
+                producer = self.s.executions.get(self.producer.get(a.id, -1))
+                datasets[a.id] = m.Dataset(
+                    name=a.label, fqn=self.artifact_fqn(a), source=a.uri or None, source_type=with_scheme or None,
+                    produced_by=Ref(type="trainingRun", fqn=self.execution_fqn(producer)) if producer else None)
         yield from datasets.values()
         self.report.count("datasets", len(datasets))
         metrics_of = {e: self.execution_metrics(e) for e in self.s.executions}

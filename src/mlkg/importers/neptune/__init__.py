@@ -1,0 +1,100 @@
+"""Neptune importer: offline run folders (``.neptune/offline/...``), replayed from their operation log.
+
+Neptune's hosted service has shut down (its data was deleted after 2026-03-05), so the offline folders the
+``neptune`` 1.x client wrote are what users still have. :mod:`.oplog` replays a folder, :mod:`.mapping` maps the
+run (the table there). Standard library only. Not read: Neptune Exporter's Parquet output (it needs a Neptune
+server to produce, so there was no real file to test with).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ...model import entities as m
+from ..base import Capability, Importer, ImporterConfig, SourceUnavailable, option
+
+__all__ = ["NeptuneConfig", "NeptuneImporter"]
+
+
+@dataclass(frozen=True)
+class NeptuneConfig(ImporterConfig):
+    """Which offline runs to read."""
+
+    paths: tuple[str, ...] = option((), "Offline run folders (.neptune/offline/run__*), or a folder holding them "
+                                        "(such as .neptune or the project directory).")
+    project: str = option("", "The Neptune project (workspace/project) the runs belong to: offline folders do "
+                              "not record it (default: no experiment).")
+    service_name: str = option("neptune", "Name of the MLModelService entity the runs belong to.")
+
+
+def containers(paths: tuple[str, ...]) -> list[Path]:
+    """Every offline container folder in ``paths``.
+
+    :raises SourceUnavailable: a path does not exist.
+    """
+    from .oplog import is_container
+
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise SourceUnavailable(f"{p}: no such file or folder")
+        if is_container(p) or not p.is_dir():
+            out.append(p)
+        else:
+            out += sorted(d for d in p.rglob("*") if d.is_dir() and is_container(d))
+    return out
+
+
+class NeptuneImporter(Importer[NeptuneConfig]):
+    """Neptune: offline runs (parameters, metric series, tags, tracked artifacts), replayed from their log."""
+
+    name = "neptune"
+    platform = m.PlatformType.NEPTUNE
+    Config = NeptuneConfig
+    capabilities = {
+        Capability.RUNS: "Runs with parameters as typed hyperparameters, float series (step, time) and numeric "
+                         "values as evaluations, tags and group tags, status, entry point.",
+        Capability.DATASETS: "Tracked artifacts (track_files) as datasets used by the run.",
+    }
+    source_option = "paths"
+    examples = ("mlkg import neptune .neptune -o runs.ttl",
+                "mlkg import neptune .neptune/offline/run__1234__5678__abcd --project acme/iris -o run.ttl")
+
+    def test_connection(self) -> None:
+        if not self.config.paths:
+            raise SourceUnavailable("neptune: nothing to import: give offline run folders")
+        containers(self.config.paths)
+
+    def entities(self) -> Iterator[m.Entity]:
+        from . import oplog
+        from .mapping import Mapper
+
+        c, report = self.config, self.report
+        if not c.paths:
+            raise SourceUnavailable("neptune: nothing to import: give offline run folders")
+        found = containers(c.paths)
+        yield self.service()
+        report.count("services")
+        mapper = Mapper(report, service=self.service_fqn(), project=c.project)
+        exp = mapper.experiment()
+        if exp is not None:
+            yield exp
+            report.count("experiments")
+        if not found:
+            report.skip(" ".join(c.paths), "no Neptune offline run folder (run__*/data-1.log) here")
+        for folder in found:
+            try:
+                container = oplog.replay(folder)
+            except oplog.NotAnOfflineRun as e:
+                report.skip(str(folder), str(e).split(": ", 1)[-1])
+                continue
+            except OSError as e:
+                report.skip(str(folder), f"cannot be read ({e.strerror or e})")
+                continue
+            with report.guard(f"run {folder}") as g:
+                ents = list(mapper.entities(container))
+            if g.ok:
+                yield from ents

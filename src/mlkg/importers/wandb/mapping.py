@@ -1,0 +1,219 @@
+"""W&B runs (as read from ``.wandb`` record files) → mlkg entities.
+
+=====================================  ===================================================================
+W&B                                    mlkg
+=====================================  ===================================================================
+project ``entity/project``             :class:`Experiment` ``<service>.<entity>/<project>``
+run (id, name, notes, group, job        :class:`TrainingRun` ``<service>.<entity>/<project>.<run id>``: display
+type, tags, start time, exit)          name, description (notes), tags (the run's tags, plus ``group.<g>``
+                                       and ``job_type.<t>``), start and end (start + runtime), status
+                                       (finished / failed / crashed when the file stops early), git commit
+                                       and remote, program (code path), the OS user
+config                                 typed hyperparameters; nested values flattened with ``.``
+history rows                           :class:`Evaluation` per numeric value with its ``_step`` and
+                                       ``_timestamp``
+summary                                :class:`Evaluation` (no step) for keys that never appear in history
+logged artifact of type ``model``      a :class:`ModelVersion` of the :class:`MLModel` named by the artifact:
+                                       label = the artifact digest (W&B numbers versions ``v0``… only when the
+                                       run is synced, so the offline file does not know them), aliases
+                                       (``latest`` on the newest version only),
+                                       description, produced by the run, metadata values that are known
+                                       measures (accuracy, f1, ...) as evaluations, ``framework`` /
+                                       ``algorithm`` metadata as algorithm; versions chained in run order
+logged artifact of another type        :class:`Dataset` named by the artifact (digest, first reference or
+(``dataset``, ...)                     ``source`` metadata as source), produced by the run
+used artifact                          the run's training data (only in live or synced runs: offline mode
+                                       refuses ``use_artifact``)
+=====================================  ===================================================================
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any, Iterator
+
+from ... import ids
+from ...model import entities as m
+from ...model.base import Ref, epoch_ms_to_datetime
+from ..base import ImportReport
+from .records import RunFile
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and v and not ("value" in v and "desc" in v):
+            out.update(_flatten(v, key + "."))
+        elif isinstance(v, dict) and "value" in v and "desc" in v:  # config-defaults.yaml style
+            out[key] = v["value"]
+        else:
+            out[key] = v
+    return out
+
+
+def _number(v: Any) -> float | int | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return None
+    return v
+
+
+def _when(seconds: Any) -> Any:
+    n = _number(seconds)
+    return epoch_ms_to_datetime(n * 1000) if n else None
+
+
+def _param(v: Any) -> Any:
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, sort_keys=True)
+    return v
+
+
+def _tag(key: str, value: str | None = None) -> m.TagLabel:
+    fqn = ids.fqn_join(key, value) if value else ids.quote_part(key)
+    return m.TagLabel(tag_fqn=fqn, source="Classification", label_type="Automated", state="Confirmed")
+
+
+class Mapper:
+    """Turns :class:`~mlkg.importers.wandb.records.RunFile` objects into entities under ``service``."""
+
+    def __init__(self, report: ImportReport, *, service: str) -> None:
+        self.report = report
+        self.service = ids.quote_part(service)
+        self.service_ref = Ref(type="mlmodelService", fqn=self.service)
+
+    def project_fqn(self, entity: str, project: str) -> str:
+        return ids.fqn_child(self.service, f"{entity}/{project}" if entity else project)
+
+    def entities(self, runs: list[RunFile]) -> Iterator[m.Entity]:
+        """Projects, datasets, runs and models of ``runs`` (taken in start-time order)."""
+        projects: dict[str, m.Experiment] = {}
+        models: dict[str, list[tuple[RunFile, dict[str, Any], str]]] = {}
+        datasets: dict[str, m.Dataset] = {}
+        ordered = sorted(runs, key=lambda r: ((r.run.get("start_time") or {}).get("seconds", 0), r.path))
+        out_runs = []
+        for rf in ordered:
+            if not rf.run.get("run_id"):
+                self.report.skip(rf.path, "no run record (the file stops before it); nothing to import")
+                continue
+            entity, project = rf.run.get("entity", ""), rf.run.get("project") or "uncategorized"
+            pfqn = self.project_fqn(entity, project)
+            if pfqn not in projects:
+                projects[pfqn] = m.Experiment(name=f"{entity}/{project}" if entity else project, fqn=pfqn,
+                                              service=self.service_ref)
+            run_fqn = ids.fqn_child(pfqn, rf.run["run_id"])
+            for art in rf.artifacts:
+                if art.get("type") == "model":
+                    models.setdefault(ids.fqn_child(pfqn, art.get("name", "")), []).append((rf, art, pfqn))
+                else:
+                    ds = self.dataset(pfqn, art, run_fqn)
+                    datasets.setdefault(ds.fqn or "", ds)
+            out_runs.append(self.run(rf, pfqn, run_fqn))
+        yield from projects.values()
+        self.report.count("experiments", len(projects))
+        yield from datasets.values()
+        self.report.count("datasets", len(datasets))
+        yield from out_runs
+        self.report.count("runs", len(out_runs))
+        for fqn, arts in models.items():
+            yield self.model(fqn, arts)
+            self.report.count("models")
+            self.report.count("versions", len(arts))
+
+    def run(self, rf: RunFile, pfqn: str, run_fqn: str) -> m.TrainingRun:
+        r, env = rf.run, rf.environment
+        tags = [_tag(t) for t in r.get("tags", [])]
+        if r.get("run_group"):
+            tags.append(_tag("group", r["run_group"]))
+        if r.get("job_type"):
+            tags.append(_tag("job_type", r["job_type"]))
+        started = _when((r.get("start_time") or {}).get("seconds"))
+        if started is not None and (r.get("start_time") or {}).get("nanos"):
+            started += timedelta(microseconds=r["start_time"]["nanos"] // 1000)
+        ended, status = None, None
+        if rf.exit is not None:
+            status = "finished" if not rf.exit.get("exit_code") else "failed"
+            runtime = rf.exit.get("runtime")
+            if started is not None and isinstance(runtime, int):
+                ended = started + timedelta(seconds=runtime)
+        elif rf.problems:
+            status = "crashed"
+        for problem in rf.problems:
+            self.report.warn(problem, item=rf.path)
+        git = r.get("git") or env.get("git") or {}
+        params = [m.HyperParameter(name=k, value=_param(v)) for k, v in sorted(_flatten(
+            {k: v for k, v in rf.config.items() if not k.startswith("_")}).items()) if v is not None]
+        metrics = []
+        history_keys = set()
+        for row in rf.history:
+            step = row.get("_step")
+            when = _when(row.get("_timestamp"))
+            for k, v in sorted(_flatten(row).items()):
+                if k.startswith("_"):
+                    continue
+                history_keys.add(k)
+                n = _number(v)
+                if n is None:
+                    continue
+                metrics.append(m.Evaluation(name=k, value=n, step=step if isinstance(step, int) else None,
+                                            timestamp=when))
+        for k, v in sorted(_flatten(rf.summary).items()):
+            if k.startswith("_") or k in history_keys or _number(v) is None:
+                continue
+            metrics.append(m.Evaluation(name=k, value=_number(v)))
+        used = [Ref(type="dataset", fqn=ids.fqn_child(pfqn, str(u.get("name")).split(":", 1)[0]))
+                for u in rf.used_artifacts if u.get("name") and u.get("type") != "model"]
+        remote = git.get("remote_url")
+        user = env.get("username")
+        return m.TrainingRun(
+            name=r["run_id"], fqn=run_fqn, display_name=r.get("display_name") or None,
+            description=r.get("notes") or None, experiment=Ref(type="experiment", fqn=pfqn), tags=tags,
+            status=status, started_at=started, ended_at=ended, code_commit=git.get("commit") or None,
+            code_repository=remote if remote and "://" in remote else None,
+            code_path=env.get("code_path") or env.get("program") or None,
+            user=Ref(type="user", fqn=user) if user else None, params=params, metrics=metrics,
+            training_datasets=used)
+
+    def dataset(self, pfqn: str, art: dict[str, Any], run_fqn: str) -> m.Dataset:
+        meta = self.metadata(art)
+        refs = [e.get("ref") for e in (art.get("manifest") or {}).get("contents", []) if e.get("ref")]
+        source = meta.get("source") if isinstance(meta.get("source"), str) else (refs[0] if refs else None)
+        return m.Dataset(name=art.get("name", ""), fqn=ids.fqn_child(pfqn, art.get("name", "")),
+                         digest=art.get("digest") or None, description=art.get("description") or None,
+                         source=source, source_type=art.get("type") if art.get("type") != "dataset" else None,
+                         produced_by=Ref(type="trainingRun", fqn=run_fqn))
+
+    def metadata(self, art: dict[str, Any]) -> dict[str, Any]:
+        raw = art.get("metadata") or "{}"
+        try:
+            meta = json.loads(raw)
+        except ValueError:
+            self.report.warn("artifact metadata is not JSON; ignored", item=f"artifact {art.get('name')}")
+            return {}
+        return meta if isinstance(meta, dict) else {}
+
+    def model(self, fqn: str, arts: list[tuple[RunFile, dict[str, Any], str]]) -> m.MLModel:
+        versions: list[m.ModelVersion] = []
+        prev = None
+        for i, (rf, art, pfqn) in enumerate(arts):
+            meta = self.metadata(art)
+            # each offline file calls its own version "latest"; the server keeps that alias on the newest only
+            aliases = {a for a in art.get("aliases", []) if a != "latest" or i == len(arts) - 1}
+            label = art.get("digest") or f"{rf.run['run_id']}"
+            metrics = [m.Evaluation(name=k, value=_number(v)) for k, v in sorted(meta.items())
+                       if _number(v) is not None and m.measure_for(k)]
+            algorithm = meta.get("algorithm") or meta.get("framework")
+            versions.append(m.ModelVersion(
+                name=label, fqn=ids.fqn_child(fqn, label), aliases=sorted(aliases),
+                description=art.get("description") or None, algorithm=str(algorithm) if algorithm else None,
+                run=Ref(type="trainingRun", fqn=ids.fqn_child(pfqn, rf.run["run_id"])),
+                previous_version=Ref(type="modelVersion", fqn=ids.fqn_child(fqn, prev)) if prev else None,
+                created_at=_when((rf.run.get("start_time") or {}).get("seconds")), metrics=metrics))
+            prev = label
+        latest = versions[-1]
+        return m.MLModel(name=arts[0][1].get("name", ""), fqn=fqn, service=self.service_ref,
+                         service_type=m.PlatformType.WANDB, versions=versions, algorithm=latest.algorithm,
+                         description=latest.description)
