@@ -89,7 +89,8 @@ def test_source_and_graph_key_redact_credentials(name: str) -> None:
     opt = {i.name: i for i in describe(cls.Config)}[cls.source_option]
     if "text" not in opt.type:
         pytest.skip("the source option is not text")
-    importer = cls(**{cls.source_option: "https://alice:s3cret@example.org/api"})
+    url = "https://alice:s3cret@example.org/api"
+    importer = cls(**{cls.source_option: (url,) if opt.type.startswith("a list") else url})
     assert "s3cret" not in importer.source() and "alice" not in importer.source()
     assert "s3cret" not in importer.graph_key()
 
@@ -108,7 +109,7 @@ def test_configs_are_checked_when_built() -> None:
 
 
 def test_unknown_importer_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="known: huggingface, mlflow"):
+    with pytest.raises(ValueError, match="known: .*huggingface, .*mlflow"):
         get("nope")
 
 

@@ -51,11 +51,11 @@ class H2OImporter(Importer[H2OConfig]):
 
     def source(self) -> str:
         c = self.config
-        return " ".join(["h2o", *c.paths, *([f"--url {redact_uri(c.url)}"] if c.url else [])])
+        return " ".join(["h2o", *map(redact_uri, c.paths), *([f"--url {redact_uri(c.url)}"] if c.url else [])])
 
     def graph_key(self) -> str:
         c = self.config
-        return "/".join([self.service_name, *c.paths, *([redact_uri(c.url)] if c.url else [])])
+        return "/".join([self.service_name, *map(redact_uri, c.paths), *([redact_uri(c.url)] if c.url else [])])
 
     def service_url(self) -> str | None:
         return redact_uri(self.config.url) if self.config.url else None

@@ -58,6 +58,10 @@ def read_file(path: Path, report: ImportReport) -> H2OModel | None:
     """One model-details JSON or MOJO; None (with the reason in the report) if it is neither."""
     if zipfile.is_zipfile(path):
         return read_mojo(path, report)
+    with open(path, "rb") as fh:
+        if fh.read(4) == b"PK\x03\x04":
+            report.skip(str(path), "a damaged zip (no central directory; truncated?): not a readable MOJO")
+            return None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -68,13 +72,9 @@ def read_file(path: Path, report: ImportReport) -> H2OModel | None:
     except ValueError as e:
         report.skip(str(path), f"not JSON ({e}); expected H2O model details (save_model_details / /3/Models)")
         return None
-    if isinstance(doc, dict) and isinstance(doc.get("models"), list):  # a saved /3/Models answer
-        report.skip(str(path), "a /3/Models listing: import each /3/Models/{id} document instead") if not doc[
-            "models"] else None
-        for i, d in enumerate(doc["models"]):
-            if _is_details(d):
-                return H2OModel(where=f"{path}#models[{i}]", details=d)
-        return None
+    if isinstance(doc, dict) and isinstance(doc.get("models"), list) and doc["models"] and _is_details(
+            doc["models"][0]):  # a saved answer of /3/Models/{id}
+        return H2OModel(where=str(path), details=doc["models"][0])
     if not _is_details(doc):
         report.skip(str(path), "not H2O model details (expected the keys algo, model_id, parameters and output)")
         return None

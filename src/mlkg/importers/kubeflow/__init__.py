@@ -41,7 +41,7 @@ class KubeflowImporter(Importer[KubeflowConfig]):
 
     def source(self) -> str:
         c = self.config
-        parts = [*c.paths]
+        parts = [redact_uri(p) for p in c.paths]
         if c.mlmd:
             parts.append(f"--mlmd {c.mlmd}")
         if c.model_registry:
@@ -50,7 +50,7 @@ class KubeflowImporter(Importer[KubeflowConfig]):
 
     def graph_key(self) -> str:
         c = self.config
-        parts = [*c.paths, c.mlmd, redact_uri(c.model_registry)]
+        parts = [*map(redact_uri, c.paths), c.mlmd, redact_uri(c.model_registry)]
         return "/".join([self.service_name, *(p for p in parts if p)])
 
     def service_url(self) -> str | None:
