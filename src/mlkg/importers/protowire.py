@@ -15,11 +15,11 @@ protobuf itself does, so a newer writer with more fields still reads.
 from __future__ import annotations
 
 import struct
-from typing import Any, Union
+from typing import Any
 
 #: field number → (name, kind) or (name, kind, sub-schema). Kinds: ``string``, ``bytes``, ``int`` (varint),
 #: ``sint`` (zigzag varint), ``bool``, ``double``, ``float``, ``message``; a trailing ``*`` means repeated.
-Schema = dict[int, Union[tuple[str, str], tuple[str, str, "Schema"]]]
+Schema = dict[int, tuple[str, str] | tuple[str, str, "Schema"]]
 
 
 class WireError(ValueError):

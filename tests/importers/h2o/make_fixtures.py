@@ -47,7 +47,7 @@ def main() -> None:
             shutil.move(mojo, HERE / "iris_gbm.zip")
         d = json.loads((HERE / "iris_gbm.json").read_text())
         print("wrote", HERE, "with h2o", h2o.__version__, "algo", d["algo"],
-              "varimp", [r for r in d["output"]["variable_importances"]["data"][0]])
+              "varimp", list(d["output"]["variable_importances"]["data"][0]))
     finally:
         h2o.cluster().shutdown()
 

@@ -249,3 +249,37 @@ def test_live_cluster_through_rest() -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The commands a user types
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_cli_import_then_query_features_lists_importances(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mlkg.cli import get_app
+
+    out = tmp_path / "h2o.ttl"
+    runner = CliRunner()
+    res = runner.invoke(get_app(), ["import", "h2o", str(DETAILS), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(get_app(), ["query", "features", str(out), "-p", "model=h2o.iris_gbm", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["feature_name"]: r for r in json.loads(res.stdout)}
+    assert rows["petal_len"]["importance"] == 1.0 and rows["region"]["data_type"] == "categorical"
+    assert rows["sepal_wid"]["importance"] == pytest.approx(0.1458095070748441)
+
+
+def test_cli_strict_on_a_mojo_without_details_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlkg.cli import get_app
+
+    bare, out = _mojo_without_details(tmp_path), tmp_path / "out.ttl"
+    res = CliRunner().invoke(get_app(), ["import", "h2o", str(bare), "--strict", "-o", str(out)])
+    assert res.exit_code == 2 and "Traceback" not in res.output and not out.exists()
+    assert "strict mode" in res.output and "MOJO without experimental/modelDetails.json" in res.output

@@ -219,3 +219,42 @@ def test_malformed_pipeline_yaml_names_file_and_line(tmp_path: Path) -> None:
     bad.write_text("pipelineInfo:\n  name: x\nroot: [\n")
     with pytest.raises(ValueError, match=r"pipeline\.yaml:4: not YAML"):
         run(paths=(str(bad),))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The commands a user types
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_cli_import_then_lineage_upstream_reaches_the_dataset_through_the_trainer(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mlkg.cli import get_app
+
+    out = tmp_path / "kf.ttl"
+    runner = CliRunner()
+    res = runner.invoke(get_app(), ["import", "kubeflow", "--mlmd", f"sqlite:///{MLMD}", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(get_app(), ["lineage", "upstream", "kubeflow.iris-train.model", str(out), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["name"]: r for r in json.loads(res.stdout)}
+    assert rows["kubeflow.iris-train-run-1.data"]["kind"] == "Dataset"
+    assert "-producedBy-> kubeflow.iris-train-run-1.train -usedTrainingData-> kubeflow.iris-train-run-1.data" in \
+        rows["kubeflow.iris-train-run-1.data"]["path"]
+
+
+def test_cli_on_a_corrupt_store_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlkg.cli import get_app
+
+    bad = tmp_path / "mlmd.sqlite"
+    bad.write_bytes(MLMD.read_bytes()[:2000])
+    out = tmp_path / "out.ttl"
+    res = CliRunner().invoke(get_app(), ["import", "kubeflow", "--mlmd", f"sqlite:///{bad}", "-o", str(out)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output and not out.exists()
+    (line,) = [ln for ln in res.output.splitlines() if ln.startswith("mlkg:")]
+    assert "mlmd.sqlite: corrupt MLMD store" in line

@@ -101,3 +101,16 @@ def test_foreign_and_missing_folders(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("hello")
     ents, report = run(str(tmp_path / "x.txt"))
     assert "not a Neptune offline folder" in report.skipped[0].message
+
+
+def test_cli_import(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlkg.cli import get_app
+
+    out = tmp_path / "n.ttl"
+    res = CliRunner().invoke(get_app(), ["import", "neptune", str(OFFLINE), "--project", "acme/iris-demo",
+                                         "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    g = Graph().parse(out)
+    assert len(g) > 100 and "logreg-C1" in out.read_text()

@@ -137,3 +137,18 @@ def test_foreign_and_missing_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "no run-*.wandb file here" in str(run(str(empty))[1].skipped[0])
+
+
+def test_cli_on_a_cut_file_warns_and_strict_exits_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlkg.cli import get_app
+
+    cut, out = tmp_path / "run-cut.wandb", tmp_path / "out.ttl"
+    cut.write_bytes(FILES[0].read_bytes()[:2000])
+    runner = CliRunner()
+    res = runner.invoke(get_app(), ["import", "wandb", str(cut), "-o", str(out)])
+    assert res.exit_code == 0 and "warning:" in res.output and "truncated" in res.output and out.exists()
+    out.unlink()
+    res = runner.invoke(get_app(), ["import", "wandb", str(cut), "--strict", "-o", str(out)])
+    assert res.exit_code == 2 and "Traceback" not in res.output and not out.exists()

@@ -6,8 +6,8 @@ same model met twice (its details JSON and its MOJO) is imported once, with the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ...model import entities as m
 from ..base import Capability, Importer, ImporterConfig, SourceUnavailable, option, redact_uri

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ... import ids
 from ...model import entities as m
@@ -67,6 +68,11 @@ def _number(value: Any) -> float | int | None:
     if isinstance(value, (int, float)):
         return None if isinstance(value, float) and not math.isfinite(value) else value
     return None
+
+
+def _ms(value: Any) -> Any:
+    n = _number(value)
+    return epoch_ms_to_datetime(n) if n else None
 
 
 def typed_param(ptype: str, value: Any) -> Any:
@@ -130,7 +136,8 @@ class Mapper:
         out = d.get("output") or {}
         name = _key(d.get("model_id")) or h.where.rsplit("/", 1)[-1]
         fqn = ids.fqn_child(self.service, name)
-        params = {p.get("name"): p for p in d.get("parameters") or [] if isinstance(p, dict) and p.get("name")}
+        params: dict[str, dict[str, Any]] = {str(p["name"]): p for p in d.get("parameters") or []
+                                             if isinstance(p, dict) and p.get("name")}
         train_frame = _key((params.get("training_frame") or {}).get("actual_value")) or _key(d.get("data_frame"))
         valid_frame = _key((params.get("validation_frame") or {}).get("actual_value"))
         frames = {}
@@ -157,12 +164,12 @@ class Mapper:
         features = self.features(fqn, out, response, h.where)
         importances = self.importances(fqn, out, d.get("algo"), {f.name for f in features}, h.where)
         run_fqn = ids.fqn_child(self.service, name)
-        start, end = out.get("start_time"), out.get("end_time")
+        start, end = _number(out.get("start_time")), _number(out.get("end_time"))
         yield m.TrainingRun(
             name=name, fqn=run_fqn, display_name=f"{d.get('algo_full_name') or d.get('algo')} build of {name}",
             status=str(out["status"]) if isinstance(out.get("status"), str) else None,
-            started_at=epoch_ms_to_datetime(start) if _number(start) else None,
-            ended_at=epoch_ms_to_datetime(end) if _number(end) else None,
+            started_at=epoch_ms_to_datetime(start) if start else None,
+            ended_at=epoch_ms_to_datetime(end) if end else None,
             training_datasets=train_ref, evaluation_datasets=valid_ref, params=hyper, metrics=metrics)
         self.report.count("runs")
         checksum = (out.get("training_metrics") or {}).get("model_checksum")
@@ -171,7 +178,7 @@ class Mapper:
         artifact = h.artifact
         version = m.ModelVersion(
             name=label, fqn=ids.fqn_child(fqn, label), algorithm=algorithm,
-            created_at=epoch_ms_to_datetime(d["timestamp"]) if _number(d.get("timestamp")) else None,
+            created_at=_ms(d.get("timestamp")),
             run=Ref(type="trainingRun", fqn=run_fqn), source=artifact,
             ml_store=m.ModelStore(storage=artifact) if artifact else None,
             ml_hyper_parameters=hyper, metrics=metrics, features=[Ref(type="mlFeature", fqn=f.fqn)
@@ -207,7 +214,7 @@ class Mapper:
     def metrics(self, mm: Any, split: m.Split, slice_: str | None, dataset: str | None) -> list[m.Evaluation]:
         if not isinstance(mm, dict):
             return []
-        when = mm.get("scoring_time")
+        when = _ms(mm.get("scoring_time"))
         out = []
         for k, v in sorted(mm.items()):
             n = _number(v)
@@ -215,7 +222,7 @@ class Mapper:
                 continue
             out.append(m.Evaluation(name=k, value=n, split=split, slice=slice_,
                                     dataset=Ref(type="dataset", fqn=dataset) if dataset else None,
-                                    timestamp=epoch_ms_to_datetime(when) if _number(when) else None))
+                                    timestamp=when))
         if mm.get("custom_metric_name") and _number(mm.get("custom_metric_value")) is not None:
             out.append(m.Evaluation(name=str(mm["custom_metric_name"]), value=mm["custom_metric_value"],
                                     split=split, slice=slice_,
@@ -236,7 +243,7 @@ class Mapper:
         if not isinstance(names, list):
             self.report.warn("output.names is not a list: no features", item=where)
             return []
-        feats = []
+        feats: list[m.Feature] = []
         for i, col in enumerate(names):
             if col == response:
                 continue
@@ -260,7 +267,7 @@ class Mapper:
         names, scaled = data[cols.index("variable")], data[cols.index("scaled_importance")]
         method = "gain" if algo in _TREE_ALGOS else "coefficients" if algo in _LINEAR_ALGOS else str(algo)
         out_fi = []
-        for var, value in zip(names, scaled):
+        for var, value in zip(names, scaled, strict=False):
             n = _number(value)
             if n is None:
                 continue

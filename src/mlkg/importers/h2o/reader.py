@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote
 from urllib.request import Request, urlopen
@@ -184,7 +185,7 @@ def read_cluster(url: str, report: ImportReport, *, models: tuple[str, ...] = ()
 
 def _get_json(url: str, shown: str, timeout: float, *, missing_ok: bool = False) -> Any:
     try:
-        with urlopen(Request(url, headers={"Accept": "application/json"}), timeout=timeout) as resp:  # noqa: S310
+        with urlopen(Request(url, headers={"Accept": "application/json"}), timeout=timeout) as resp:
             body = resp.read()
     except HTTPError as e:
         if missing_ok and e.code == 404:

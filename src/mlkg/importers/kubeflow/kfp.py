@@ -14,8 +14,9 @@ known; pipeline inputs are not recorded by ``kfp.local``) and the times.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -127,13 +128,13 @@ class _Builder:
                 toa = (src or {}).get("taskOutputArtifact") if isinstance(src, dict) else None
                 if not isinstance(toa, dict):
                     continue
-                aid = produced.get((str(toa.get("producerTask")), str(toa.get("outputArtifactKey"))))
-                if aid is None:
+                src_id = produced.get((str(toa.get("producerTask")), str(toa.get("outputArtifactKey"))))
+                if src_id is None:
                     self.report.warn(f"input {key} comes from {toa.get('producerTask')}."
                                      f"{toa.get('outputArtifactKey')}, which has no executor output in this run",
                                      item=f"{run_dir / task}")
                     continue
-                self.store.events.append(Event(aid, eid, "INPUT", key))
+                self.store.events.append(Event(src_id, eid, "INPUT", key))
 
 
 def _executor_outputs(paths: list[Path]) -> dict[Path, dict[str, Path]]:

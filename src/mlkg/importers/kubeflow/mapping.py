@@ -30,7 +30,8 @@ A model reaches its training data through the run: model → version (``hasVersi
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from ... import ids
@@ -166,7 +167,8 @@ class Mapper:
                     name=a.label, fqn=self.artifact_fqn(a), source=a.uri or None, source_type=with_scheme or None,
                     produced_by=Ref(type="trainingRun", fqn=self.execution_fqn(producer)) if producer else None)
         yield from datasets.values()
-        self.report.count("datasets", len(datasets))
+        if datasets:
+            self.report.count("datasets", len(datasets))
         metrics_of = {e: self.execution_metrics(e) for e in self.s.executions}
         for e in self.s.executions.values():
             yield self.execution(e, metrics_of[e.id])
@@ -189,7 +191,8 @@ class Mapper:
         return [m.HyperParameter(name=k, value=_param_value(v)) for k, v in sorted(values.items())]
 
     def execution(self, e: Node, metrics: list[m.Evaluation]) -> m.TrainingRun:
-        train, evaluation = [], []
+        train: list[Ref] = []
+        evaluation: list[Ref] = []
         for aid, _path in self.inputs.get(e.id, []):
             a = self.s.artifacts[aid]
             if a.type not in _DATASET_TYPES:
@@ -256,7 +259,7 @@ class Mapper:
             groups.setdefault(fqn, []).append(a)
             names[fqn] = a.label
         for fqn, arts in groups.items():
-            versions = []
+            versions: list[m.ModelVersion] = []
             prev = None
             for a in sorted(arts, key=lambda x: (x.created_ms or 0, x.id)):
                 label = str(a.get("version")) if a.get("version") is not None else str(a.id)

@@ -135,7 +135,7 @@ def _read(con: sqlite3.Connection, where: str) -> Store:
         raise SourceUnavailable(f"{where}: not an ML Metadata store (no table {missing[0]!r})")
     row = con.execute("SELECT schema_version FROM MLMDEnv").fetchone()
     version = row[0] if row else None
-    if version not in SCHEMA_VERSIONS:
+    if not isinstance(version, int) or version not in SCHEMA_VERSIONS:
         raise SourceUnavailable(f"{where}: MLMD schema version {version} is not supported "
                                 f"(expected {SCHEMA_VERSIONS.start}-{SCHEMA_VERSIONS.stop - 1})")
     types = {r["id"]: r["name"] for r in con.execute("SELECT id, name FROM Type")}
@@ -153,7 +153,7 @@ def _read(con: sqlite3.Connection, where: str) -> Store:
                                 created_ms=r["create_time_since_epoch"] or None,
                                 updated_ms=r["last_update_time_since_epoch"] or None)
         key = {"Artifact": "artifact_id", "Execution": "execution_id", "Context": "context_id"}[table]
-        for p in con.execute(f"SELECT * FROM {table}Property ORDER BY {key}, name"):  # noqa: S608 - fixed names
+        for p in con.execute(f"SELECT * FROM {table}Property ORDER BY {key}, name"):
             node = out.get(p[key])
             if node is None:
                 continue

@@ -8,9 +8,9 @@ server to produce, so there was no real file to test with).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ...model import entities as m
 from ..base import Capability, Importer, ImporterConfig, SourceUnavailable, option

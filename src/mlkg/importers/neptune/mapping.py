@@ -26,8 +26,9 @@ left out, each with a reported skip.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from ... import ids
 from ...model import entities as m
@@ -87,7 +88,10 @@ class Mapper:
         parent = self.project_fqn or self.service
         run_fqn = ids.fqn_child(parent, run_id)
         v = c.values
-        params, metrics, train, evaluation = [], [], [], []
+        params: list[m.HyperParameter] = []
+        metrics: list[m.Evaluation] = []
+        train: list[Ref] = []
+        evaluation: list[Ref] = []
         datasets = []
         for path, value in sorted(v.items()):
             where = "/".join(path)
@@ -124,13 +128,13 @@ class Mapper:
                 continue
             name, split = metric_name(path)
             for step, value, ts in s.points:
-                n = _number(value)
+                n, when = _number(value), _number(ts)
                 if n is None:
                     continue
                 metrics.append(m.Evaluation(
                     name=name, value=n, split=split, measure=m.measure_for(path[-1]),
                     step=int(step) if isinstance(step, (int, float)) and float(step).is_integer() else None,
-                    timestamp=epoch_ms_to_datetime(ts * 1000) if _number(ts) else None))
+                    timestamp=epoch_ms_to_datetime(when * 1000) if when else None))
         for path in sorted(c.files):
             if path[0] not in ("source_code", "monitoring"):
                 self.report.skip(f"{c.folder} {'/'.join(path)}", "an uploaded file (its content is not in the "
@@ -146,7 +150,8 @@ class Mapper:
             except ValueError:
                 self.report.warn(f"metadata.json createdAt {created!r} is not a date", item=c.folder)
         yield from datasets
-        self.report.count("datasets", len(datasets))
+        if datasets:
+            self.report.count("datasets", len(datasets))
         yield m.TrainingRun(
             name=run_id, fqn=run_fqn, display_name=v.get(("sys", "name")) or None,
             description=v.get(("sys", "description")) or None, tags=tags,

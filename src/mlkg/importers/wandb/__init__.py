@@ -7,9 +7,9 @@ it could not be tested against anything real.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ...model import entities as m
 from ..base import Capability, Importer, ImporterConfig, SourceUnavailable, first_line, option

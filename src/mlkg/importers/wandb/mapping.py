@@ -30,8 +30,9 @@ used artifact                          the run's training data (only in live or 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from ... import ids
 from ...model import entities as m
@@ -115,7 +116,8 @@ class Mapper:
         yield from projects.values()
         self.report.count("experiments", len(projects))
         yield from datasets.values()
-        self.report.count("datasets", len(datasets))
+        if datasets:
+            self.report.count("datasets", len(datasets))
         yield from out_runs
         self.report.count("runs", len(out_runs))
         for fqn, arts in models.items():
