@@ -8,6 +8,7 @@ the caller passes ``allow_remote=True``.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from pyld import jsonld
@@ -57,6 +58,27 @@ def _unwrap(e: Exception) -> Exception:
     return e
 
 
+def _reason(e: Exception) -> str:
+    """The innermost JSON-LD error pyld chains (its outer message is "Could not expand input ..."), with its code
+    and the offending value, e.g. ``invalid reverse property value: {'@value': 'x'}``."""
+    cur: Any = e
+    best: Any = None
+    for _ in range(10):
+        if cur is None:
+            break
+        if isinstance(cur, jsonld.JsonLdError) and getattr(cur, "code", None):
+            best = cur
+        cur = getattr(cur, "cause", None) or cur.__cause__ or cur.__context__
+    if best is None:
+        return str(getattr(e, "message", None) or e)
+    details = getattr(best, "details", None)
+    value = details.get("value") if isinstance(details, dict) else None
+    text = str(best.code)
+    if value is not None:
+        text += f": {json.dumps(value, ensure_ascii=False, default=str)[:200]}"
+    return text
+
+
 def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -> list[Any]:
     """Expand a JSON-LD document offline."""
     try:
@@ -65,8 +87,8 @@ def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -
         inner = _unwrap(e)
         if isinstance(inner, RemoteAccessError):
             raise inner from None
-        raise InputError(f"not valid JSON-LD: {e.message if hasattr(e, 'message') else e}",
-                         source=source, expected="a JSON-LD 1.1 document") from None
+        raise InputError(f"not valid JSON-LD: {_reason(e)}", source=source,
+                         expected="a JSON-LD 1.1 document") from None
 
 
 def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False, source: str | None = None,
@@ -81,7 +103,7 @@ def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False
         inner = _unwrap(e)
         if isinstance(inner, RemoteAccessError):
             raise inner from None
-        raise InputError(f"not valid JSON-LD: {getattr(e, 'message', e)}", source=source,
+        raise InputError(f"not valid JSON-LD: {_reason(e)}", source=source,
                          expected="a JSON-LD 1.1 document") from None
     bnodes: dict[str, BNode] = {}
 
