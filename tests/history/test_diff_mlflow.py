@@ -10,6 +10,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ pytest.importorskip("mlflow")
 pytestmark = pytest.mark.slow  # three MLflow imports as subprocesses (~60 s)
 
 MODEL = "fraud-detector"
+TIMES: list[str] = []
 
 
 def _mlkg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -50,6 +53,11 @@ def imports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]
         r = _mlkg("import", "mlflow", "--tracking-uri", uri, "-o", str(out), cwd=work)
         assert r.returncode == 0, r.stderr
         outputs.append(out)
+        r = _mlkg("import", "mlflow", "--tracking-uri", uri, "--store", f"oxigraph:{work / 'kg'}", cwd=work)
+        assert r.returncode == 0, r.stderr
+        time.sleep(0.05)
+        TIMES.append(datetime.now(timezone.utc).isoformat())  # after import i, before import i+1
+        time.sleep(0.05)
 
     v1, _ = version("v1")
     client.set_registered_model_alias(MODEL, "champion", v1)
@@ -110,3 +118,37 @@ def test_change_set_graph_is_queryable(imports) -> None:
 def test_same_file_no_changes(imports) -> None:
     work, (g1, *_) = imports
     assert _mlkg("diff", str(g1), str(g1), cwd=work).stdout == "no changes\n"
+
+
+def test_history_lists_three_imports(imports) -> None:
+    work, _ = imports
+    r = _mlkg("history", "--store", f"oxigraph:{work / 'kg'}", "--format", "json", cwd=work)
+    assert r.returncode == 0, r.stderr
+    recs = json.loads(r.stdout)
+    assert [x["sequence"] for x in recs] == [1, 2, 3]
+    assert len({x["graph"] for x in recs}) == 1
+    assert recs[1]["added"] > 0 and recs[1]["removed"] > 0  # version 2 added, alias moved off version 1
+
+
+def test_store_diff_between_imports_matches_file_diff(imports) -> None:
+    work, (g1, g2, _) = imports
+    r = _mlkg("diff", "--store", f"oxigraph:{work / 'kg'}", "--from", TIMES[0], "--to", TIMES[1], "--format",
+              "json", cwd=work)
+    assert r.returncode == 0, r.stderr
+    from_store = {(c["name"], c["status"]) for c in json.loads(r.stdout) if c["type"] in ("ModelVersion", "Evaluation")}
+    from_files = {(c["name"], c["status"]) for c in _changes(work, g1, g2) if c["type"] in ("ModelVersion", "Evaluation")}
+    assert from_store == from_files and (f"mlflow.{MODEL}.2", "added") in from_store
+
+
+def test_as_of_returns_the_old_alias_target(imports) -> None:
+    work, _ = imports
+    from mlkg.history.log import as_of
+    from mlkg.store import open_store
+
+    q = """PREFIX mlkg: <https://w3id.org/mlkg#>
+           SELECT ?fqn WHERE { ?v mlkg:alias "champion" ; mlkg:fullyQualifiedName ?fqn }"""
+    with open_store(f"oxigraph:{work / 'kg'}") as s:
+        then = [str(r["fqn"]) for r in as_of(s, TIMES[0]).query(q)]
+        now = [str(r["fqn"]) for r in s.query(q)]
+    assert then == [f"mlflow.{MODEL}.1"]
+    assert now == [f"mlflow.{MODEL}.2"]

@@ -9,7 +9,8 @@ table snowflake.analytics.public.x``). Nodes only in the newer graph are *new en
 
 The change-set graph uses the Talis change-set vocabulary (``cs:ChangeSet`` with ``cs:subjectOfChange``,
 ``cs:addition`` and ``cs:removal`` of reified ``rdf:Statement``s), so the same changes can be asked in SPARQL.
-The PROV-O super-property triples mlkg materialises are left out of the comparison: they follow from the others.
+The PROV-O super-property triples mlkg materialises are left out of the comparison (they follow from the
+others), and so are the nodes that describe an import rather than the metadata (the import activity, its agents).
 """
 
 from __future__ import annotations
@@ -137,6 +138,12 @@ def _type(g: Graph, node: Node) -> str:
     return types[0] if types else ""
 
 
+def _bookkeeping(g: Graph, node: Node) -> bool:
+    """Nodes that describe an import rather than the metadata (PROV activities, agents, the graph itself)."""
+    types = set(g.objects(node, RDF.type))
+    return bool(types) and all(str(t).startswith(PROV) for t in types)
+
+
 def _values(g: Graph, s: Node, labels: Graph) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for p, o in g.predicate_objects(s):
@@ -160,6 +167,8 @@ def diff(before: Graph, after: Graph) -> list[EntityChange]:
     subjects = {s for s in set(before.subjects()) | set(after.subjects()) if isinstance(s, URIRef)}
     out = []
     for s in subjects:
+        if _bookkeeping(labels, s):
+            continue
         old, new = _values(before, s, labels), _values(after, s, labels)
         if old == new:
             continue
@@ -197,11 +206,12 @@ def change_set_graph(before: Graph, after: Graph, *, created: datetime | None = 
     when = Literal((created or datetime.now(timezone.utc)).isoformat(), datatype=URIRef(
         "http://www.w3.org/2001/XMLSchema#dateTime"))
     by_subject: dict[Node, tuple[set[Any], set[Any]]] = defaultdict(lambda: (set(), set()))
+    union = before + after
     for t in set(after) - set(before):
-        if isinstance(t[0], URIRef) and not _skip(t[1]):
+        if isinstance(t[0], URIRef) and not _skip(t[1]) and not _bookkeeping(union, t[0]):
             by_subject[t[0]][0].add(t)
     for t in set(before) - set(after):
-        if isinstance(t[0], URIRef) and not _skip(t[1]):
+        if isinstance(t[0], URIRef) and not _skip(t[1]) and not _bookkeeping(union, t[0]):
             by_subject[t[0]][1].add(t)
     for s in sorted(by_subject, key=str):
         added, removed = by_subject[s]

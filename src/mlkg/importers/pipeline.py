@@ -25,6 +25,7 @@ So "which import said this, and when?" is ``GRAPH ?g { <node> ?p ?o . ?g prov:wa
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,7 +163,7 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
             from ..store import open_store
 
             with open_store(store) as st:
-                st.load(g, graph=name, replace=True)
+                _write_to_store(st, name, g)
         elif str(output) == "-":
             sys.stdout.write(serialize(g, out_fmt or "turtle"))
             sys.stdout.flush()
@@ -175,3 +176,21 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
     if report_json is not None:
         write_atomic(report_json, json.dumps(report.to_dict(), indent=2) + "\n")
     return report
+
+
+def _write_to_store(st: Any, name: URIRef, g: Graph) -> None:
+    """Replace the import's graph; on stores that keep history (memory:, oxigraph:), log the change too, so
+    ``mlkg history``, ``mlkg diff --store`` and ``--as-of`` can read earlier imports. Retention comes from
+    ``MLKG_HISTORY_KEEP`` (imports per source) and ``MLKG_HISTORY_DAYS``."""
+    from ..history.log import keeps_history, replace_with_history
+
+    if not keeps_history(st):
+        st.load(g, graph=name, replace=True)
+        return
+    keep = os.environ.get("MLKG_HISTORY_KEEP")
+    days = os.environ.get("MLKG_HISTORY_DAYS")
+    try:
+        replace_with_history(st, name, g, keep=int(keep) if keep else None, days=float(days) if days else None)
+    except ValueError:
+        raise InputError(f"MLKG_HISTORY_KEEP / MLKG_HISTORY_DAYS must be numbers (got {keep!r}, {days!r})",
+                         source="environment") from None
