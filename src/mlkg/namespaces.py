@@ -1,12 +1,17 @@
-"""Namespaces used across mlkg. The mlkg terms themselves live in :mod:`mlkg.vocab`."""
+"""Namespaces used across mlkg.
+
+``MLKG`` is the closed namespace generated from the ontology (:mod:`mlkg.vocab`): ``MLKG.trainedOn`` is a term,
+``MLKG.trainedon`` raises ``AttributeError``, so a misspelt term fails where it is written.
+"""
 
 from __future__ import annotations
 
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-MLKG_IRI = "https://w3id.org/mlkg#"
-MLKG = Namespace(MLKG_IRI)
+from .vocab import MLKG
+
+MLKG_IRI = str(MLKG)
 MLS = Namespace("http://www.w3.org/ns/mls#")
 FAIR4ML = Namespace("https://w3id.org/fair4ml#")
 SCHEMA = Namespace("https://schema.org/")

@@ -130,13 +130,13 @@ class MLKG(DefinedNamespace):
     # Object properties
     # Links an audit event to the person who performed the action.
     actor: URIRef
-    # Links an alerting system to the data its alerts are computed from.
+    # Links an alerting system to the data, model or deployment its alerts are computed from.
     alertsOn: URIRef
     # Links a compliance record to the person who approved it.
     approvedBy: URIRef
     # Links a model, experiment or deployment to the ML platform instance that holds it.
     belongsToService: URIRef
-    # Links a column, or the column a feature is computed from, to the table or container that holds it.
+    # Links a column, or the column a feature is computed from, to the table, container or dataset that holds it.
     belongsToTable: URIRef
     # Links a tag or glossary term to its parent tag, classification or term.
     broaderTag: URIRef
@@ -150,7 +150,7 @@ class MLKG(DefinedNamespace):
     deploymentType: URIRef
     # Links a model to a base model it was made from by fine-tuning, adaptation, quantisation or merging.
     derivedFromModel: URIRef
-    # Links a dashboard to the data or model it shows.
+    # Links a dashboard to the data, model or deployment it shows.
     displays: URIRef
     # Links an evaluation to the data it was measured on.
     evaluationDataset: URIRef

@@ -60,7 +60,7 @@ def planted(n_models: int = 6, seed: int = 3) -> Graph:
     for v in versions[:2]:
         g.add((v, MLKG.alias, Literal("shadow")))                        # SPARQL: one version per alias
     g.set((versions[0], MLKG.createdAt, Literal("2030-01-01T00:00:00", datatype=XSD.dateTime)))  # date order
-    g.set((versions[1], MLKG.stage, MLKG.NoSuchStage))                   # sh:in
+    g.set((versions[1], MLKG.stage, URIRef(str(MLKG) + "NoSuchStage")))  # sh:in (not a term: MLKG is closed)
     evals = sorted(g.subjects(RDF.type, MLKG.Evaluation))
     ratio = [e for e in evals if (e, MLKG.measure, MLKG.AUC) in g or (e, MLKG.measure, MLKG.Accuracy) in g]
     g.set((ratio[0], MLKG.metricValue, Literal(1.5)))                    # SPARQL: ratio in [0, 1]
