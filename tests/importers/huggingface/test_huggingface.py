@@ -209,3 +209,10 @@ def test_cli_store_reimport_replaces_the_source_graph(tmp_path: Path) -> None:
     with open_store(url) as st:
         assert st.query(ask) is False  # the old import of this source was replaced, not added to
         assert len(st.graphs()) == 1
+
+
+def test_golden_graph(golden) -> None:
+    from mlkg.importers import get
+
+    importer = get("huggingface")(path=str(REAL))
+    golden(importer, importer.run(), Path(__file__).parent / "expected.ttl")

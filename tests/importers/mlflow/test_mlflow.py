@@ -455,3 +455,28 @@ def test_same_import_over_rest_from_a_local_mlflow_server(store: dict[str, Any],
 
     assert strip(to_graph(ents)) == strip(to_graph(local))
     assert not [w for w in report.warnings if "no context" not in w.message]
+
+
+def test_golden_graph(golden, store: dict[str, Any]) -> None:
+    """The whole graph of the fixture store; run and logged-model ids and the work directory normalised."""
+    from mlkg.importers import get
+
+    importer = get("mlflow")(tracking_uri=store["uri"])
+    ents = importer.run()
+    golden(importer, ents, FIXTURES / "expected.ttl", golden_subs(store, ents))
+
+
+def golden_subs(store: dict[str, Any], ents: list[Any]) -> dict[str, str]:
+    """What changes from one build of the fixture store to the next: ids, directories, the builder's script."""
+    import os
+
+    subs = {store["work"]: "/WORK", os.getcwd(): "/CWD"}
+    subs.update({run_id: f"RUN-{key[4:]}" for key, run_id in store.items() if key.startswith("run:")})
+    for model in _by_type(ents, m.MLModel):
+        for v in model.versions:
+            if v.source and v.source.startswith("models:/m-"):
+                subs[v.source[len("models:/"):]] = f"m-version{v.name}"
+    for run in _by_type(ents, m.TrainingRun):
+        if run.code_path and run.code_path != store["expected"]["source_name"]:
+            subs[run.code_path] = "ENTRYPOINT"  # MLflow records the running script (pytest here)
+    return subs

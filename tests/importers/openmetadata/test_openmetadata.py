@@ -346,3 +346,15 @@ def test_om_graph_with_other_class_spellings(tmp_path: Path) -> None:
     (model,) = ents
     assert model.name == "m1" and model.service.fqn == "svc" and model.ml_features[0].data_type.value == "categorical"
     assert not report.problems
+
+
+@pytest.mark.parametrize(("source", "service", "golden_file"), [
+    ("om_create_request.json", "", "expected_create_request.ttl"),
+    ("om_api/mlmodels.json", "", "expected_api_list.ttl"),
+    ("om_mlmodel.ttl", "", "expected_om_rdf.ttl"),
+])
+def test_golden_graphs(golden, source: str, service: str, golden_file: str) -> None:
+    from mlkg.importers import get
+
+    importer = get("openmetadata")(source=str(FIX / source), service=service)
+    golden(importer, importer.run(), FIX / golden_file)

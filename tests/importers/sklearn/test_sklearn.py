@@ -124,3 +124,10 @@ def test_cli_writes_openmetadata_create_requests(tmp_path: Path) -> None:
     assert {"name": "clf__C", "value": "0.5"} in req["mlHyperParameters"]
     assert sorted(f["name"] for f in req["mlFeatures"]) == ["age", "city", "income"]
     assert "versions" in res.output  # the report says what OpenMetadata has no field for
+
+
+def test_golden_graph(golden) -> None:
+    from mlkg.importers import get
+
+    importer = get("sklearn")(estimator=_pipeline(), name="churn", version="1", target="churned")
+    golden(importer, importer.run(), Path(__file__).parent / "expected.ttl")
