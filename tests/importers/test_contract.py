@@ -68,6 +68,14 @@ def test_conformance(name: str) -> None:
     # the source option and the service exist
     if cls.source_option:
         assert cls.source_option in {i.name for i in infos}
+    # the contract's own methods keep their signatures (a subclass's helper must not shadow run() or source())
+    import inspect
+
+    for meth in ("run", "entities", "source", "graph_key", "service", "test_connection", "fqn"):
+        def params(f):
+            return [(p.name, p.kind) for p in inspect.signature(f).parameters.values()]
+
+        assert params(getattr(cls, meth)) == params(getattr(Importer, meth)), (name, meth)
     importer = cls(config)
     assert importer.report.source == importer.source()
     assert importer.graph_key()
@@ -137,7 +145,7 @@ def test_guard_isolates_one_item_and_keeps_failures_apart_from_warnings() -> Non
 
 def test_fatal_guard_and_source_unavailable_stop_the_import() -> None:
     r = ImportReport(source="demo")
-    with pytest.raises(SourceUnavailable, match="demo: cannot read models: KeyError"):
+    with pytest.raises(SourceUnavailable, match="cannot read models from demo: KeyError"):
         with r.guard("models", fatal=True):
             {}["x"]
     with pytest.raises(SourceUnavailable, match="server down"):

@@ -422,7 +422,7 @@ class ImportReport:
         except Exception as e:
             g.ok, g.error = False, e
             if fatal:
-                raise SourceUnavailable(f"{self.source}: cannot read {item}: {first_line(e)}",
+                raise SourceUnavailable(f"cannot read {item} from {self.source}: {first_line(e)}",
                                         report=self) from None
             self.fail(item, first_line(e))
 

@@ -43,12 +43,12 @@ from .base import (
     ImporterConfig,
     ImportReport,
     SourceUnavailable,
-    enum_member,
     first_line,
     missing_sdk,
     option,
     redact_uri,
 )
+from .mappers import split_for as shared_split_for
 
 HUB = "https://huggingface.co"
 
@@ -104,17 +104,12 @@ def license_id(value: str) -> str:
 
 def split_for(value: Any) -> tuple[m.Split | None, str | None]:
     """(mlkg split, slice) for a model-index split name: ``test`` → (test, None), ``test_matched`` → (test,
-    'split=test_matched')."""
+    'split=test_matched'); the split itself comes from the shared :func:`mlkg.importers.mappers.split_for`."""
     if not isinstance(value, str) or not value:
         return None, None
-    v = value.strip().lower()
-    if v in _SPLITS:
-        return enum_member(m.Split, _SPLITS[v]), None
-    for prefix, s in (("train", "train"), ("valid", "validation"), ("val", "validation"), ("dev", "validation"),
-                      ("test", "test")):
-        if v.startswith(prefix):
-            return enum_member(m.Split, s), f"split={value}"
-    return None, f"split={value}"
+    split = shared_split_for(value)
+    exact = value.strip().lower() in _SPLITS
+    return split, None if (exact and split is not None) else f"split={value}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
