@@ -41,7 +41,8 @@ def _root(
 
 
 #: Command modules under mlkg.commands; each has register(app).
-COMMAND_MODULES = ("convert", "validate", "lineage", "query", "diagram", "store", "importers", "docs", "history")
+COMMAND_MODULES = ("convert", "validate", "lineage", "query", "diagram", "store", "importers", "docs", "history",
+                   "link")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -115,7 +115,7 @@ def provenance(importer: Importer[Any], graph: URIRef, triples: int, *,
 def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str | None = None,
         store: str | None = None, graph: str | None = None, into: list[Any] | None = None,
         base: str | None = None, strict: bool = False, om_requests: str | Path | None = None,
-        report_json: str | Path | None = None, with_provenance: bool = True) -> ImportReport:
+        report_json: str | Path | None = None, with_provenance: bool = True, link: bool = True) -> ImportReport:
     """Run ``importer`` and write what it found; return its report.
 
     - ``output``: a file (format from the suffix or ``fmt``; written atomically) or ``"-"`` for stdout;
@@ -123,7 +123,8 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
       (``graph``, default :func:`graph_name`) in one atomic step;
     - ``into``: a list the entities are appended to (Python use; may be combined with the others);
     - ``om_requests``: also write OpenMetadata create requests for the services and models;
-    - ``report_json``: also write the report as JSON.
+    - ``report_json``: also write the report as JSON;
+    - ``link``: after loading into a store, relink the same artifact across platforms (:mod:`.linking`).
 
     Nothing is written when the import fails or, with ``strict``, reports any problem.
 
@@ -164,6 +165,12 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
 
             with open_store(store) as st:
                 _write_to_store(st, name, g)
+                if link:  # the same artifact on several platforms (mlkg.importers.linking)
+                    from .linking import link_store
+
+                    links = len(link_store(st).links)
+                    if links:
+                        report.count("cross-platform links", links)
         elif str(output) == "-":
             sys.stdout.write(serialize(g, out_fmt or "turtle"))
             sys.stdout.flush()

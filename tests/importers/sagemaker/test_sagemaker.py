@@ -12,9 +12,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-import estate
 import pytest
-from fake_aws import FakeSageMaker, aws_error, empty_estate
+import sagemaker_estate as estate
+from sagemaker_fake import FakeSageMaker, aws_error, empty_estate
 
 from mlkg.importers import SourceUnavailable, get
 from mlkg.importers.sagemaker import SageMakerConfig, SageMakerImporter

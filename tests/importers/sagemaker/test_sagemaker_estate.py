@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import estate
 import pytest
-from conftest import HERE, assert_golden
+import sagemaker_estate as estate
+from sagemaker_support import HERE, assert_golden
 from typer.testing import CliRunner
 
 from mlkg.cli import get_app
