@@ -10,9 +10,11 @@
    dataset trains two models. Plus a TFX-style ``Trainer`` execution type with declared properties.
 2. ``kfp/pipeline.yaml`` and ``kfp/local_outputs/``: ``kfp`` compiles a two-step pipeline and runs it with
    ``kfp.local`` (SubprocessRunner, no cluster).
+3. ``model_registry.json``: what the Model Registry client wrote through the REST API (see :func:`registry`).
 
     /work/venvs/mlmd/bin/python make_fixtures.py mlmd    # pip install ml-metadata==1.17.1
     /work/venvs/kfp/bin/python make_fixtures.py kfp      # pip install kfp==2.17.3
+    /work/venvs/mr/bin/python make_fixtures.py registry  # pip install model-registry==0.3.18
 """
 
 # no "from __future__ import annotations": kfp reads the component annotations at run time
@@ -189,5 +191,58 @@ def kfp() -> None:
     print(f"wrote {out} with kfp {kfp_pkg.__version__}")
 
 
+def registry() -> None:
+    """``model_registry.json``: the Kubeflow Model Registry client (model-registry 0.3.18) registers two versions
+    of a model and one of another, a serving environment and an inference service, against the loopback fake
+    (registry_fake.py) speaking the REST API; the fake's state is saved, and read back with the client."""
+    import asyncio
+    import json
+
+    from model_registry import ModelRegistry
+    from model_registry import __version__ as mr_version
+    from mr_openapi import (
+        ApiClient,
+        Configuration,
+        InferenceServiceCreate,
+        ModelRegistryServiceApi,
+        ServingEnvironmentCreate,
+    )
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import registry_fake
+
+    server, reg, url = registry_fake.serve()
+    host, port = url.rsplit(":", 1)
+    client = ModelRegistry(host, int(port), author="alice", is_secure=False)
+    v1 = client.register_model("iris-classifier", "s3://models/iris/1", version="1.0.0",
+                               model_format_name="sklearn", model_format_version="1.5",
+                               version_description="logistic regression, C=1", author="alice",
+                               metadata={"accuracy": 0.93, "framework": "sklearn", "n_estimators": 50})
+    client.register_model("iris-classifier", "s3://models/iris/2", version="2.0.0", model_format_name="sklearn",
+                          model_format_version="1.5", version_description="logistic regression, C=2", author="bob",
+                          metadata={"accuracy": 0.95}, owner="ml-team")
+    client.register_model("churn", "oci://registry.example/churn:3", version="3", model_format_name="onnx",
+                          model_format_version="1", storage_key="aws-conn", storage_path="models/churn")
+    rm = client.get_registered_model("iris-classifier")
+    mv2 = client.get_model_version("iris-classifier", "2.0.0")
+
+    async def deploy() -> None:
+        async with ApiClient(Configuration(host=url)) as api_client:
+            api = ModelRegistryServiceApi(api_client)
+            env = await api.create_serving_environment(ServingEnvironmentCreate(name="kubeflow-user",
+                                                                                description="team namespace"))
+            await api.create_inference_service(InferenceServiceCreate(
+                name="iris-predictor", registeredModelId=rm.id, modelVersionId=mv2.id, runtime="kserve-sklearn",
+                servingEnvironmentId=env.id, desiredState="DEPLOYED"))
+
+    asyncio.run(deploy())
+    state = reg.dump()
+    back = [(m.name, [v.name for v in client.get_model_versions(m.name)]) for m in client.get_registered_models()]
+    server.shutdown()
+    (HERE / "model_registry.json").write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+    print(f"wrote model_registry.json with model-registry {mr_version}; read back {back}; v1 {v1.name}",
+          file=sys.stderr)
+
+
 if __name__ == "__main__":
-    {"mlmd": mlmd, "kfp": kfp}[sys.argv[1]]()
+    {"mlmd": mlmd, "kfp": kfp, "registry": registry}[sys.argv[1]]()

@@ -258,3 +258,81 @@ def test_cli_on_a_corrupt_store_exits_2_with_one_line_and_writes_nothing(tmp_pat
     assert "Traceback" not in res.output and not out.exists()
     (line,) = [ln for ln in res.output.splitlines() if ln.startswith("mlkg:")]
     assert "mlmd.sqlite: corrupt MLMD store" in line
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Model Registry REST API (loopback server holding what the model-registry client wrote)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def registry_url() -> Any:
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import registry_fake
+
+    server, reg, url = registry_fake.serve()
+    reg.load(json.loads((DATA / "model_registry.json").read_text()))
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_model_registry_matches_golden_graph(registry_url: str) -> None:
+    ents, report = run(model_registry=registry_url, page_size=1)  # one item per page: paging is followed
+    assert not report.problems
+    golden([e for e in ents if not isinstance(e, m.MLModelService)], "model_registry")  # service URL: the port
+
+
+def test_model_registry_hand_expectations(registry_url: str) -> None:
+    ents, report = run(model_registry=registry_url)
+    assert report.counts["models"] == 2 and report.counts["versions"] == 3 and report.counts["deployments"] == 1
+    svc = next(e for e in ents if isinstance(e, m.MLModelService))
+    assert svc.service_url == registry_url
+    iris = by_fqn(ents, m.MLModel)["kubeflow.iris-classifier"]
+    assert [o.fqn for o in iris.owners] == ["alice"]
+    v1, v2 = iris.versions
+    assert (v1.name, v2.name) == ("1.0.0", "2.0.0") and v2.previous_version.fqn == v1.fqn
+    assert v1.created_by.fqn == "alice" and v2.created_by.fqn == "bob"
+    assert v1.description == "logistic regression, C=1" and v1.status == "LIVE"
+    assert v1.source == "s3://models/iris/1" and v1.algorithm == "sklearn 1.5"
+    assert [(e.name, e.value) for e in v1.metrics] == [("accuracy", 0.93)]
+    assert {h.name: h.value for h in v1.ml_hyper_parameters} == {"framework": "sklearn", "n_estimators": 50}
+    churn = by_fqn(ents, m.MLModel)["kubeflow.churn"]
+    assert churn.versions[0].source == "oci://registry.example/churn:3" and churn.algorithm == "onnx 1"
+    (ep,) = [e for e in ents if isinstance(e, m.Endpoint)]
+    assert ep.fqn == "kubeflow.kubeflow-user.iris-predictor" and ep.environment == "kubeflow-user"
+    assert ep.status == m.DeploymentStatus.IN_SERVICE and ep.description == "runtime kserve-sklearn"
+    assert ep.model.fqn == iris.fqn and ep.model_version.fqn == v2.fqn
+
+
+def test_model_registry_errors_are_one_line(tmp_path: Path) -> None:
+    import socket
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(SourceUnavailable, match=f"cannot reach the Model Registry at http://127.0.0.1:{port}"):
+        run(model_registry=f"http://127.0.0.1:{port}", timeout=2)
+
+    class NotARegistry(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), NotARegistry)
+    Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(SourceUnavailable, match=r"not a Kubeflow Model Registry \(404 at /api/model_registry") as e:
+            run(model_registry=f"http://user:secret@127.0.0.1:{srv.server_address[1]}")
+        assert "secret" not in str(e.value) and "user" not in str(e.value)
+    finally:
+        srv.shutdown()
+        srv.server_close()
