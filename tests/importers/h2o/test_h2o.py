@@ -283,3 +283,11 @@ def test_cli_strict_on_a_mojo_without_details_exits_2_and_writes_nothing(tmp_pat
     res = CliRunner().invoke(get_app(), ["import", "h2o", str(bare), "--strict", "-o", str(out)])
     assert res.exit_code == 2 and "Traceback" not in res.output and not out.exists()
     assert "strict mode" in res.output and "MOJO without experimental/modelDetails.json" in res.output
+
+
+def test_imports_conform_to_the_core_shapes(tmp_path: Path) -> None:
+    from mlkg.validate import validate
+
+    for ents in (run(str(DETAILS))[0], run(str(_mojo_without_details(tmp_path)))[0]):
+        result = validate(ents)
+        assert result.conforms, result.text()

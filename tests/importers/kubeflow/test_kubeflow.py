@@ -336,3 +336,11 @@ def test_model_registry_errors_are_one_line(tmp_path: Path) -> None:
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_imports_conform_to_the_core_shapes(store_import, registry_url: str) -> None:
+    from mlkg.validate import validate
+
+    for ents in (store_import[0], run(paths=(str(KFP),))[0], run(model_registry=registry_url)[0]):
+        result = validate(ents)
+        assert result.conforms, result.text()

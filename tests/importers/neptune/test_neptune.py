@@ -114,3 +114,10 @@ def test_cli_import(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     g = Graph().parse(out)
     assert len(g) > 100 and "logreg-C1" in out.read_text()
+
+
+def test_import_conforms_to_the_core_shapes() -> None:
+    from mlkg.validate import validate
+
+    result = validate(run(str(OFFLINE), project="acme/iris-demo")[0])
+    assert result.conforms, result.text()

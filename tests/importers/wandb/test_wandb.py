@@ -152,3 +152,10 @@ def test_cli_on_a_cut_file_warns_and_strict_exits_2(tmp_path: Path) -> None:
     out.unlink()
     res = runner.invoke(get_app(), ["import", "wandb", str(cut), "--strict", "-o", str(out)])
     assert res.exit_code == 2 and "Traceback" not in res.output and not out.exists()
+
+
+def test_import_conforms_to_the_core_shapes() -> None:
+    from mlkg.validate import validate
+
+    result = validate(run(str(RUNS))[0])
+    assert result.conforms, result.text()

@@ -83,6 +83,7 @@ class Mapper:
         self.service_ref = Ref(type="mlmodelService", fqn=self.service)
         self.run_names: dict[int, str] = {}
         self.artifact_names: dict[int, str] = {}
+        self.taken: set[tuple[str, str]] = set()
         self.inputs: dict[int, list[tuple[int, str | None]]] = {}
         self.outputs: dict[int, list[tuple[int, str | None]]] = {}
         self.producer: dict[int, int] = {}
@@ -121,8 +122,9 @@ class Mapper:
             run = self.run_context(e.id)
             parts = [run.label] if run is not None else []
             fqn = ids.fqn_child(self.service, *parts, e.label)
-            if fqn in self.run_names.values():
+            if ("run", fqn) in self.taken:
                 fqn = ids.fqn_child(self.service, *parts, f"{e.label}-{e.id}")
+            self.taken.add(("run", fqn))
             self.run_names[e.id] = fqn
         return self.run_names[e.id]
 
@@ -131,8 +133,9 @@ class Mapper:
             ctx = self.contexts_of(self.s.attributions.get(a.id, []), _RUN_CONTEXTS)
             parts = [ctx[0].label] if ctx else []
             fqn = ids.fqn_child(self.service, *parts, a.label)
-            if fqn in self.artifact_names.values():
+            if ("artifact", fqn) in self.taken:
                 fqn = ids.fqn_child(self.service, *parts, f"{a.label}-{a.id}")
+            self.taken.add(("artifact", fqn))
             self.artifact_names[a.id] = fqn
         return self.artifact_names[a.id]
 
@@ -260,10 +263,11 @@ class Mapper:
             names[fqn] = a.label
         for fqn, arts in groups.items():
             versions: list[m.ModelVersion] = []
+            labels: set[str] = set()
             prev = None
             for a in sorted(arts, key=lambda x: (x.created_ms or 0, x.id)):
                 label = str(a.get("version")) if a.get("version") is not None else str(a.id)
-                if any(v.name == label for v in versions):
+                if label in labels:
                     label = f"{label}-{a.id}"
                 producer = self.producer.get(a.id)
                 e = self.s.executions.get(producer) if producer is not None else None
@@ -282,6 +286,7 @@ class Mapper:
                     self.report.warn("no execution produced this model artifact (no OUTPUT event): no lineage",
                                      item=f"model {a.label} ({a.uri or a.id})")
                 prev = label
+                labels.add(label)
             latest = versions[-1]
             yield m.MLModel(name=names[fqn], fqn=fqn, service=self.service_ref,
                             service_type=m.PlatformType.KUBEFLOW, versions=versions, algorithm=latest.algorithm,
