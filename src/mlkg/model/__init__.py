@@ -4,6 +4,24 @@ from .base import REGISTRY, Entity, FieldSpec, OntologyEnum, Ref, iter_fields
 from .entities import *  # noqa: F401,F403
 from .entities import ROOT_TYPES
 
+
+def _document_fields() -> None:
+    """Append each entity class's field reference (from its field specs) to its docstring, so ``help(MLModel)``
+    shows what every field means, its JSON key and its ontology property."""
+    for cls in sorted(set(REGISTRY.values()), key=lambda c: c.__name__):
+        if "Fields (generated from the field specs)" in (cls.__doc__ or ""):
+            continue
+        lines = ["", "", "Fields (generated from the field specs):", ""]
+        for f, spec in iter_fields(cls):
+            prop = str(spec.prop).rsplit("#", 1)[-1]
+            lines.append(f"    {f.name} (JSON {spec.json!r}, mlkg:{prop}{', required' if spec.required else ''})")
+            if spec.doc:
+                lines.append(f"        {spec.doc}")
+        cls.__doc__ = (cls.__doc__ or cls.__name__).rstrip() + "\n".join(lines) + "\n"
+
+
+_document_fields()
+
 __all__ = [
     "REGISTRY", "ROOT_TYPES", "Entity", "FieldSpec", "OntologyEnum", "Ref", "iter_fields",
     "AlertingSystem", "Algorithm", "Asset", "AuditEvent", "Column", "ComplianceRecord", "Container",
