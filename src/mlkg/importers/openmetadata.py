@@ -272,7 +272,7 @@ def _is_rdf(path: str, config: OpenMetadataConfig) -> bool:
         try:
             with open(path, encoding="utf-8") as fh:
                 head = fh.read(4096)
-        except OSError:
+        except (OSError, UnicodeDecodeError):  # read_json reports it, naming the file
             return False
         return '"@context"' in head
     return False

@@ -41,6 +41,44 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 
+#: Deepest JSON nesting mlkg reads (OpenMetadata's own documents nest fewer than 10 levels). Deeper input is refused
+#: with a clear error instead of exhausting Python's recursion limit in the JSON and JSON-LD code.
+MAX_JSON_DEPTH = 100
+
+
+def json_depth_error(data: Any, source: str, limit: int = MAX_JSON_DEPTH) -> "InputError | None":
+    """An :class:`InputError` naming the JSON path where ``data`` nests deeper than ``limit``, else None."""
+    stack: list[tuple[Any, int, str]] = [(data, 1, "$")]
+    while stack:
+        x, depth, path = stack.pop()
+        if not isinstance(x, (dict, list)):
+            continue
+        if depth > limit:
+            return InputError(f"JSON nested {limit}+ levels deep", source=source, path=path,
+                              expected=f"at most {limit} levels of nested objects and arrays")
+        items = x.items() if isinstance(x, dict) else enumerate(x)
+        for k, v in items:
+            if isinstance(v, (dict, list)):
+                stack.append((v, depth + 1, f"{path}.{k}" if isinstance(k, str) else f"{path}[{k}]"))
+    return None
+
+
+def loads_json(data: str, source: str, expected: str = "a JSON document") -> Any:
+    """``json.loads`` with errors as :class:`InputError` (line and column) and a nesting limit."""
+    try:
+        doc = json.loads(data)
+    except json.JSONDecodeError as e:
+        raise InputError(f"not JSON: {e.msg}", source=source, line=e.lineno, column=e.colno,
+                         expected=expected) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", source=source,
+                         expected=f"at most {MAX_JSON_DEPTH} levels of nested objects and arrays") from None
+    err = json_depth_error(doc, source)
+    if err is not None:
+        raise err
+    return doc
+
+
 def normalize_format(fmt: str) -> str:
     """Canonical mlkg format name (``turtle``, ``jsonld``, ``nt``, ``nq``, ``rdfxml``, ``trig``).
 
@@ -109,11 +147,7 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
     fmt = normalize_format(fmt)
     g = graph if graph is not None else new_graph()
     if fmt == "jsonld":
-        try:
-            doc = json.loads(data)
-        except json.JSONDecodeError as e:
-            raise InputError(f"not JSON: {e.msg}", source=source, line=e.lineno, column=e.colno,
-                             expected="a JSON-LD document") from None
+        doc = loads_json(data, source, expected="a JSON-LD document")
         from .jsonld import to_graph
 
         return to_graph(doc, graph=g, allow_remote=allow_remote, source=source, lineage=False)
@@ -232,8 +266,4 @@ def read_json(path: str, *, data: str | None = None) -> Any:
             raise InputError("no such file", source=name) from None
         except UnicodeDecodeError as e:
             raise InputError(f"not UTF-8 text (byte {e.start})", source=name) from None
-    try:
-        return json.loads(data)
-    except json.JSONDecodeError as e:
-        raise InputError(f"not JSON: {e.msg}", source=name, line=e.lineno, column=e.colno,
-                         expected="a JSON document") from None
+    return loads_json(data, name)

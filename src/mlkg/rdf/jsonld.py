@@ -79,14 +79,22 @@ def _reason(e: Exception) -> str:
     return text
 
 
+def _check_document(doc: Any, source: str | None) -> None:
+    # pyld takes a string as the URL of a document to fetch: a JSON string is not a document here
+    if not isinstance(doc, (dict, list)):
+        raise InputError(f"a JSON {type(doc).__name__} is not a JSON-LD document", source=source, path="$",
+                         expected="a JSON object or array")
+
+
 def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -> list[Any]:
     """Expand a JSON-LD document offline."""
+    _check_document(doc, source)
     try:
         return jsonld.expand(doc, _options(allow_remote))
     except jsonld.JsonLdError as e:
         inner = _unwrap(e)
         if isinstance(inner, RemoteAccessError):
-            raise inner from None
+            raise RemoteAccessError(f"{source}: {inner}" if source else str(inner)) from None
         raise InputError(f"not valid JSON-LD: {_reason(e)}", source=source,
                          expected="a JSON-LD 1.1 document") from None
 
@@ -97,12 +105,13 @@ def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False
     from .build import new_graph
 
     g = graph if graph is not None else new_graph()
+    _check_document(doc, source)
     try:
         dataset = jsonld.to_rdf(doc, _options(allow_remote))
     except jsonld.JsonLdError as e:
         inner = _unwrap(e)
         if isinstance(inner, RemoteAccessError):
-            raise inner from None
+            raise RemoteAccessError(f"{source}: {inner}" if source else str(inner)) from None
         raise InputError(f"not valid JSON-LD: {_reason(e)}", source=source,
                          expected="a JSON-LD 1.1 document") from None
     bnodes: dict[str, BNode] = {}

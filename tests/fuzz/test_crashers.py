@@ -1,0 +1,79 @@
+"""Crashers found by fuzzing (tests/fuzz/targets.py, tools/fuzz_long.py), kept as regression tests with the exact
+command a user would type: each must exit 2 with one line naming the file, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlkg.cli import get_app
+
+
+def mlkg(*args: str) -> tuple[int, str]:
+    res = CliRunner().invoke(get_app(), list(args))
+    return res.exit_code, res.output
+
+
+def assert_clean(code: int, out: str, path: Path, *words: str) -> None:
+    assert code == 2, out
+    assert str(path) in out and "Traceback" not in out, out
+    assert len(out.strip().splitlines()) <= 2, out
+    for w in words:
+        assert w in out, out
+
+
+@pytest.mark.parametrize("depth", [150, 5000, 100_000])
+def test_deeply_nested_openmetadata_json(tmp_path: Path, depth: int) -> None:
+    """RecursionError (json and pyld recursion) before: now a nesting limit naming the JSON path."""
+    p = tmp_path / "deep.json"
+    p.write_text('{"name": "m", "algorithm": "x", "tags": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    assert_clean(*mlkg("convert", str(p), "-o", str(out)), p, "nested")
+    assert not out.exists()
+    assert_clean(*mlkg("import", "openmetadata", str(p), "-o", str(out)), p, "nested")
+    assert not out.exists()
+
+
+def test_deeply_nested_jsonld(tmp_path: Path) -> None:
+    p = tmp_path / "deep.jsonld"
+    p.write_text('{"@context": {"p": "http://ex/p"}, "@id": "http://ex/s", "p": ' + "[" * 3000 + "]" * 3000 + "}",
+                 encoding="utf-8")
+    assert_clean(*mlkg("convert", str(p), "--to", "nt"), p, "nested")
+
+
+def test_openmetadata_import_of_non_utf8_json(tmp_path: Path) -> None:
+    """UnicodeDecodeError in the importer's format sniffing before."""
+    p = tmp_path / "models.json"
+    p.write_bytes(b'{"name": "m\x91", "algorithm": "x"}')
+    out = tmp_path / "out.ttl"
+    assert_clean(*mlkg("import", "openmetadata", str(p), "-o", str(out)), p, "UTF-8")
+    assert not out.exists()
+
+
+def test_jsonld_document_that_is_a_string(tmp_path: Path, no_network: None) -> None:
+    """pyld took the JSON string as a URL to fetch (refused, but without naming the file) before."""
+    p = tmp_path / "s.jsonld"
+    p.write_text(json.dumps("http://example.org/ctx"), encoding="utf-8")
+    assert_clean(*mlkg("convert", str(p), "--to", "nt"), p, "not a JSON-LD document")
+
+
+def test_remote_context_refusal_names_the_file(tmp_path: Path, no_network: None) -> None:
+    p = tmp_path / "remote.jsonld"
+    p.write_text(json.dumps({"@context": "http://example.org/ctx", "@id": "http://ex/s"}), encoding="utf-8")
+    assert_clean(*mlkg("convert", str(p), "--to", "nt"), p, "http://example.org/ctx")
+
+
+@pytest.mark.xfail(strict=True, reason="#15: a shapes pack whose SPARQL constraint does not parse crashes pySHACL "
+                                       "(ParseException/ConstraintLoadError traceback) instead of an error naming "
+                                       "the pack file (helper validation: mlkg.validate)")
+def test_pack_with_broken_sparql_constraint(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    pack = tmp_path / "broken.ttl"
+    text = (root / "ontology" / "shapes" / "core-rules.ttl").read_text(encoding="utf-8")
+    pack.write_text(text.replace("SELECT $this ?value ?measure WHERE {", "SELECT $this ?value ?measure WHERE { {{",
+                                 1), encoding="utf-8")
+    data = root / "examples" / "output" / "model_versions.ttl"
+    assert_clean(*mlkg("validate", str(data), "--pack", str(pack)), pack, "sh:select")
