@@ -397,33 +397,36 @@ def datetime_to_epoch_ms(dt: datetime) -> int:
 def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
     """Check and convert one JSON or Python value for a ``literal`` field."""
     dt = spec.datatype
-    bad = InputError(f"{value!r} is not a valid {dt}", path=path, expected=_EXPECTED[dt])
+
+    def bad() -> InputError:  # built only when raised: the happy path allocates no exception
+        return InputError(f"{value!r} is not a valid {dt}", path=path, expected=_EXPECTED[dt])
+
     if dt in ("string", "anyURI"):
         if not isinstance(value, str):
-            raise bad
+            raise bad()
         return value
     if dt == "boolean":
         if not isinstance(value, bool):
-            raise bad
+            raise bad()
         return value
     if dt == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise bad
+            raise bad()
         return value
     if dt in ("double", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad
+            raise bad()
         v = float(value)
         if dt == "float" and (math.isnan(v) or math.isinf(v)):
-            raise bad
+            raise bad()
         return v
     if dt == "decimal":
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-            raise bad
+            raise bad()
         try:
             return Decimal(str(value))
         except InvalidOperation:
-            raise bad from None
+            raise bad() from None
     if dt == "dateTime":
         if isinstance(value, datetime):
             if spec.epoch_ms and value.microsecond % 1000:
@@ -436,8 +439,8 @@ def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
             try:
                 return datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
-                raise bad from None
-        raise bad
+                raise bad() from None
+        raise bad()
     if dt == "date":
         if isinstance(value, datetime):
             return value.date()
@@ -447,8 +450,8 @@ def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
             try:
                 return date.fromisoformat(value)
             except ValueError:
-                raise bad from None
-        raise bad
+                raise bad() from None
+        raise bad()
     raise AssertionError(dt)
 
 

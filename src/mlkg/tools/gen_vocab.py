@@ -17,8 +17,18 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from ..namespaces import MLKG_IRI
 from ..resources import resource_path
+
+VANN_URI = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
+
+
+def namespace_of(g: Graph) -> str:
+    """The namespace the ontology declares for its terms (``vann:preferredNamespaceUri``). Read from the ontology,
+    not from :mod:`mlkg.namespaces`, which imports the module generated here (and may find it stale)."""
+    found = {str(o) for o in g.objects(None, VANN_URI)}
+    if len(found) != 1:
+        raise ValueError(f"the ontology declares {len(found)} preferred namespaces; one is needed")
+    return found.pop()
 
 ONTOLOGY = ("ontology", "mlkg.ttl")
 
@@ -42,31 +52,31 @@ def _definition(g: Graph, term: URIRef) -> str:
     return " ".join(str(sorted(en or defs)[0]).split())
 
 
-def _local(term: URIRef) -> str:
-    return str(term)[len(MLKG_IRI):]
+def _local(term: URIRef, ns: str) -> str:
+    return str(term)[len(ns):]
 
 
-def _terms(g: Graph) -> list[tuple[str, list[URIRef]]]:
+def _terms(g: Graph, ns: str) -> list[tuple[str, list[URIRef]]]:
     """Sections of the generated class: (title, sorted terms). Each mlkg term appears exactly once."""
     seen: set[URIRef] = set()
     sections: list[tuple[str, list[URIRef]]] = []
     for kind, title in KINDS:
         terms = sorted({s for s in g.subjects(RDF.type, kind)
-                        if isinstance(s, URIRef) and str(s).startswith(MLKG_IRI) and s not in seen}, key=str)
+                        if isinstance(s, URIRef) and str(s).startswith(ns) and s not in seen}, key=str)
         seen.update(terms)
         if terms:
             sections.append((title, terms))
     by_class: dict[URIRef, list[URIRef]] = {}
     for ind in g.subjects(RDF.type, OWL.NamedIndividual):
-        if not isinstance(ind, URIRef) or not str(ind).startswith(MLKG_IRI) or ind in seen:
+        if not isinstance(ind, URIRef) or not str(ind).startswith(ns) or ind in seen:
             continue
         types = sorted(t for t in g.objects(ind, RDF.type)
                        if isinstance(t, URIRef) and t != OWL.NamedIndividual)
-        mlkg_types = [t for t in types if str(t).startswith(MLKG_IRI)]
+        mlkg_types = [t for t in types if str(t).startswith(ns)]
         key = (mlkg_types or types or [OWL.NamedIndividual])[0]
         by_class.setdefault(key, []).append(ind)
     for cls in sorted(by_class, key=str):
-        name = _local(cls) if str(cls).startswith(MLKG_IRI) else g.namespace_manager.normalizeUri(cls)
+        name = _local(cls, ns) if str(cls).startswith(ns) else g.namespace_manager.normalizeUri(cls)
         sections.append((f"Individuals of {name}", sorted(by_class[cls], key=str)))
         seen.update(by_class[cls])
     return sections
@@ -81,7 +91,8 @@ def render(g: Graph, *, source: str = "ontology/mlkg.ttl") -> str:
     """The text of ``vocab.py`` for the ontology graph ``g``."""
     onto = next((s for s in g.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef)), None)
     version = next((str(v) for v in g.objects(onto, OWL.versionInfo)), "") if onto is not None else ""
-    sections = _terms(g)
+    ns = namespace_of(g)
+    sections = _terms(g, ns)
     total = sum(len(t) for _, t in sections)
     lines = [
         f'"""mlkg\'s vocabulary: the {total} terms of the mlkg ontology as rdflib ``URIRef`` attributes.',
@@ -110,8 +121,8 @@ def render(g: Graph, *, source: str = "ontology/mlkg.ttl") -> str:
         lines += ["", f"    # {title}"]
         for t in terms:
             lines += _comment(_definition(g, t), "    ")
-            lines.append(f"    {_local(t)}: URIRef")
-    lines += ["", f'    _NS = Namespace("{MLKG_IRI}")', ""]
+            lines.append(f"    {_local(t, ns)}: URIRef")
+    lines += ["", f'    _NS = Namespace("{ns}")', ""]
     return "\n".join(lines)
 
 

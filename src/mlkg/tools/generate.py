@@ -10,8 +10,8 @@ The sources are the entity field specs (``src/mlkg/model``) and the ontology (``
 is generated first, from the ontology alone, because the field specs are written with its terms: a new term must be
 in ``mlkg.vocab`` before the model can import. Every other generator is imported only when its row runs.
 
-To add an artefact (the documentation's spec pages, say), append an :class:`Artefact` to :data:`GEN_MAP`, or call
-:func:`register` from the module that owns the generator.
+To add an artefact, append an :class:`Artefact` to :data:`GEN_MAP`, or call :func:`register` from the module that
+owns the generator.
 """
 
 from __future__ import annotations
@@ -52,7 +52,17 @@ GEN_MAP: list[Artefact] = [
              "mlkg.schema.shapes:outputs"),
     Artefact("schemas", "src/mlkg/schema/*.schema.json: the JSON Schemas of mlkg JSON, from the field specs",
              "mlkg.schema.build:files"),
+    Artefact("docs", "docs/reference/**.md: the spec page of every entity class, the ontology, CLI, query and "
+             "rule-pack references (mlkg.docs)", "mlkg.tools.generate:docs_pages"),
 ]
+
+
+def docs_pages() -> dict[Path, str]:
+    """The documentation's generated pages (:func:`mlkg.docs.site.generated_pages`) as ``{path: text}``."""
+    from ..docs import site  # the docs render every layer, so they are imported only when their row runs
+
+    root = site.docs_root()
+    return {root / rel: make() for rel, make in sorted(site.generated_pages().items())}
 
 
 def register(artefact: Artefact) -> None:
