@@ -16,7 +16,7 @@ from mlkg.rdf.formats import parse_text, serialize
 from mlkg.model.json import document_from_json, document_to_json
 from mlkg.rdf.reader import from_graph
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 MLKG = [sys.executable, "-m", "mlkg"]
 
 

@@ -13,7 +13,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from mlkg.model.base import REGISTRY, iter_fields
 from mlkg.namespaces import MLKG_IRI
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "ontology" / "mlkg.ttl"
 ALIGN = ROOT / "ontology" / "mlkg-align.ttl"
 ONTOLOGY_IRI = URIRef("https://w3id.org/mlkg")

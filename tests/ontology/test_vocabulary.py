@@ -23,7 +23,7 @@ from rdflib.namespace import OWL, RDF
 from mlkg.model.base import REGISTRY, OntologyEnum, iter_fields
 from mlkg.namespaces import MLKG_IRI, PREFIXES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "ontology" / "mlkg.ttl"
 CONTEXT = ROOT / "contexts" / "mlkg.context.jsonld"
 SHAPES_DIR = ROOT / "ontology" / "shapes"

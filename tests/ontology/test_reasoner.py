@@ -27,7 +27,7 @@ owlready2 = pytest.importorskip("owlready2", reason="owlready2 is not installed 
 if shutil.which("java") is None:  # pragma: no cover
     pytest.skip("HermiT needs Java and no `java` is on PATH", allow_module_level=True)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FILES = (ROOT / "ontology" / "mlkg.ttl", ROOT / "ontology" / "mlkg-align.ttl",
          ROOT / "tests" / "data" / "prov-dcat-min.ttl")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -139,7 +139,7 @@ def _reason(instances: Graph | None) -> tuple[Any, Any, float]:
     onto.load(fileobj=io.BytesIO(g.serialize(format="nt", encoding="utf-8")), format="ntriples")
     t0 = time.perf_counter()
     # xsd:date (mlkg:releaseDate) and DCAT 3's xsd:duration/xsd:gYear ranges are outside the OWL 2 datatype map;
-    # HermiT refuses them unless told to ignore them (tests/test_ontology.py pins which ones the core uses).
+    # HermiT refuses them unless told to ignore them (tests/ontology/test_ontology.py pins which ones the core uses).
     owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
     return world, onto, time.perf_counter() - t0
 

@@ -14,7 +14,7 @@ from mlkg import synth
 from mlkg.errors import InputError
 from mlkg.schema import KINDS, build, check_json, json_errors, load_schema
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 FIX = HERE / "fixtures" / "validation"
 DATA = HERE / "data"
 
