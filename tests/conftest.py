@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import pytest
+from rdflib import Graph
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -94,3 +96,41 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+#: The kinds of source every graph consumer (queries, lineage, diagrams, validation) must accept.
+SOURCE_KINDS = ("rdflib", "memory", "oxigraph", "sparql")
+
+
+@pytest.fixture(params=[pytest.param(k, marks=pytest.mark.server) if k == "sparql" else k for k in SOURCE_KINDS])
+def on_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[Graph], Any]]:
+    """``on_store(graph)``: the same triples as a source of one kind (the parameter): the rdflib Graph itself,
+    ``open_store("memory:")``, ``open_store("oxigraph:PATH")`` on disk, or a ``sparql:`` store on a real
+    ``oxigraph serve`` (union default graph) on 127.0.0.1. Each graph goes into its own named graph."""
+    from mlkg.store import open_store
+
+    kind = request.param
+    opened: list[Any] = []
+    graphs: list[str] = []
+
+    def make(graph: Graph) -> Any:
+        if kind == "rdflib":
+            return graph
+        if kind == "memory":
+            store = open_store("memory:")
+        elif kind == "oxigraph":
+            store = open_store(f"oxigraph:{tmp_path / f'kg{len(opened)}'}")
+        else:
+            store = open_store(request.getfixturevalue("oxigraph_union_server").store_url)
+        opened.append(store)
+        name = f"urn:mlkg:test:{uuid.uuid4().hex}"
+        graphs.append(name)
+        store.load(graph, graph=name)
+        return store
+
+    yield make
+    for store in opened:
+        if kind == "sparql":
+            for name in graphs:
+                store.drop(name)
+        store.close()

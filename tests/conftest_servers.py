@@ -36,6 +36,20 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
     srv.stop()
 
 
+@pytest.fixture(scope="session")
+def oxigraph_union_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """An ``oxigraph serve`` whose default graph is the union of its named graphs (as mlkg stores are)."""
+    if oxigraph_binary() is None:
+        pytest.skip("oxigraph binary not found: pip install oxigraph (mlkg[server])")
+    srv = OxigraphServer(location=tmp_path_factory.mktemp("oxserve-union"), union=True)
+    try:
+        srv.start()
+    except Exception as e:  # noqa: BLE001 - report why and skip
+        pytest.skip(f"oxigraph serve could not start: {e}")
+    yield srv
+    srv.stop()
+
+
 class VirtuosoServer:
     """Debian's Virtuoso 7 in a temp dir: its own ini, database, and free ports on 127.0.0.1."""
 

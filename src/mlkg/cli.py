@@ -1,23 +1,22 @@
-"""The ``mlkg`` command line.
+"""The ``mlkg`` command line: this module only assembles the app from the command groups.
 
 Data goes to stdout (or ``-o``); messages and progress go to stderr. Exit codes: 0 ok, 1 data does not conform
-(validate), 2 bad input or usage, 3 not implemented. Only this module (and ``mlkg.commands``) turns exceptions
-into messages; everything else raises.
+(validate), 2 bad input or usage, 3 not implemented. Only :mod:`mlkg.commands` turns exceptions into messages
+(:mod:`mlkg.commands._errors`); everything else raises.
 
-Each command group lives in its own module under :mod:`mlkg.commands` with a ``register(app)`` function, imported
-lazily so optional dependencies load only when used.
+Each command group lives in its own module under :mod:`mlkg.commands` with a ``register(app)`` function; the
+optional SDKs (MLflow, Hugging Face, ...) are imported only by the commands that use them, when they run.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import sys
-from typing import Any, Callable, TypeVar
 
 import typer
 
-from .errors import InputError, MlkgError, NotImplementedFeature, RemoteAccessError, StoreError
+from . import __version__
+from .commands import convert, diagram, docs, history, importers, lineage, link, query, store, validate
+from .commands._errors import fail, handle_errors  # noqa: F401 - their old home; commands import them from there
 
 app = typer.Typer(
     name="mlkg",
@@ -34,47 +33,12 @@ def _root(
 ) -> None:
     """ML model metadata as a knowledge graph: convert, validate, query, trace lineage, import."""
     if version:
-        from . import __version__
-
         typer.echo(__version__)
         raise typer.Exit(0)
 
 
-#: Command modules under mlkg.commands; each has register(app).
-COMMAND_MODULES = ("convert", "validate", "lineage", "query", "diagram", "store", "importers", "docs", "history",
-                   "link")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fail(message: str, code: int = 2) -> "typer.Exit":
-    """Print one line to stderr and return the Exit to raise."""
-    typer.echo(f"mlkg: {message}", err=True)
-    return typer.Exit(code)
-
-
-def handle_errors(func: F) -> F:
-    """Turn mlkg's exceptions into one line on stderr and an exit code (2 input/usage, 3 not implemented)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except NotImplementedFeature as e:
-            raise fail(str(e), 3) from None
-        except (InputError, RemoteAccessError, StoreError, MlkgError) as e:
-            raise fail(str(e), 2) from None
-        except FileNotFoundError as e:
-            raise fail(f"{e.filename or e}: no such file", 2) from None
-        except PermissionError as e:
-            raise fail(f"{e.filename or e}: permission denied", 2) from None
-        except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
-
-    return wrapper  # type: ignore[return-value]
-
+#: The command groups, in the order ``mlkg --help`` lists them; each module has ``register(app)``.
+COMMAND_MODULES = (convert, validate, lineage, query, diagram, store, importers, docs, history, link)
 
 _REGISTERED = False
 
@@ -84,13 +48,7 @@ def _register_all() -> None:
     if _REGISTERED:
         return
     _REGISTERED = True
-    for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(f"mlkg.commands.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"mlkg.commands.{name}":
-                continue  # command group not built yet
-            raise
+    for mod in COMMAND_MODULES:
         mod.register(app)
 
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import Any
 
+from .dataset import Source, as_store
 from .errors import MlkgError
-from .lineage import _reader, _walk, pick_kind, _label
-from .query import resolve
+from .query.engine import resolve
+from .query.lineage import bfs, edge_label, lineage_reader, pick_kind
 
 #: Fill colour per kind (the seed's palette where it has one), text colour.
 STYLES: dict[str, tuple[str, str]] = {
@@ -60,7 +60,7 @@ class LineageGraph:
     edges: list[tuple[str, str, str]]
 
 
-def lineage_graph(source: Any, entity: Any, *, direction: str = "both", depth: int | None = None,
+def lineage_graph(source: Source, entity: str, *, direction: str = "both", depth: int | None = None,
                   method: str = "auto", kind: str | None = None) -> LineageGraph:
     """Collect the entities up to ``depth`` steps upstream, downstream or both of ``entity``, and every lineage
     edge between them.
@@ -72,12 +72,13 @@ def lineage_graph(source: Any, entity: Any, *, direction: str = "both", depth: i
         raise ValueError(f"unknown direction {direction!r}; known: {', '.join(DIRECTIONS)}")
     if depth is not None and depth < 0:
         raise ValueError(f"depth must be 0 or more, not {depth}")
-    start = str(resolve(source, entity, kind=kind))
+    store = as_store(source)
+    start = str(resolve(store, entity, kind=kind))
     nodes: dict[str, tuple[str, str]] = {}
     edges: set[tuple[str, str, str]] = set()
     for d in (("up", "down") if direction == "both" else (direction,)):
-        reader = _reader(source, start, d, method)
-        seen = _walk(reader, start, d, depth)
+        reader = lineage_reader(store, start, d, method)
+        seen = bfs(reader, start, d, depth)
         for n in seen:
             types, name = reader.info(n)
             if n not in nodes or nodes[n][0] == "Entity":
@@ -85,7 +86,7 @@ def lineage_graph(source: Any, entity: Any, *, direction: str = "both", depth: i
             for other, props in reader.neighbours(n, d).items():
                 if other in seen:
                     src, dst = (n, other) if d == "down" else (other, n)
-                    edges.add((src, dst, _label(props)))
+                    edges.add((src, dst, edge_label(props)))
     return LineageGraph(start=start, nodes=nodes, edges=sorted(edges))
 
 
@@ -168,19 +169,19 @@ def render_svg(dot_text: str) -> str:
     return proc.stdout.decode("utf-8")
 
 
-def mermaid(source: Any, entity: Any, *, direction: str = "both", depth: int | None = None,
+def mermaid(source: Source, entity: str, *, direction: str = "both", depth: int | None = None,
             layout: str = "LR", kind: str | None = None) -> str:
     """Mermaid diagram of the lineage around ``entity``."""
     return render_mermaid(lineage_graph(source, entity, direction=direction, depth=depth, kind=kind), layout=layout)
 
 
-def dot(source: Any, entity: Any, *, direction: str = "both", depth: int | None = None, layout: str = "LR",
+def dot(source: Source, entity: str, *, direction: str = "both", depth: int | None = None, layout: str = "LR",
         kind: str | None = None) -> str:
     """Graphviz DOT diagram of the lineage around ``entity``."""
     return render_dot(lineage_graph(source, entity, direction=direction, depth=depth, kind=kind), layout=layout)
 
 
-def svg(source: Any, entity: Any, *, direction: str = "both", depth: int | None = None, layout: str = "LR",
+def svg(source: Source, entity: str, *, direction: str = "both", depth: int | None = None, layout: str = "LR",
         kind: str | None = None) -> str:
     """SVG diagram of the lineage around ``entity`` (needs Graphviz's ``dot``)."""
     return render_svg(dot(source, entity, direction=direction, depth=depth, layout=layout, kind=kind))

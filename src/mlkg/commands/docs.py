@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..cli import handle_errors
+from ._errors import handle_errors
 
 
 def register(app: typer.Typer) -> None:

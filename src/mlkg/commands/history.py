@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from ..cli import fail, handle_errors
+from ._errors import fail, handle_errors
 
 FORMATS = ("text", "json", "turtle")
 

@@ -22,7 +22,7 @@ from typing import Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from ..cli import fail, handle_errors
+from ._errors import fail, handle_errors
 
 _OUTPUT_HELP = "Output file; the RDF format comes from the suffix (.ttl, .jsonld, .nt, .nq, .rdf, .trig)."
 

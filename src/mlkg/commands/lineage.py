@@ -3,44 +3,44 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import typer
 
-from ..cli import fail, handle_errors
-from .query import check_format, emit, load_source, naming, store_option
+from .. import lineage
+from ..io import open_source
+from . import _options as opt
+from ._errors import fail, handle_errors, naming
+from ._output import check_format, emit
 
 COLUMNS = ["kind", "name", "depth", "via", "path", "entity"]
+
+
+def _walk(direction: str, entity: str, files: list[str] | None, depth: int | None, fmt: str,
+          kind: str | None, store: str | None = None) -> None:
+    check_format(fmt)
+    if depth is not None and depth < 0:
+        raise fail(f"--depth must be 0 or more (got {depth})")
+    source = open_source(files, store)
+    with naming(files):
+        rows = lineage.walk(source, entity, direction, depth=depth, kind=kind)
+    emit(rows, fmt, columns=COLUMNS if fmt != "table" else COLUMNS[:-1])  # IRIs only in json/csv
+    if fmt == "table" and not rows:
+        typer.echo(f"mlkg: nothing {'upstream' if direction == 'up' else 'downstream'} of {entity}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     lineage_app = typer.Typer(name="lineage", help="Upstream and downstream lineage of an entity.",
                               no_args_is_help=True, rich_markup_mode=None)
 
-    def _walk(direction: str, entity: str, files: Optional[list[str]], depth: Optional[int], fmt: str,
-              kind: Optional[str], store: Optional[str] = None) -> None:
-        from .. import lineage
-
-        check_format(fmt)
-        if depth is not None and depth < 0:
-            raise fail(f"--depth must be 0 or more (got {depth})")
-        source = load_source(files, store)
-        with naming(files):
-            rows = lineage.walk(source, entity, direction, depth=depth, kind=kind)
-        emit(rows, fmt, columns=COLUMNS if fmt != "table" else COLUMNS[:-1])  # IRIs only in json/csv
-        if fmt == "table" and not rows:
-            typer.echo(f"mlkg: nothing {'upstream' if direction == 'up' else 'downstream'} of {entity}", err=True)
-
     @lineage_app.command("upstream")
     @handle_errors
     def upstream(
-        entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
-        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: Optional[str] = store_option(),
-        depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),
-        fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
-        kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous "
-                                           "(Table, MLModel, ...)."),
+        entity: str = opt.entity(),
+        files: list[str] | None = opt.files(),
+        store: str | None = opt.store(),
+        depth: int | None = opt.depth(),
+        fmt: str = opt.row_format(),
+        kind: str | None = opt.kind(),
     ) -> None:
         """Everything ENTITY derives from, with depth and path.
 
@@ -53,12 +53,12 @@ def register(app: typer.Typer) -> None:
     @lineage_app.command("downstream")
     @handle_errors
     def downstream(
-        entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the entity."),
-        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: Optional[str] = store_option(),
-        depth: Optional[int] = typer.Option(None, "--depth", "-d", help="At most this many steps (default: all)."),
-        fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
-        kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous."),
+        entity: str = opt.entity(),
+        files: list[str] | None = opt.files(),
+        store: str | None = opt.store(),
+        depth: int | None = opt.depth(),
+        fmt: str = opt.row_format(),
+        kind: str | None = opt.kind(),
     ) -> None:
         """Everything derived from ENTITY, with depth and path.
 
@@ -75,10 +75,10 @@ def register(app: typer.Typer) -> None:
     def impact(
         entity: str = typer.Argument(..., metavar="ENTITY", help="FQN or IRI of the table, column, feature or "
                                      "model that changes."),
-        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: Optional[str] = store_option(),
-        fmt: str = typer.Option("table", "--format", "-f", help="Output: table | json | csv."),
-        kind: Optional[str] = typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous."),
+        files: list[str] | None = opt.files(),
+        store: str | None = opt.store(),
+        fmt: str = opt.row_format(),
+        kind: str | None = opt.kind(),
     ) -> None:
         """Everything affected if ENTITY changes, grouped by kind, with the path that reaches each.
 
@@ -89,10 +89,8 @@ def register(app: typer.Typer) -> None:
           mlkg impact snowflake.analytics.public.transactions fraud.ttl
           mlkg impact snowflake.analytics.public.transactions fraud.ttl --format csv
         """
-        from .. import lineage
-
         check_format(fmt)
-        source = load_source(files, store)
+        source = open_source(files, store)
         with naming(files):
             rows = lineage.impact(source, entity, kind=kind)
         if fmt != "table":

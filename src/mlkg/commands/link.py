@@ -7,7 +7,7 @@ import json
 
 import typer
 
-from ..cli import handle_errors
+from ._errors import handle_errors
 
 
 @handle_errors

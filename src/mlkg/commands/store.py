@@ -10,11 +10,11 @@ import signal
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any
 
 import typer
 
-from ..cli import handle_errors
+from ._errors import handle_errors
 
 STORE_HELP = ("Store URL: memory:, oxigraph:PATH or sparql:http://host:port/path "
               "(default: $MLKG_STORE).")
@@ -36,7 +36,7 @@ class _Progress:
         self.bar: Any = None
         self.task: Any = None
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> _Progress:
         if self.enabled:
             from rich.console import Console
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -59,7 +59,7 @@ class _Progress:
             self.bar.__exit__(*exc)
 
 
-def _store_url(store: Optional[str]) -> str:
+def _store_url(store: str | None) -> str:
     from ..errors import InputError
 
     url = store or os.environ.get("MLKG_STORE")
@@ -72,17 +72,17 @@ def register(app: typer.Typer) -> None:
     @app.command("load")
     @handle_errors
     def load_cmd(
-        files: List[Path] = typer.Argument(..., help="RDF files (Turtle, JSON-LD, N-Triples, N-Quads, TriG, RDF/XML)."),
-        store: Optional[str] = typer.Option(None, "--store", "-s", help=STORE_HELP),
-        graph: Optional[str] = typer.Option(
+        files: list[Path] = typer.Argument(..., help="RDF files (Turtle, JSON-LD, N-Triples, N-Quads, TriG, RDF/XML)."),
+        store: str | None = typer.Option(None, "--store", "-s", help=STORE_HELP),
+        graph: str | None = typer.Option(
             None, "--graph", "-g",
             help="Named graph IRI for all the files ('default' for the default graph). Without it each file goes "
                  "to its own graph (…/graph/file/NAME); quad files keep their graphs."),
         append: bool = typer.Option(False, "--append", help="Add to the graph instead of replacing it."),
-        fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Input format (default: from the suffix)."),
+        fmt: str | None = typer.Option(None, "--format", "-f", help="Input format (default: from the suffix)."),
         no_lineage: bool = typer.Option(False, "--no-lineage",
                                         help="Do not add the PROV-O super-property triples of lineage links."),
-        progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+        progress: bool | None = typer.Option(None, "--progress/--no-progress",
                                                 help="Progress bar on stderr (default: when stderr is a terminal)."),
     ) -> None:
         """Load RDF files into a store. Re-loading a source replaces exactly its graph, atomically."""
@@ -116,12 +116,12 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     @handle_errors
     def serve_cmd(
-        files: List[Path] = typer.Argument(None, help="RDF files to serve (loaded into a temporary store)."),
-        store: Optional[str] = typer.Option(None, "--store", "-s",
+        files: list[Path] = typer.Argument(None, help="RDF files to serve (loaded into a temporary store)."),
+        store: str | None = typer.Option(None, "--store", "-s",
                                             help="Serve an existing oxigraph:PATH store instead of files."),
         port: int = typer.Option(7878, "--port", "-p", help="Port on 127.0.0.1 (0: any free port)."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
-        ready_file: Optional[Path] = typer.Option(None, "--ready-file",
+        ready_file: Path | None = typer.Option(None, "--ready-file",
                                                   help="Write the query URL here once the server answers."),
     ) -> None:
         """Serve files (or an oxigraph store) as a local, read-only SPARQL endpoint (oxigraph serve-read-only).

@@ -12,7 +12,7 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from ..cli import fail, handle_errors
+from ._errors import fail, handle_errors
 
 FORMATS = ("text", "json")
 
@@ -41,10 +41,7 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
     if not files:
         raise InputError("no input files", expected="one or more RDF or JSON files, or --store STORE")
     named = [f for f in files if f != "-"]
-    try:
-        from .convert import convert_files
-    except ImportError:  # pragma: no cover - convert is part of the same installation
-        convert_files = None
+    from ..io import convert_files
     if not named:
         g = new_graph()
     elif convert_files is not None:

@@ -20,17 +20,19 @@ from __future__ import annotations
 import importlib
 import os
 import urllib.parse
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from rdflib import Graph
 
+from ..dataset import GraphStore, MemoryStore, OxigraphView, as_store
 from ..errors import InputError
 from .base import STAGING_PREFIX, Rows, Store, format_name, source_graph
 
 __all__ = [
-    "BACKENDS", "DEFAULT_STORE", "STAGING_PREFIX", "Rows", "Store", "graph_from", "open_store",
-    "register_backend", "source_graph", "format_name", "as_rdflib",
+    "BACKENDS", "DEFAULT_STORE", "STAGING_PREFIX", "GraphStore", "MemoryStore", "OxigraphView", "Rows", "Store",
+    "as_rdflib", "as_store", "format_name", "graph_from", "open_store", "register_backend", "source_graph",
 ]
 
 #: The store used when none is given (``MLKG_STORE`` overrides it).
@@ -102,8 +104,6 @@ def graph_from(files: Iterable[str | Path] | None = None, store: str | Store | N
         if files:
             load_graph(files, graph=g)
         return g
-    from .memory import MemoryStore
-
     if isinstance(s, MemoryStore):
         return s.ds
     return as_rdflib(s)

@@ -13,7 +13,8 @@ runs on ``--store`` unchanged: SPARQL goes to the store's own engine, pattern lo
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from rdflib import Graph, URIRef, Variable
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -44,7 +45,7 @@ class StoreBridge(SPARQLStore):
     #: Lineage code reads this to prefer one SPARQL query over a walk of many lookups (remote stores).
     @property
     def prefers_sparql(self) -> bool:
-        return type(self.mlkg_store).__name__ == "SparqlStore"
+        return self.mlkg_store.prefers_sparql
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
         for t in self.mlkg_store.triples(triple_pattern):
@@ -79,7 +80,7 @@ class StoreBridge(SPARQLStore):
         yield from self._ns.items()
 
     def query(self, query: Any, initNs: Mapping[str, Any], initBindings: Mapping[Any, Any],  # type: ignore[override]
-              queryGraph: Any, **kwargs: Any) -> Result:  # noqa: N803
+              queryGraph: Any, **kwargs: Any) -> Result:
         if not isinstance(query, str):
             raise NotImplementedError  # a prepared query: rdflib evaluates it over triples()
         declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([A-Za-z0-9_.-]*):", query)}
@@ -100,7 +101,7 @@ class StoreBridge(SPARQLStore):
         return out
 
     def update(self, update: Any, initNs: Mapping[str, Any], initBindings: Mapping[Any, Any],  # type: ignore[override]
-               queryGraph: Any, **kwargs: Any) -> None:  # noqa: N803
+               queryGraph: Any, **kwargs: Any) -> None:
         if initBindings:
             raise NotImplementedError("bindings in updates")
         declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([A-Za-z0-9_.-]*):", str(update))}

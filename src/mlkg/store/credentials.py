@@ -38,7 +38,7 @@ class Credentials:
         if self.token:
             return "Bearer " + self.token
         if self.user is not None:
-            raw = f"{self.user}:{self.password or ''}".encode("utf-8")
+            raw = f"{self.user}:{self.password or ''}".encode()
             return "Basic " + base64.b64encode(raw).decode("ascii")
         return None
 

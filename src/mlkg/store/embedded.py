@@ -21,74 +21,32 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
+from ..dataset.oxigraph import OxigraphView
 from ..errors import InputError, StoreError
+from ..rdf.oxterms import OX_FORMATS
+from ..rdf.oxterms import ox_graph as _ox_graph
 from .base import (
     FORMATS,
     STAGING_PREFIX,
     LoadInput,
     Progress,
     ProgressReader,
-    Rows,
-    Store,
-    as_binding,
     closure_update,
-    format_name,
     graph_iri,
     load_input,
     nt_bytes,
     parse_to_graph,
-    with_values,
 )
 
 JOURNAL = "mlkg-journal.json"
-
-OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_ox(term: Any) -> Any:
-    """rdflib term → pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def from_ox(term: Any) -> Any:
-    """pyoxigraph term → rdflib term (None stays None)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def _ox_graph(graph: URIRef | None) -> Any:
-    return ox.DefaultGraph() if graph is None else ox.NamedNode(str(graph))
 
 
 def _syntax_error(e: BaseException, source: str, fmt: str) -> InputError:
@@ -102,8 +60,9 @@ def _syntax_error(e: BaseException, source: str, fmt: str) -> InputError:
                       expected=f"a valid {fmt} document")
 
 
-class OxigraphStore(Store):
-    """A pyoxigraph store (``oxigraph:PATH`` on disk, ``oxigraph:`` in memory)."""
+class OxigraphStore(OxigraphView):
+    """A pyoxigraph store (``oxigraph:PATH`` on disk, ``oxigraph:`` in memory); the read verbs are
+    :class:`~mlkg.dataset.oxigraph.OxigraphView`'s."""
 
     def __init__(self, path: str | None = None, *, read_only: bool = False, url: str | None = None) -> None:
         self.path = Path(path) if path else None
@@ -195,13 +154,7 @@ class OxigraphStore(Store):
 
     def extend(self, triples: Iterable[tuple[Node, Node, Node]], *, graph: str | URIRef | None = None) -> int:
         self._check_writable()
-        g = _ox_graph(graph_iri(graph))
-        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
-        self.ox.extend(quads)
-        return len(quads)
-
-    def _has_data(self, g: Any) -> bool:
-        return next(iter(self.ox.quads_for_pattern(None, None, None, g)), None) is not None
+        return super().extend(triples, graph=graph)
 
     def _bulk(self, inp: LoadInput, target: Any, progress: Progress | None, *, transactional: bool = False) -> int:
         """Load ``inp`` into ``target`` (a pyoxigraph graph, or None to keep the graphs of a quad file)."""
@@ -390,91 +343,11 @@ class OxigraphStore(Store):
 
     def update(self, text: str) -> None:
         self._check_writable()
-        try:
-            self.ox.update(text)
-        except SyntaxError as e:
-            raise InputError(f"invalid SPARQL update: {str(e).splitlines()[0]}", source="<update>") from None
+        super().update(text)
 
     def drop(self, graph: str | URIRef | None) -> None:
         self._check_writable()
         self._remove(graph_iri(graph))
-
-    # -- reading ---------------------------------------------------------------------------------------------
-
-    def _dataset_args(self) -> dict[str, Any]:
-        if not self._staging:
-            return {"use_default_graph_as_union": True}
-        graphs = [g for g in self.ox.named_graphs() if not str(g.value).startswith(STAGING_PREFIX)]
-        return {"default_graph": [ox.DefaultGraph(), *graphs], "named_graphs": graphs}
-
-    def query(self, text: str, *, bindings: Mapping[str, Any] | None = None) -> Rows | bool | Graph:
-        binds = {k: as_binding(v) for k, v in (bindings or {}).items() if v is not None}
-        subs = {ox.Variable(k): to_ox(v) for k, v in binds.items()}
-        try:
-            try:
-                res = self.ox.query(text, substitutions=subs or None, **self._dataset_args())
-            except RuntimeError as e:
-                if not subs or "projection" not in str(e):
-                    raise
-                # SEP-0007 substitution needs the variable projected; otherwise bind it with VALUES.
-                res = self.ox.query(with_values(text, binds), **self._dataset_args())
-        except SyntaxError as e:
-            raise InputError(f"invalid SPARQL query: {str(e).splitlines()[0]}", source="<query>") from None
-        if isinstance(res, bool) or isinstance(res, ox.QueryBoolean):
-            return bool(res)
-        if isinstance(res, ox.QueryTriples):
-            g = Graph()
-            for t in res:
-                g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
-            return g
-        names = [v.value for v in res.variables]
-        rows = Rows(names)
-        for sol in res:
-            rows.append({n: from_ox(sol[n]) for n in names})
-        return rows
-
-    def dump(self, output: str | Path | IO[bytes] | None = None, *, format: str = "turtle",
-             graph: str | URIRef | None = None) -> bytes | None:
-        from ..namespaces import PREFIXES
-
-        fmt = format_name(format)
-        oxf = OX_FORMATS[fmt]
-        quads = FORMATS[fmt][2]
-        prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt in ("turtle", "trig") else None
-        out: Any = str(output) if isinstance(output, Path) else output
-        g = graph_iri(graph)
-        if g is not None or quads:
-            return self.ox.dump(out, oxf, from_graph=_ox_graph(g) if not quads else None, prefixes=prefixes)
-        holders = [gr for gr in [ox.DefaultGraph(), *self.ox.named_graphs()]
-                   if not (isinstance(gr, ox.NamedNode) and gr.value.startswith(STAGING_PREFIX))
-                   and self._has_data(gr)]
-        if len(holders) <= 1:
-            return self.ox.dump(out, oxf, from_graph=holders[0] if holders else ox.DefaultGraph(),
-                                prefixes=prefixes)
-        triples: Any = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", **self._dataset_args())
-        return ox.serialize(triples, out, oxf, prefixes=prefixes)
-
-    def graphs(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self.ox.named_graphs()
-                      if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX)
-                      and self._has_data(g))
-
-    def count(self, graph: str | URIRef | None = None) -> int:
-        g = graph_iri(graph)
-        text = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }" if g is None
-                else f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
-        sol: Any = next(iter(self.ox.query(text)))  # type: ignore[arg-type]
-        return int(sol["n"].value)
-
-    def __len__(self) -> int:
-        return len(self.ox)
-
-    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
-        s, p, o = (to_ox(t) if t is not None else None for t in pattern)
-        for q in self.ox.quads_for_pattern(s, p, o, None):
-            if self._staging and isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in self._staging:
-                continue
-            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
     def close(self) -> None:
         if getattr(self, "ox", None) is not None and not self.read_only:

@@ -71,7 +71,7 @@ class OxigraphServer:
         """The ``--store`` value for :func:`mlkg.store.open_store`."""
         return "sparql:" + self.query_url
 
-    def start(self, wait: float = 20.0) -> "OxigraphServer":
+    def start(self, wait: float = 20.0) -> OxigraphServer:
         binary = oxigraph_binary()
         if binary is None:
             raise StoreError("the oxigraph binary was not found (pip install oxigraph, or set MLKG_OXIGRAPH)")
@@ -111,7 +111,7 @@ class OxigraphServer:
             self.proc.stderr.close()
         self.proc = None
 
-    def __enter__(self) -> "OxigraphServer":
+    def __enter__(self) -> OxigraphServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -27,8 +27,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Mapping
+from typing import IO, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -40,7 +41,7 @@ from .base import (
     Progress,
     Rows,
     Store,
-    as_binding,
+    as_terms,
     format_name,
     graph_iri,
     load_input,
@@ -86,6 +87,9 @@ def _guess_server(path: str) -> str:
 
 class SparqlStore(Store):
     """A remote SPARQL 1.1 server."""
+
+    #: Every lookup is a request: lineage sends one closure query instead of walking neighbour by neighbour.
+    prefers_sparql = True
 
     def __init__(self, endpoint: str, *, credentials: Credentials | None = None, **options: Any) -> None:
         parts = urllib.parse.urlsplit(endpoint)
@@ -166,7 +170,7 @@ class SparqlStore(Store):
                 if e.code == 400:
                     raise InputError(f"the server refused the request: {first}", source=self._safe(url)) from None
                 raise StoreError(f"{self._safe(url)}: HTTP {e.code}: {first}") from None
-            except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError) as e:
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
                 reason = getattr(e, "reason", e)
                 refused = isinstance(reason, ConnectionRefusedError)
                 if attempt < self.retries and (idempotent or refused):
@@ -190,7 +194,7 @@ class SparqlStore(Store):
     # -- reading ---------------------------------------------------------------------------------------------
 
     def query(self, text: str, *, bindings: Mapping[str, Any] | None = None) -> Rows | bool | Graph:
-        binds = {k: as_binding(v) for k, v in (bindings or {}).items() if v is not None}
+        binds = as_terms(bindings)
         form = query_form(text)
         if form == "UPDATE":
             raise InputError("this is an update, not a query: use update()", source="<query>")
@@ -232,7 +236,7 @@ class SparqlStore(Store):
         import pyoxigraph as ox
 
         from ..namespaces import PREFIXES
-        from .embedded import OX_FORMATS
+        from ..rdf.oxterms import OX_FORMATS
 
         fmt = format_name(format)
         g_iri = graph_iri(graph)
@@ -252,7 +256,7 @@ class SparqlStore(Store):
             for g in self.graphs():
                 for line in self._construct_nt(g).splitlines():
                     if line.strip():
-                        quads += line.rstrip()[:-1].rstrip() + f" <{g}> .\n".encode("utf-8")
+                        quads += line.rstrip()[:-1].rstrip() + f" <{g}> .\n".encode()
             data = bytes(quads)
             src_fmt = ox.RdfFormat.N_QUADS
         else:
