@@ -4,6 +4,7 @@ Starts a local H2O cluster (Java 17), trains a small GBM classifier on an iris-s
 frame and 3-fold cross-validation, and writes:
 
 - ``iris_gbm.json``: ``model.save_model_details()``, the same document as REST ``/3/Models/iris_gbm``;
+- ``petal_glm.json``: the details of a GLM regression (gaussian) on the same frame;
 - ``iris_gbm.zip``: the MOJO (``model.download_mojo()``; needs h2o < 3.46.0.12, whose client refuses MOJO
   export), with ``model.ini``, ``domains/`` and ``experimental/modelDetails.json``.
 
@@ -45,6 +46,13 @@ def main() -> None:
         mojo = Path(gbm.download_mojo(path=str(HERE)))
         if mojo.name != "iris_gbm.zip":
             shutil.move(mojo, HERE / "iris_gbm.zip")
+        # a GLM regression on the same frame: coefficients as importances (one per enum level), regression metrics
+        from h2o.estimators import H2OGeneralizedLinearEstimator
+
+        glm = H2OGeneralizedLinearEstimator(model_id="petal_glm", family="gaussian", lambda_=0.0, seed=1)
+        glm.train(x=["sepal_len", "sepal_wid", "region"], y="petal_len", training_frame=train,
+                  validation_frame=valid)
+        Path(glm.save_model_details(path=str(HERE), force=True)).rename(HERE / "petal_glm.json")
         d = json.loads((HERE / "iris_gbm.json").read_text())
         print("wrote", HERE, "with h2o", h2o.__version__, "algo", d["algo"],
               "varimp", list(d["output"]["variable_importances"]["data"][0]))

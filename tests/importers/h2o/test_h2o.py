@@ -116,9 +116,11 @@ def test_details_hand_expectations() -> None:
 
 
 def test_details_and_mojo_of_one_model_import_once(in_data) -> None:
-    ents, report = run(".")
+    ents, report = run("iris_gbm.json", "iris_gbm.zip")
     model = model_of(ents)
     assert model.versions[0].source == "iris_gbm.zip" and report.counts["models"] == 1
+    ents, report = run(".")  # the folder: the GBM (JSON + MOJO) once, and the GLM
+    assert sorted(e.fqn for e in ents if isinstance(e, m.MLModel)) == ["h2o.iris_gbm", "h2o.petal_glm"]
 
 
 def test_query_features_lists_features_with_importances(tmp_path: Path) -> None:
@@ -291,3 +293,18 @@ def test_imports_conform_to_the_core_shapes(tmp_path: Path) -> None:
     for ents in (run(str(DETAILS))[0], run(str(_mojo_without_details(tmp_path)))[0]):
         result = validate(ents)
         assert result.conforms, result.text()
+
+
+def test_glm_regression_importances_per_level_fold_into_their_feature() -> None:
+    ents, report = run(str(DATA / "petal_glm.json"))
+    assert not report.problems
+    model = model_of(ents)
+    assert model.algorithm == "Generalized Linear Modeling" and model.task == "Regression"
+    assert model.target == "petal_len"
+    imp = {i.name: (round(i.importance, 4), i.method) for i in model.feature_importance}
+    assert imp == {"sepal_len": (1.0, "coefficients"), "sepal_wid": (0.2183, "coefficients"),
+                   "region": (0.0551, "coefficients")}  # H2O reports the level region.south
+    names = {e.name for e in model.metrics}
+    assert {"r2", "mae", "rmsle", "residual_deviance"} <= names
+    assert not {"null_degrees_of_freedom", "logloss"} & names
+    assert {h.name: h.value for h in model.ml_hyper_parameters}["family"] == "gaussian"

@@ -23,7 +23,9 @@ training / validation / CV metrics       :class:`Evaluation` per number (MSE, RM
 ``response_column_name``                 the model's ``target``
 ``variable_importances``                 :class:`FeatureImportance` per feature: the scaled importance
                                          (1.0 for the most important), method ``gain`` for tree models
-                                         (H2O's squared-error reduction), ``coefficients`` for GLM
+                                         (H2O's squared-error reduction), ``coefficients`` for GLM (whose
+                                         importances are per level of an enum column: the feature gets the
+                                         largest of its levels')
 =======================================  =====================================================================
 
 H2O has no registry: no versions (beyond the one trained artifact), stages, owners or deployments.
@@ -45,7 +47,8 @@ from .reader import H2OModel
 #: Metric keys of H2O's ModelMetrics that are bookkeeping, not measures.
 _NOT_METRICS = frozenset({"model_checksum", "frame_checksum", "scoring_time", "nobs", "custom_metric_value",
                           "loglikelihood", "AIC", "duration_in_ms", "model_category", "description",
-                          "predictions", "custom_metric_name"})
+                          "predictions", "custom_metric_name", "null_degrees_of_freedom",
+                          "residual_degrees_of_freedom"})
 #: Parameters mapped to something other than a hyperparameter.
 _MAPPED = frozenset({"model_id", "training_frame", "validation_frame", "response_column"})
 _TREE_ALGOS = frozenset({"gbm", "drf", "xgboost", "isolationforest", "extendedisolationforest", "upliftdrf"})
@@ -266,16 +269,19 @@ class Mapper:
             return []
         names, scaled = data[cols.index("variable")], data[cols.index("scaled_importance")]
         method = "gain" if algo in _TREE_ALGOS else "coefficients" if algo in _LINEAR_ALGOS else str(algo)
-        out_fi = []
-        for var, value in zip(names, scaled, strict=False):
+        best: dict[str, float] = {}
+        for raw, value in zip(names, scaled, strict=False):
             n = _number(value)
             if n is None:
                 continue
-            if var not in features:  # GLM reports one-hot levels such as region.north
-                base = str(var).split(".", 1)[0]
-                self.report.warn(f"importance of {var}, which is not a feature column; kept under "
-                                 f"{base if base in features else var}", item=where)
-                var = base if base in features else var
-            out_fi.append(m.FeatureImportance(name=str(var), importance=float(n), method=method,
-                                              feature=Ref(type="mlFeature", fqn=ids.fqn_child(model_fqn, var))))
-        return out_fi
+            var = str(raw)
+            if var not in features:  # GLM reports each level of an enum column: region.north, region.south
+                base = next((f for f in sorted(features) if var.startswith(f + ".")), None)
+                if base is None:
+                    self.report.warn(f"importance of {var}, which is not a feature column; skipped", item=where)
+                    continue
+                var = base
+            best[var] = max(best.get(var, float(n)), float(n))
+        return [m.FeatureImportance(name=var, importance=v, method=method,
+                                    feature=Ref(type="mlFeature", fqn=ids.fqn_child(model_fqn, var)))
+                for var, v in best.items()]
