@@ -1,43 +1,27 @@
 """Neptune importer on an offline run written by neptune 1.14.0.post2 (data/README.md, make_fixtures.py).
 
-Golden graph: refresh with ``MLKG_UPDATE_GOLDEN=1 pytest tests/importers/neptune``.
+Golden graph: refresh with ``MLKG_UPDATE_SNAPSHOTS=1 pytest tests/importers/neptune``.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rdflib import Graph
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from mlkg.importers import ImportFailure, SourceUnavailable, get
 from mlkg.importers.neptune import oplog
 from mlkg.model import entities as m
-from mlkg.rdf.build import to_graph
 
-DATA = Path(__file__).parent / "data"
+HERE = Path(__file__).parent
+DATA = HERE / "data"
 OFFLINE = DATA / ".neptune"
 (RUN_DIR,) = sorted((OFFLINE / "offline").iterdir())
 RUN_ID = RUN_DIR.name.split("__")[1]
 
-
-def golden(entities: list[Any], name: str) -> Graph:
-    """The graph of ``entities``, checked against ``data/<name>.ttl`` (rewritten with MLKG_UPDATE_GOLDEN=1)."""
-    g = to_graph(entities)
-    path = DATA / f"{name}.ttl"
-    if os.environ.get("MLKG_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.write_text(g.serialize(format="turtle"), encoding="utf-8")
-    expected = Graph().parse(path, format="turtle")
-    if not isomorphic(g, expected):
-        _, only_now, only_golden = graph_diff(to_isomorphic(g), to_isomorphic(expected))
-        pytest.fail(f"{name}: the import differs from its golden graph\nonly now:\n"
-                    f"{only_now.serialize(format='nt')[:3000]}\nonly in golden:\n"
-                    f"{only_golden.serialize(format='nt')[:3000]}")
-    return g
 
 
 def run(*paths: str, strict: bool = False, **options: Any) -> tuple[list[Any], Any]:
@@ -45,9 +29,9 @@ def run(*paths: str, strict: bool = False, **options: Any) -> tuple[list[Any], A
     return imp.run(strict=strict), imp.report
 
 
-def test_offline_run_matches_golden_graph() -> None:
-    ents, report = run(str(OFFLINE), project="acme/iris-demo")
-    golden(ents, "offline_run")
+def test_offline_run_matches_golden_graph(golden) -> None:
+    imp = get("neptune")(paths=(str(OFFLINE),), project="acme/iris-demo")
+    golden(imp, imp.run(), HERE / "expected.ttl")
 
 
 def test_replay_folds_the_operation_log() -> None:

@@ -2,43 +2,26 @@
 ``acme/iris-demo`` with config, history, summary, tags, a dataset artifact and two versions of a model artifact.
 
 ``data/sdk_decoded.json`` is the same files decoded by wandb's own protobuf classes when they were written; the
-standard-library reader must agree with it. Golden graph: refresh with ``MLKG_UPDATE_GOLDEN=1``.
+standard-library reader must agree with it. Golden graph: refresh with ``MLKG_UPDATE_SNAPSHOTS=1``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from mlkg.importers import ImportFailure, SourceUnavailable, get
 from mlkg.importers.wandb import records
 from mlkg.model import entities as m
-from mlkg.rdf.build import to_graph
 
-DATA = Path(__file__).parent / "data"
+HERE = Path(__file__).parent
+DATA = HERE / "data"
 RUNS = DATA / "wandb"
 FILES = sorted(RUNS.glob("*/run-*.wandb"))
 
-
-def golden(entities: list[Any], name: str) -> Graph:
-    """The graph of ``entities``, checked against ``data/<name>.ttl`` (rewritten with MLKG_UPDATE_GOLDEN=1)."""
-    g = to_graph(entities)
-    path = DATA / f"{name}.ttl"
-    if os.environ.get("MLKG_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.write_text(g.serialize(format="turtle"), encoding="utf-8")
-    expected = Graph().parse(path, format="turtle")
-    if not isomorphic(g, expected):
-        _, only_now, only_golden = graph_diff(to_isomorphic(g), to_isomorphic(expected))
-        pytest.fail(f"{name}: the import differs from its golden graph\nonly now:\n"
-                    f"{only_now.serialize(format='nt')[:3000]}\nonly in golden:\n"
-                    f"{only_golden.serialize(format='nt')[:3000]}")
-    return g
 
 
 def run(*paths: str, strict: bool = False) -> tuple[list[Any], Any]:
@@ -65,10 +48,11 @@ def test_reader_agrees_with_the_wandb_sdk() -> None:
         assert known == {k: v for k, v in expected["record_kinds"].items() if k in known}
 
 
-def test_offline_runs_match_golden_graph() -> None:
-    ents, report = run(str(RUNS))
-    golden(ents, "offline_runs")
-    assert not report.problems
+def test_offline_runs_match_golden_graph(golden) -> None:
+    imp = get("wandb")(paths=(str(RUNS),))
+    ents = imp.run()
+    assert not imp.report.problems
+    golden(imp, ents, HERE / "expected.ttl")
 
 
 def test_hand_expectations() -> None:

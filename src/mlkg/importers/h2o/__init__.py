@@ -81,7 +81,7 @@ class H2OImporter(Importer[H2OConfig]):
         found = list(read_paths(c.paths, report)) if c.paths else []
         if c.url:
             found += list(read_cluster(c.url, report, models=c.models, timeout=c.timeout))
-        mapper = Mapper(report, service=self.service_fqn())
+        mapper = Mapper(self)
         for model in merge(found):
             with report.guard(f"model {model.where}") as g:
                 ents = list(mapper.entities(model))

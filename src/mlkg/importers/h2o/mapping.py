@@ -41,7 +41,8 @@ from typing import Any
 from ... import ids
 from ...model import entities as m
 from ...model.base import Ref, epoch_ms_to_datetime
-from ..base import ImportReport
+from ..base import Importer
+from ..mappers import MetricPoint, RunMapper
 from .reader import H2OModel
 
 #: Metric keys of H2O's ModelMetrics that are bookkeeping, not measures.
@@ -97,11 +98,13 @@ def typed_param(ptype: str, value: Any) -> Any:
 
 
 class Mapper:
-    """One :class:`~mlkg.importers.h2o.reader.H2OModel` → dataset(s), training run and model."""
+    """One :class:`~mlkg.importers.h2o.reader.H2OModel` → dataset(s), training run and model; metrics go through
+    the shared :class:`~mlkg.importers.mappers.RunMapper` (parameters are typed here, from H2O's declared types)."""
 
-    def __init__(self, report: ImportReport, *, service: str) -> None:
-        self.report = report
-        self.service = ids.quote_part(service)
+    def __init__(self, importer: Importer[Any]) -> None:
+        self.report = importer.report
+        self.runs = RunMapper(importer)
+        self.service = importer.service_fqn()
         self.service_ref = Ref(type="mlmodelService", fqn=self.service)
         self.datasets: set[str] = set()
 
@@ -156,12 +159,13 @@ class Mapper:
         train_ref = [Ref(type="dataset", fqn=frames[train_frame])] if train_frame else []
         valid_ref = [Ref(type="dataset", fqn=frames[valid_frame])] if valid_frame else []
         hyper = self.hyperparameters(params, h.where)
-        metrics = []
+        points: list[MetricPoint] = []
         for key, split, slice_, frame in (("training_metrics", m.Split.TRAIN, None, train_frame),
                                           ("validation_metrics", m.Split.VALIDATION, None, valid_frame),
                                           ("cross_validation_metrics", m.Split.TRAIN, "cross-validation",
                                            train_frame)):
-            metrics += self.metrics(out.get(key), split, slice_, frames.get(frame) if frame else None)
+            points += self.metrics(out.get(key), split, slice_, frames.get(frame) if frame else None)
+        metrics = self.runs.evaluations(points, where=f"model {name}")
         response = d.get("response_column_name") or _key((params.get("response_column") or {}).get(
             "actual_value"))
         features = self.features(fqn, out, response, h.where)
@@ -214,22 +218,19 @@ class Mapper:
             out.append(m.HyperParameter(name=name, value=value, description=note))
         return out
 
-    def metrics(self, mm: Any, split: m.Split, slice_: str | None, dataset: str | None) -> list[m.Evaluation]:
+    def metrics(self, mm: Any, split: m.Split, slice_: str | None, dataset: str | None) -> list[MetricPoint]:
         if not isinstance(mm, dict):
             return []
         when = _ms(mm.get("scoring_time"))
+        ds = Ref(type="dataset", fqn=dataset) if dataset else None
         out = []
         for k, v in sorted(mm.items()):
-            n = _number(v)
-            if k in _NOT_METRICS or k.startswith("__") or n is None:
+            if k in _NOT_METRICS or k.startswith("__") or _number(v) is None:  # 'NaN' text: not computed
                 continue
-            out.append(m.Evaluation(name=k, value=n, split=split, slice=slice_,
-                                    dataset=Ref(type="dataset", fqn=dataset) if dataset else None,
-                                    timestamp=when))
+            out.append(MetricPoint(key=k, value=v, split=split, slice=slice_, dataset=ds, time=when))
         if mm.get("custom_metric_name") and _number(mm.get("custom_metric_value")) is not None:
-            out.append(m.Evaluation(name=str(mm["custom_metric_name"]), value=mm["custom_metric_value"],
-                                    split=split, slice=slice_,
-                                    dataset=Ref(type="dataset", fqn=dataset) if dataset else None))
+            out.append(MetricPoint(key=str(mm["custom_metric_name"]), value=mm["custom_metric_value"], split=split,
+                                   slice=slice_, dataset=ds, time=when))
         return out
 
     def feature(self, model_fqn: str, pos: int, name: str, ctype: str | None, domain: Any) -> m.Feature:

@@ -84,11 +84,11 @@ class KubeflowImporter(Importer[KubeflowConfig]):
             store = mlmd.read(c.mlmd)
             report.say(f"kubeflow: MLMD schema {store.schema_version}: {len(store.artifacts)} artifacts, "
                        f"{len(store.executions)} executions, {len(store.contexts)} contexts")
-            yield from mapping.Mapper(store, report, service=self.service_fqn())
+            yield from mapping.Mapper(store, self)
         if c.paths:
             from . import kfp
 
-            yield from kfp.entities(c.paths, report, service=self.service_fqn())
+            yield from kfp.entities(c.paths, self)
         if c.model_registry:
             from . import registry
 

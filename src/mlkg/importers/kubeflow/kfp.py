@@ -22,7 +22,7 @@ import yaml
 
 from ...errors import InputError
 from ...model import entities as m
-from ..base import ImportReport, SourceUnavailable
+from ..base import Importer, ImportReport, SourceUnavailable
 from .mlmd import Event, Node, Store
 
 
@@ -186,7 +186,7 @@ def read(paths: tuple[str, ...], report: ImportReport) -> Store:
     return b.store
 
 
-def entities(paths: tuple[str, ...], report: ImportReport, *, service: str) -> Iterator[m.Entity]:
+def entities(paths: tuple[str, ...], importer: Importer[Any]) -> Iterator[m.Entity]:
     from .mapping import Mapper
 
-    yield from Mapper(read(paths, report), report, service=service)
+    yield from Mapper(read(paths, importer.report), importer)

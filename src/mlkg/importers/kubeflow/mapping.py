@@ -37,7 +37,8 @@ from urllib.parse import urlsplit
 from ... import ids
 from ...model import entities as m
 from ...model.base import Ref, epoch_ms_to_datetime
-from ..base import ImportReport
+from ..base import Importer
+from ..mappers import MetricPoint, RunMapper
 from .mlmd import Node, Store
 
 #: Execution properties KFP's launcher writes for its own bookkeeping (not parameters).
@@ -65,21 +66,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _param_value(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        import json
-
-        return json.dumps(value, sort_keys=True)
-    return _plain(value)
-
-
 class Mapper:
-    """Turns one :class:`~mlkg.importers.kubeflow.mlmd.Store` into entities, naming nodes under ``service``."""
+    """Turns one :class:`~mlkg.importers.kubeflow.mlmd.Store` into entities, named under the importer's service;
+    parameters and metrics go through the shared :class:`~mlkg.importers.mappers.RunMapper`."""
 
-    def __init__(self, store: Store, report: ImportReport, *, service: str) -> None:
+    def __init__(self, store: Store, importer: Importer[Any]) -> None:
         self.s = store
-        self.report = report
-        self.service = ids.quote_part(service)
+        self.report = importer.report
+        self.runs = RunMapper(importer)
+        self.service = importer.service_fqn()
         self.service_ref = Ref(type="mlmodelService", fqn=self.service)
         self.run_names: dict[int, str] = {}
         self.artifact_names: dict[int, str] = {}
@@ -191,7 +186,7 @@ class Mapper:
         inputs = e.custom.get("inputs")
         if isinstance(inputs, dict):
             values.update({k: v for k, v in inputs.items() if v is not None})
-        return [m.HyperParameter(name=k, value=_param_value(v)) for k, v in sorted(values.items())]
+        return self.runs.params({k: _plain(v) for k, v in values.items()})
 
     def execution(self, e: Node, metrics: list[m.Evaluation]) -> m.TrainingRun:
         train: list[Ref] = []
@@ -214,7 +209,11 @@ class Mapper:
             params=self.params(e), metrics=metrics)
 
     def execution_metrics(self, execution_id: int) -> list[m.Evaluation]:
-        out: list[m.Evaluation] = []
+        e = self.s.executions[execution_id]
+        return self.runs.evaluations(self.metric_points(execution_id), where=f"execution {e.label} ({e.id})")
+
+    def metric_points(self, execution_id: int) -> list[MetricPoint]:
+        out: list[MetricPoint] = []
         for aid, _path in self.outputs.get(execution_id, []):
             a = self.s.artifacts[aid]
             when = _ms(a.created_ms)
@@ -222,15 +221,12 @@ class Mapper:
                 for k, v in sorted(a.custom.items()):
                     if k == "display_name" or v is None:
                         continue
-                    if isinstance(v, (int, float)) and not isinstance(v, bool):
-                        out.append(m.Evaluation(name=k, value=_plain(v), timestamp=when))
-                    else:
-                        self.report.skip(f"metric {k} of {a.label} ({a.uri})", "not a number")
+                    out.append(MetricPoint(key=k, value=v, time=when))
             elif a.type in _CM_TYPES:
                 out.extend(self.confusion_matrix(a, when))
         return out
 
-    def confusion_matrix(self, a: Node, when: Any) -> list[m.Evaluation]:
+    def confusion_matrix(self, a: Node, when: Any) -> list[MetricPoint]:
         out = []
         for k, v in sorted(a.custom.items()):
             if k == "display_name":
@@ -246,8 +242,8 @@ class Mapper:
                 for j, cell in enumerate(cells or []):
                     actual = labels[i] if i < len(labels) else str(i)
                     predicted = labels[j] if j < len(labels) else str(j)
-                    out.append(m.Evaluation(name="confusionMatrix", value=_plain(cell), timestamp=when,
-                                            slice=f"actual={actual},predicted={predicted}"))
+                    out.append(MetricPoint(key="confusionMatrix", value=cell, time=when,
+                                           slice=f"actual={actual},predicted={predicted}"))
         return out
 
     def models(self, metrics_of: dict[int, list[m.Evaluation]]) -> Iterator[m.MLModel]:

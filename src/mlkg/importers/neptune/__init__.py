@@ -78,7 +78,7 @@ class NeptuneImporter(Importer[NeptuneConfig]):
         found = containers(c.paths)
         yield self.service()
         report.count("services")
-        mapper = Mapper(report, service=self.service_fqn(), project=c.project)
+        mapper = Mapper(self, project=c.project)
         exp = mapper.experiment()
         if exp is not None:
             yield exp

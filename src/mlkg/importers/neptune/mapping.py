@@ -26,6 +26,7 @@ left out, each with a reported skip.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -33,7 +34,8 @@ from typing import Any
 from ... import ids
 from ...model import entities as m
 from ...model.base import Ref, epoch_ms_to_datetime
-from ..base import ImportReport
+from ..base import Importer
+from ..mappers import MetricPoint, RunMapper
 from .oplog import Container
 
 PARAM_NAMESPACES = ("parameters", "params", "config", "hparams", "hyperparameters")
@@ -64,9 +66,13 @@ def metric_name(path: tuple[str, ...]) -> tuple[str, m.Split | None]:
 
 
 class Mapper:
-    def __init__(self, report: ImportReport, *, service: str, project: str) -> None:
-        self.report = report
-        self.service = ids.quote_part(service)
+    """Replayed runs → entities under the importer's service; parameters and metrics go through the shared
+    :class:`~mlkg.importers.mappers.RunMapper`."""
+
+    def __init__(self, importer: Importer[Any], *, project: str) -> None:
+        self.report = importer.report
+        self.runs = RunMapper(importer)
+        self.service = importer.service_fqn()
         self.project = project
         self.project_fqn = ids.fqn_child(self.service, project) if project else None
 
@@ -88,8 +94,8 @@ class Mapper:
         parent = self.project_fqn or self.service
         run_fqn = ids.fqn_child(parent, run_id)
         v = c.values
-        params: list[m.HyperParameter] = []
-        metrics: list[m.Evaluation] = []
+        params: dict[str, Any] = {}
+        points: list[tuple[MetricPoint, str]] = []
         train: list[Ref] = []
         evaluation: list[Ref] = []
         datasets = []
@@ -112,11 +118,10 @@ class Mapper:
                 if isinstance(value, set):
                     value = ",".join(sorted(value))
                 if value is not None:
-                    params.append(m.HyperParameter(name="/".join(path[1:]), value=value))
+                    params["/".join(path[1:])] = value
             elif _number(value) is not None:
                 name, split = metric_name(path)
-                metrics.append(m.Evaluation(name=name, value=_number(value), split=split,
-                                            measure=m.measure_for(path[-1])))
+                points.append((MetricPoint(key=name, value=value, split=split), path[-1]))
             else:
                 self.report.skip(f"{c.folder} {where}", "a text, set or date field with no mlkg counterpart")
         for path, s in sorted(c.series.items()):
@@ -128,13 +133,11 @@ class Mapper:
                 continue
             name, split = metric_name(path)
             for step, value, ts in s.points:
-                n, when = _number(value), _number(ts)
-                if n is None:
-                    continue
-                metrics.append(m.Evaluation(
-                    name=name, value=n, split=split, measure=m.measure_for(path[-1]),
+                when = _number(ts)
+                points.append((MetricPoint(
+                    key=name, value=value, split=split,
                     step=int(step) if isinstance(step, (int, float)) and float(step).is_integer() else None,
-                    timestamp=epoch_ms_to_datetime(when * 1000) if when else None))
+                    time=epoch_ms_to_datetime(when * 1000) if when else None), path[-1]))
         for path in sorted(c.files):
             if path[0] not in ("source_code", "monitoring"):
                 self.report.skip(f"{c.folder} {'/'.join(path)}", "an uploaded file (its content is not in the "
@@ -149,6 +152,10 @@ class Mapper:
                 started = datetime.fromisoformat(created)
             except ValueError:
                 self.report.warn(f"metadata.json createdAt {created!r} is not a date", item=c.folder)
+        # the measure comes from the last part of the path (eval/accuracy → accuracy)
+        leaf = {p.key: last for p, last in points}
+        metrics = [dataclasses.replace(e, measure=e.measure or m.measure_for(leaf.get(e.name, e.name)))
+                   for e in self.runs.evaluations([p for p, _ in points], where=f"run {run_id}")]
         yield from datasets
         if datasets:
             self.report.count("datasets", len(datasets))
@@ -158,5 +165,5 @@ class Mapper:
             experiment=Ref(type="experiment", fqn=self.project_fqn) if self.project_fqn else None,
             status=("failed" if failed else "finished") if isinstance(failed, bool) else None,
             started_at=started, code_path=v.get(("source_code", "entrypoint")) or None,
-            params=params, metrics=metrics, training_datasets=train, evaluation_datasets=evaluation)
+            params=self.runs.params(params), metrics=metrics, training_datasets=train, evaluation_datasets=evaluation)
         self.report.count("runs")

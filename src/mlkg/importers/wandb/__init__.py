@@ -82,4 +82,4 @@ class WandbImporter(Importer[WandbConfig]):
                 report.skip(str(f), str(e))
             except OSError as e:
                 report.skip(str(f), f"cannot be read ({first_line(e)})")
-        yield from Mapper(report, service=self.service_fqn()).entities(runs)
+        yield from Mapper(self).entities(runs)

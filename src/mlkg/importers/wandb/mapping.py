@@ -37,7 +37,8 @@ from typing import Any
 from ... import ids
 from ...model import entities as m
 from ...model.base import Ref, epoch_ms_to_datetime
-from ..base import ImportReport
+from ..base import Importer
+from ..mappers import MetricPoint, RunMapper
 from .records import RunFile
 
 
@@ -67,23 +68,19 @@ def _when(seconds: Any) -> Any:
     return epoch_ms_to_datetime(n * 1000) if n else None
 
 
-def _param(v: Any) -> Any:
-    if isinstance(v, (list, dict)):
-        return json.dumps(v, sort_keys=True)
-    return v
-
-
 def _tag(key: str, value: str | None = None) -> m.TagLabel:
     fqn = ids.fqn_join(key, value) if value else ids.quote_part(key)
     return m.TagLabel(tag_fqn=fqn, source="Classification", label_type="Automated", state="Confirmed")
 
 
 class Mapper:
-    """Turns :class:`~mlkg.importers.wandb.records.RunFile` objects into entities under ``service``."""
+    """Turns :class:`~mlkg.importers.wandb.records.RunFile` objects into entities under the importer's service;
+    config and metrics go through the shared :class:`~mlkg.importers.mappers.RunMapper`."""
 
-    def __init__(self, report: ImportReport, *, service: str) -> None:
-        self.report = report
-        self.service = ids.quote_part(service)
+    def __init__(self, importer: Importer[Any]) -> None:
+        self.report = importer.report
+        self.runs = RunMapper(importer)
+        self.service = importer.service_fqn()
         self.service_ref = Ref(type="mlmodelService", fqn=self.service)
 
     def project_fqn(self, entity: str, project: str) -> str:
@@ -146,9 +143,8 @@ class Mapper:
         for problem in rf.problems:
             self.report.warn(problem, item=rf.path)
         git = r.get("git") or env.get("git") or {}
-        params = [m.HyperParameter(name=k, value=_param(v)) for k, v in sorted(_flatten(
-            {k: v for k, v in rf.config.items() if not k.startswith("_")}).items()) if v is not None]
-        metrics = []
+        params = self.runs.params(_flatten({k: v for k, v in rf.config.items() if not k.startswith("_")}))
+        points = []
         history_keys = set()
         for row in rf.history:
             step = row.get("_step")
@@ -157,15 +153,13 @@ class Mapper:
                 if k.startswith("_"):
                     continue
                 history_keys.add(k)
-                n = _number(v)
-                if n is None:
-                    continue
-                metrics.append(m.Evaluation(name=k, value=n, step=step if isinstance(step, int) else None,
-                                            timestamp=when))
+                if v is not None:
+                    points.append(MetricPoint(key=k, value=v, step=step if isinstance(step, int) else None,
+                                              time=when))
         for k, v in sorted(_flatten(rf.summary).items()):
-            if k.startswith("_") or k in history_keys or _number(v) is None:
-                continue
-            metrics.append(m.Evaluation(name=k, value=_number(v)))
+            if not k.startswith("_") and k not in history_keys and v is not None:
+                points.append(MetricPoint(key=k, value=v))
+        metrics = self.runs.evaluations(points, where=f"run {r['run_id']}")
         used = [Ref(type="dataset", fqn=ids.fqn_child(pfqn, str(u.get("name")).split(":", 1)[0]))
                 for u in rf.used_artifacts if u.get("name") and u.get("type") != "model"]
         remote = git.get("remote_url")
