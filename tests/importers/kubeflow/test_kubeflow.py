@@ -331,3 +331,14 @@ def test_imports_conform_to_the_core_shapes(store_import, registry_url: str) -> 
     for ents in (store_import[0], run(paths=(str(KFP),))[0], run(model_registry=registry_url)[0]):
         result = validate(ents)
         assert result.conforms, result.text()
+
+
+def test_every_cut_of_the_store_is_a_clear_error_or_imports(tmp_path: Path) -> None:
+    data = MLMD.read_bytes()
+    bad = tmp_path / "cut.sqlite"
+    for n in range(0, len(data), 4096 * 5):
+        bad.write_bytes(data[:n])
+        try:
+            run(mlmd=str(bad))
+        except SourceUnavailable as e:
+            assert str(e).startswith(str(bad)) and "\n" not in str(e), n
