@@ -71,7 +71,7 @@ def main() -> int:
         with open_store(f"oxigraph:{one}") as s:
             s.replace(GRAPH, base)
             quads_one = len(s)
-            raw = getattr(s, "_store", None)
+            raw = getattr(s, "ox", None)
             if raw is not None and hasattr(raw, "optimize"):
                 raw.optimize()
         size_one = du(one)
@@ -94,7 +94,7 @@ def main() -> int:
             side = history_store(s)
             quads_all = len(s) + len(side)
             for st in (s, side):  # compact RocksDB, so the size on disk is the data, not replaced versions
-                raw = getattr(st, "_store", None)
+                raw = getattr(st, "ox", None)
                 if raw is not None and hasattr(raw, "optimize"):
                     raw.optimize()
             size_all = du(kg, Path(f"{kg}.history"))

@@ -55,15 +55,24 @@ def read_inputs(paths: Sequence[str], *, store: str | Store | None = None, **opt
     return g
 
 
-def open_source(paths: Sequence[str] | None, store: str | Store | None = None) -> Store:
+def open_source(paths: Sequence[str] | None, store: str | Store | None = None, *,
+                as_of: str | None = None) -> Store:
     """What a query, lineage or diagram command reads: the ``store`` itself (live: SPARQL runs in its engine), or
-    RDF ``paths`` loaded into memory with the lineage super-property triples, or both merged in memory.
+    RDF ``paths`` loaded into memory with the lineage super-property triples, or both merged in memory. With
+    ``as_of`` (an ISO date or datetime), the store as its kept imports had it then (:func:`mlkg.history.log.as_of`).
 
-    :raises InputError: if there is neither, or a file cannot be read.
+    :raises InputError: if there is neither, a file cannot be read, or ``as_of`` is given without a store.
     """
     paths = list(paths or [])
+    if as_of is not None and store is None:
+        raise InputError("--as-of reads a store's history: give --store too", source="--as-of",
+                         expected="--store memory:|oxigraph:PATH")
     if store is not None:
         s = open_store(store) if isinstance(store, str) else store
+        if as_of is not None:
+            from .history.log import as_of as history_as_of
+
+            s = history_as_of(s, as_of)
         if not paths:
             return s
         g = s.to_graph()

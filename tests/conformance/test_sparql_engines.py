@@ -77,6 +77,8 @@ def bound_cases(g: Graph) -> list[tuple[str, dict[str, Any]]]:
     per_param: dict[str, list[Any]] = {
         "base": models, "version": versions, "service": services, "model": models, "entity": mixed,
         "metric": metric_names, "tag": ["PII"], "threshold": [0.1, 0.0], "name": fqns + ['odd "{#}\nname'],
+        "endpoint": _nodes(g, "Endpoint", 2),
+        "at": [],  # serving's time filter runs in Python, after the query
     }
     out: list[tuple[str, dict[str, Any]]] = []
     for spec in list_queries():
@@ -101,7 +103,8 @@ def bound_cases(g: Graph) -> list[tuple[str, dict[str, Any]]]:
         for v in values:
             b: dict[str, Any] = {first.name: v}
             for extra in params[1:]:
-                b[extra.name] = per_param[extra.name][0]
+                if per_param[extra.name]:
+                    b[extra.name] = per_param[extra.name][0]
             out.append((spec.name, b))
     return out
 

@@ -152,3 +152,19 @@ def test_as_of_returns_the_old_alias_target(imports) -> None:
         now = [str(r["fqn"]) for r in s.query(q)]
     assert then == [f"mlflow.{MODEL}.1"]
     assert now == [f"mlflow.{MODEL}.2"]
+
+
+def test_cli_as_of_between_imports(imports) -> None:
+    """`mlkg query production --as-of` between the first and second import: champion was version 1 then."""
+    work, _ = imports
+    kg = f"oxigraph:{work / 'kg'}"
+
+    def champion(*extra: str) -> list[str]:
+        r = _mlkg("query", "production", "--store", kg, "--format", "json", *extra, cwd=work)
+        assert r.returncode == 0, r.stderr
+        return sorted(row["version_label"] for row in json.loads(r.stdout) if "champion" in (row["aliases"] or ""))
+
+    assert champion("--as-of", TIMES[0]) == ["1"]
+    assert champion() == ["2"]
+    r = _mlkg("impact", f"mlflow.{MODEL}", "--as-of", TIMES[0], cwd=work)
+    assert r.returncode == 2 and "--as-of reads a store's history" in r.stderr

@@ -21,8 +21,24 @@ from test_query import (derived_graph, fairness_graph, features_graph, metric_gr
                         provenance_graph)
 from test_query_graphs import fraud_graph, iri
 
+def timeline_graph():
+    """An endpoint deployed at a recorded time, with a drift monitor observed on three days."""
+    svc = m.MLModelService(name="sm", service_type="SageMaker")
+    model = m.MLModel(name="fraud", service="sm", versions=[m.ModelVersion(name="1"), m.ModelVersion(name="2")])
+    endpoint = m.Endpoint(
+        name="fraud-ep", service=m.Ref(type="mlmodelService", fqn="sm"),
+        model_version=m.Ref(type="modelVersion", fqn="sm.fraud.2"),
+        deployed_at=datetime(2026, 3, 1, 9, tzinfo=timezone.utc),
+        drift_monitors=[m.DriftMonitor(name="psi", method="psi", observations=[
+            m.Evaluation(name=f"psi-{d}", measure="psi", value=float(v), timestamp=datetime(2026, 3, d, tzinfo=timezone.utc))
+            for d, v in ((2, "0.12"), (1, "0.05"), (3, "0.21"))])])
+    return to_graph([svc, model, endpoint])
+
+
 #: (graph, query name, parameters as a user gives them: FQNs, not IRIs)
 CASES = [
+    (timeline_graph, "metric_series", {"entity": "sm.fraud-ep", "metric": "psi"}),
+    (timeline_graph, "serving", {"endpoint": "sm.fraud-ep", "at": "2026-03-05"}),
     (fraud_graph, "impact", {"entity": "sf.prod.transactions"}),
     (fraud_graph, "upstream", {"entity": "fraud_dash"}),
     (fraud_graph, "downstream", {"entity": "sf.prod.customers"}),

@@ -18,6 +18,12 @@ def store() -> Any:
                                               "memory:, oxigraph:PATH, sparql:URL.")
 
 
+def as_of() -> Any:
+    """``--as-of``: read a store as it was at a time (its kept imports; see mlkg.history)."""
+    return typer.Option(None, "--as-of", help="With --store: the graph as the latest imports before this time had "
+                                              "it (ISO date or datetime, e.g. 2026-03-03).")
+
+
 def row_format() -> Any:
     """``--format/-f`` of the row-printing commands."""
     return typer.Option("table", "--format", "-f", help="Output: " + " | ".join(ROW_FORMATS) + ".")

@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
         entity: str = opt.entity(),
         files: list[str] | None = opt.files(),
         store: str | None = opt.store(),
+        as_of: str | None = opt.as_of(),
         fmt: str = typer.Option("mermaid", "--format", "-f", help="mermaid | dot | svg (svg needs Graphviz)."),
         direction: str = typer.Option("both", "--direction", help="up | down | both."),
         depth: int | None = opt.depth(),
@@ -42,7 +43,7 @@ def register(app: typer.Typer) -> None:
             raise fail(f"--layout must be LR or TD (got {layout!r})")
         if depth is not None and depth < 0:
             raise fail(f"--depth must be 0 or more (got {depth})")
-        source = open_source(files, store)
+        source = open_source(files, store, as_of=as_of)
         with naming(files):
             lg = diagram.lineage_graph(source, entity, direction=direction, depth=depth, kind=kind)
         if fmt == "mermaid":

@@ -16,11 +16,11 @@ COLUMNS = ["kind", "name", "depth", "via", "path", "entity"]
 
 
 def _walk(direction: str, entity: str, files: list[str] | None, depth: int | None, fmt: str,
-          kind: str | None, store: str | None = None) -> None:
+          kind: str | None, store: str | None = None, as_of: str | None = None) -> None:
     check_format(fmt)
     if depth is not None and depth < 0:
         raise fail(f"--depth must be 0 or more (got {depth})")
-    source = open_source(files, store)
+    source = open_source(files, store, as_of=as_of)
     with naming(files):
         rows = lineage.walk(source, entity, direction, depth=depth, kind=kind)
     emit(rows, fmt, columns=COLUMNS if fmt != "table" else COLUMNS[:-1])  # IRIs only in json/csv
@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
         entity: str = opt.entity(),
         files: list[str] | None = opt.files(),
         store: str | None = opt.store(),
+        as_of: str | None = opt.as_of(),
         depth: int | None = opt.depth(),
         fmt: str = opt.row_format(),
         kind: str | None = opt.kind(),
@@ -48,7 +49,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg lineage upstream snowflake.analytics.public.fraud_scores fraud.ttl --depth 3
         """
-        _walk("up", entity, files, depth, fmt, kind, store)
+        _walk("up", entity, files, depth, fmt, kind, store, as_of)
 
     @lineage_app.command("downstream")
     @handle_errors
@@ -56,6 +57,7 @@ def register(app: typer.Typer) -> None:
         entity: str = opt.entity(),
         files: list[str] | None = opt.files(),
         store: str | None = opt.store(),
+        as_of: str | None = opt.as_of(),
         depth: int | None = opt.depth(),
         fmt: str = opt.row_format(),
         kind: str | None = opt.kind(),
@@ -66,7 +68,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg lineage downstream snowflake.analytics.public.transactions fraud.ttl --format json
         """
-        _walk("down", entity, files, depth, fmt, kind, store)
+        _walk("down", entity, files, depth, fmt, kind, store, as_of)
 
     app.add_typer(lineage_app, name="lineage")
 
@@ -77,6 +79,7 @@ def register(app: typer.Typer) -> None:
                                      "model that changes."),
         files: list[str] | None = opt.files(),
         store: str | None = opt.store(),
+        as_of: str | None = opt.as_of(),
         fmt: str = opt.row_format(),
         kind: str | None = opt.kind(),
     ) -> None:
@@ -90,7 +93,7 @@ def register(app: typer.Typer) -> None:
           mlkg impact snowflake.analytics.public.transactions fraud.ttl --format csv
         """
         check_format(fmt)
-        source = open_source(files, store)
+        source = open_source(files, store, as_of=as_of)
         with naming(files):
             rows = lineage.impact(source, entity, kind=kind)
         if fmt != "table":

@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
         name: str | None = typer.Argument(None, metavar="NAME", help="Query name (see --list)."),
         files: list[str] | None = typer.Argument(None, metavar="FILE...", help="RDF files to query."),
         store: str | None = opt.store(),
+        as_of: str | None = opt.as_of(),
         param: list[str] = typer.Option([], "--param", "-p", metavar="KEY=VALUE",
                                         help="A query parameter (repeatable). Entities by FQN or IRI."),
         fmt: str = opt.row_format(),
@@ -61,7 +62,7 @@ def register(app: typer.Typer) -> None:
             for key, value in _parse_params(param):
                 params[key] = q.convert_param(spec, key, value)
             q.check_params(spec, params)
-        source = open_source(files or [], store)
+        source = open_source(files or [], store, as_of=as_of)
         with naming(files):
             rows = q.run_named(source, name, params)
         emit(rows, fmt, columns=None if rows else q.columns(name))

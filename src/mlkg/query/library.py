@@ -346,9 +346,89 @@ def node_info(source: Source, entity: str | URIRef) -> list[Row]:
             for r in run_named_query(source, "node_info", {"entity": resolve(source, entity)})]
 
 
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One value of a metric of an entity, at a time (``metric_series``)."""
+
+    entity: str
+    time: datetime | None
+    value: Any
+    step: int | None
+    source: str
+    source_name: str | None
+    monitor: str | None
+    dataset: str | None
+    split: Any
+
+
+def metric_series(source: Source, entity: str | URIRef, metric: str) -> list[SeriesPoint]:
+    """An entity's ``metric`` over time, oldest first: its evaluations, its versions' evaluations and the
+    observations of its drift monitors (an online metric or a drift value of an endpoint, say)."""
+    e = resolve(source, entity)
+    rows = run_named_query(source, "metric_series", {"entity": e, "metric": Literal(metric)})
+    out = [SeriesPoint(entity=str(r["entity"]), time=py(r["time"]), value=py(r["value"]),
+                       step=py(r["step"]), source=str(r["source"]), source_name=_s(r["sourceName"]),
+                       monitor=_s(r["monitor"]), dataset=_s(r["dataset"]), split=py(r["split"])) for r in rows]
+
+    def key(p: SeriesPoint) -> tuple:
+        t = p.time.isoformat() if isinstance(p.time, (datetime, date)) else ""
+        return (t == "", t, p.step if isinstance(p.step, int) else 0, p.source_name or p.source)
+
+    return sorted(out, key=key)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """A model version behind an endpoint (``serving``), with the time the platform says it was deployed."""
+
+    endpoint: str
+    version: str | None
+    version_name: str | None
+    model: str | None
+    model_name: str | None
+    deployed_at: datetime | None
+    status: Any
+    environment: str | None
+
+
+def serving(source: Source, endpoint: str | URIRef, at: datetime | date | str | None = None) -> list[Serving]:
+    """The version(s) an endpoint serves. With ``at`` (an ISO date or datetime; a date means the end of that day,
+    UTC), only deployments the platform recorded as made by then (``mlkg:deployedAt``); on a store that keeps
+    history, :func:`mlkg.history.timeline.serving_at` first reads the graph as it was at that time."""
+    e = resolve(source, endpoint, kind="Endpoint")
+    limit = _moment(at) if at is not None else None
+    out = []
+    for r in run_named_query(source, "serving", {"endpoint": e}):
+        deployed = py(r["deployedAt"])
+        if limit is not None and isinstance(deployed, datetime) and _moment(deployed) > limit:
+            continue  # deployed after the time asked about
+        out.append(Serving(endpoint=str(r["endpoint"]), version=_s(r["version"]), version_name=_s(r["versionName"]),
+                           model=_s(r["model"]), model_name=_s(r["modelName"]), deployed_at=deployed,
+                           status=py(r["status"]), environment=_s(r["environment"])))
+    return sorted(out, key=lambda s: (s.version_name or "", s.model_name or ""))
+
+
+def _moment(value: datetime | date | str) -> datetime:
+    """An aware datetime (UTC when no zone is given; a date or a date string means the end of that day)."""
+    from datetime import timezone
+
+    if isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            from ..errors import InputError
+
+            raise InputError(f"{value!r} is not an ISO date or datetime", path="at",
+                             expected="e.g. 2026-03-03 or 2026-03-03T12:00:00Z") from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.combine(value, datetime.max.time(), tzinfo=timezone.utc)
+
+
 __all__ = [
     "DashboardColumn", "DerivedModel", "FairnessGap", "GovernanceGap", "MetricPoint", "ModelFeature", "PiiModel",
     "ProductionVersion", "ProvenanceItem", "RawSource", "ServiceModel", "dashboard_columns", "derived_models",
     "fairness_gaps", "features", "governance_gaps", "metric_history", "models_by_service", "node_info", "pii_models",
-    "production", "provenance", "raw_sources", "resolve_rows",
+    "production", "provenance", "raw_sources", "resolve_rows", "SeriesPoint", "Serving", "metric_series", "serving",
 ]

@@ -39,6 +39,8 @@ FUNCTIONS: dict[str, Callable[..., Sequence[Any]]] = {
     "dashboard_columns": lib.dashboard_columns,
     "resolve": lib.resolve_rows,
     "node_info": lib.node_info,
+    "metric_series": lib.metric_series,
+    "serving": lib.serving,
 }
 
 #: Query name → its row type (the columns of an empty answer).
@@ -48,7 +50,7 @@ ROW_TYPES: dict[str, type] = {
     "metric_history": lib.MetricPoint, "production": lib.ProductionVersion, "provenance": lib.ProvenanceItem,
     "features": lib.ModelFeature, "fairness_gaps": lib.FairnessGap, "governance_gaps": lib.GovernanceGap,
     "derived_models": lib.DerivedModel, "models_by_service": lib.ServiceModel,
-    "dashboard_columns": lib.DashboardColumn,
+    "dashboard_columns": lib.DashboardColumn, "metric_series": lib.SeriesPoint, "serving": lib.Serving,
 }
 _DICT_COLUMNS = {"resolve": ["entity", "type"], "node_info": ["entity", "type", "name"]}
 
