@@ -73,6 +73,8 @@ QUERY_EXAMPLES: dict[str, dict[str, str]] = {
     "raw_sources": {"entity": "snowflake.analytics.public.fraud_scores"},
     "resolve": {"name": "mlflow-prod.fraud_detection"},
     "upstream": {"entity": "snowflake.analytics.public.fraud_scores"},
+    "metric_series": {"entity": "mlflow-prod.fraud_detection", "metric": "AUC"},
+    "serving": {"endpoint": "sagemaker-models.fraud-detection-prod"},
 }
 EXAMPLE = "fraud_detection"
 MAX_ROWS = 12
@@ -100,27 +102,34 @@ def _header(text: str) -> tuple[dict[str, str], str]:
 
 
 def _run_cli(args: list[str], *, width: int = 100) -> tuple[int, str]:
+    code, out, _ = _run_cli_full(args, width=width)
+    return code, out
+
+
+def _run_cli_full(args: list[str], *, width: int = 100) -> tuple[int, str, str]:
     from typer.testing import CliRunner
 
     from ..cli import get_app
 
     result = CliRunner().invoke(get_app(), args, prog_name="mlkg", env={"COLUMNS": str(width), "TERM": "dumb"},
                                 terminal_width=width)
-    return result.exit_code, result.stdout
+    return result.exit_code, result.stdout, result.stderr
 
 
 def query_result(name: str) -> tuple[str, list[list[str]]]:
     """Run a query of the library on the shipped example through ``mlkg query``: (command line, CSV rows)."""
     graph = f"examples/output/{EXAMPLE}.ttl"
-    params = QUERY_EXAMPLES.get(name, {})
+    if name not in QUERY_EXAMPLES:
+        raise RuntimeError(f"query {name} has no example parameters: add it to mlkg.docs.reference.QUERY_EXAMPLES")
+    params = QUERY_EXAMPLES[name]
     args = ["query", name, str(resource_path("examples", "output", f"{EXAMPLE}.ttl")), "--format", "csv"]
     shown = ["mlkg", "query", name, graph]
     for k, v in params.items():
         args += ["--param", f"{k}={v}"]
         shown += ["--param", f"{k}={v}"]
-    code, out = _run_cli(args)
+    code, out, err = _run_cli_full(args)
     if code != 0:
-        raise RuntimeError(f"mlkg query {name} failed on the {EXAMPLE} example (exit {code}): {out.strip()}")
+        raise RuntimeError(f"mlkg query {name} failed on the {EXAMPLE} example (exit {code}): {err.strip()}")
     rows = list(csv.reader(io.StringIO(out)))
     return " ".join(shown), rows
 
