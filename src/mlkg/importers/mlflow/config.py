@@ -28,6 +28,8 @@ class MlflowConfig(ImporterConfig):
                                           "no aliases, so this is done anyway for a model whose registry entry "
                                           "has no alias map; otherwise aliases come from the registered model "
                                           "(7x faster on 1,000 models).")
+    serving_endpoints: bool = option(True, "On a Databricks workspace, also read its model serving endpoints "
+                                           "(databricks-sdk) as deployments of the versions they serve.")
     page_size: int = option(1000, "Page size of search calls.", minimum=1)
     http_retries: int = option(2, "Retries of a failed HTTP request (MLflow's default is 7, with backoff).",
                                minimum=0)

@@ -127,6 +127,10 @@ class MlflowImporter(Importer[MlflowConfig]):
                 yield model
                 if report.counts["models"] % 100 == 0:
                     report.say(f"mlflow: {report.counts['models']} models")
+        if c.serving_endpoints and self.uri.startswith("databricks"):  # Databricks Model Serving
+            from .serving import endpoints
+
+            yield from endpoints(self)
 
     def _lookup(self, call: Any, *args: Any) -> Any:
         """``call(*args)``, or None when MLflow says the item does not exist."""
