@@ -58,7 +58,7 @@ def endpoints(importer: Any, client: Any = None) -> Iterator[m.Endpoint]:
     report = importer.report
     try:
         listed = list(w.serving_endpoints.list())
-    except Exception as exc:  # noqa: BLE001 - any failure of the listing means no endpoints can be read
+    except Exception as exc:
         raise SourceUnavailable(f"databricks serving endpoints: cannot list them: {first_line(exc, 200)}") from None
     host = str(getattr(getattr(w, "config", None), "host", "") or "").rstrip("/")
     for summary in sorted(listed, key=lambda s: str(s.name)):
