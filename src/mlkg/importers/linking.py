@@ -9,7 +9,7 @@ linked only when they have no versions (a SageMaker model built without a packag
 a registered model's store is its latest version's):
 
 - ``copy prov:wasDerivedFrom origin``: lineage walks from the training data of the origin through the copy to
-  the endpoints serving the copy (``mlkg impact``), and back (``mlkg lineage``);
+  the endpoints serving the copy (``mlkg impact``), and any query following ``prov:wasDerivedFrom`` back;
 - ``copy prov:alternateOf origin`` and the reverse: PROV-O's "two entities that present aspects of the same
   thing", for "where else is this model registered?".
 

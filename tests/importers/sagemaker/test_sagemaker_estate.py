@@ -85,6 +85,11 @@ def test_the_group_is_a_model_with_three_versions(imported: Any) -> None:
     assert ("progress", m.Split.TRAIN) in metrics  # moto's canned FinalMetricDataList
     assert {h.name: h.value for h in v2.ml_hyper_parameters} == {"eta": 0.2, "max_depth": 6, "num_round": 100,
                                                                   "objective": "binary:logistic"}
+    (approval,) = v2.compliance  # the shared registry mapper's approval record
+    assert (approval.name, approval.status, approval.approved_by.fqn) == ("approval", "approved",
+                                                                          "fake-user-profile-name")
+    assert [c.status for c in vs["1"].compliance] == ["rejected"]
+    assert [c.status for c in vs["3"].compliance] == ["pending"]
     card = v2.model_card
     assert card.intended_use == "Flag card transactions for review before settlement."
     assert card.limitations == "Not for account-opening fraud."

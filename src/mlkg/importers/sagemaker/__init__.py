@@ -18,6 +18,7 @@ from typing import Any
 from ...model import entities as m
 from ...model.base import Ref
 from ..base import Capability, Importer, ImportReport, redact_uri
+from ..mappers import RegistryMapper
 from . import mapping as mp
 from .client import SageMakerClient, endpoint_url
 from .config import SageMakerConfig
@@ -72,6 +73,7 @@ class SageMakerImporter(Importer[SageMakerConfig]):
         """``client``/``s3`` replace the boto3 clients (a botocore ``Stubber``-wrapped client in tests)."""
         super().__init__(config, report, **options)
         self.names = mp.Names(self.config.service_name)
+        self.registry = RegistryMapper(self)
         self._client_args = (client, s3)
         self.sm: SageMakerClient | None = None
         self.account = ""
@@ -362,7 +364,10 @@ class SageMakerImporter(Importer[SageMakerConfig]):
             if card or inline:
                 with self.report.guard(f"model card of {where}"):
                     card_ent = mp.model_card(card[1] if card else inline)
-            v = mp.version(self.names, gname, p, previous=prev,
+            approver = mp.user_of(p.get("LastModifiedBy"))  # who last changed the package: the approval
+            approval = self.registry.approval(p.get("ModelApprovalStatus"), at=p.get("LastModifiedTime"),
+                                              by=approver.fqn if approver else None)
+            v = mp.version(self.names, gname, p, previous=prev, approval=approval,
                            stage=mp.stage_of(p, served_in_service=p["ModelPackageArn"] in in_service),
                            run=runs.get(job or ""), run_name=job, metrics=metrics, card=card_ent,
                            tags=self.tags(p["ModelPackageArn"], f"model package {where}",

@@ -12,7 +12,8 @@ model package (a version of a group)      :class:`ModelVersion`: ``ModelPackageV
                                           ``ModelDataUrl`` → source and store (with the image), framework or
                                           image → algorithm, ``GeneratedBy`` training job → run (its
                                           hyperparameters and final metrics), model-quality report → metrics,
-                                          ``CustomerMetadataProperties`` → tags, model card
+                                          ``CustomerMetadataProperties`` → tags, model card,
+                                          approval → ``ComplianceRecord`` "approval" (by, at)
 training job                              :class:`TrainingRun`: typed hyperparameters (``sagemaker_*`` ones
                                           left out, ``sagemaker_program`` → code path), ``FinalMetricDataList``
                                           → evaluations (``validation:auc`` → auc on the validation split),
@@ -341,7 +342,7 @@ def training_run(names: Names, job: dict[str, Any], *, tags: dict[str, str],
 
 def version(names: Names, group: str, package: dict[str, Any], *, previous: str | None, stage: m.Stage | None,
             run: m.TrainingRun | None, run_name: str | None, metrics: list[m.Evaluation], tags: dict[str, str],
-            card: m.ModelCard | None) -> m.ModelVersion:
+            card: m.ModelCard | None, approval: m.ComplianceRecord | None = None) -> m.ModelVersion:
     """A versioned model package."""
     label = str(package["ModelPackageVersion"])
     containers = list((package.get("InferenceSpecification") or {}).get("Containers") or [])
@@ -363,7 +364,8 @@ def version(names: Names, group: str, package: dict[str, Any], *, previous: str 
             "SourceAlgorithms", [{}])[0] if package.get("SourceAlgorithmSpecification") else None),
         run=Ref(type="trainingRun", fqn=names.run(run_name)) if run_name else None,
         previous_version=Ref(type="modelVersion", fqn=names.version(group, previous)) if previous else None,
-        ml_hyper_parameters=run_params, metrics=[*metrics, *run_metrics], tags=labels, owners=owners, model_card=card)
+        ml_hyper_parameters=run_params, metrics=[*metrics, *run_metrics], tags=labels, owners=owners, model_card=card,
+        compliance=[approval] if approval is not None else [])
 
 
 def model(names: Names, group: dict[str, Any], versions: list[m.ModelVersion], *,
