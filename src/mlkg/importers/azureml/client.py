@@ -112,7 +112,7 @@ def _load(aml: Any, kind: str, path: Path) -> Any:
     """``azure.ai.ml.load_<kind>(path)``; the SDK's schema errors span several lines, so they are joined."""
     try:
         return getattr(aml, LOADERS[kind])(source=str(path))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         text = " ".join(str(e).split())
         raise ValueError(f"{type(e).__name__}: {text[:400]}") from None
 
