@@ -61,3 +61,27 @@ def test_metric_series_in_time_order() -> None:
     points = metric_series(g, "sagemaker-prod.fraud-endpoint", "psi")
     assert [(p.time.day, float(p.value)) for p in points] == [(1, 0.05), (2, 0.12), (3, 0.21)]
     assert all(p.monitor and p.monitor.endswith("amount-psi") for p in points)
+
+
+def test_diagram_metric_draws_the_series(tmp_path) -> None:
+    """`mlkg diagram ENTITY --metric psi` draws the drift series as SVG and PNG (matplotlib)."""
+    pytest.importorskip("matplotlib")
+    from typer.testing import CliRunner
+
+    from mlkg.cli import get_app
+
+    g = _estate("3", datetime(2026, 3, 1, tzinfo=UTC),
+                [("2026-03-01T00:00:00+00:00", 0.05), ("2026-03-02T00:00:00+00:00", 0.12)])
+    ttl = tmp_path / "estate.ttl"
+    g.serialize(ttl, format="turtle")
+    runner = CliRunner()
+    svg = runner.invoke(get_app(), ["diagram", "sagemaker-prod.fraud-endpoint", str(ttl), "--metric", "psi"])
+    assert svg.exit_code == 0, svg.output
+    assert svg.stdout.lstrip().startswith("<?xml") and "<svg" in svg.stdout and "psi" in svg.stdout
+    png = tmp_path / "psi.png"
+    r = runner.invoke(get_app(), ["diagram", "sagemaker-prod.fraud-endpoint", str(ttl), "--metric", "psi",
+                                  "-f", "png", "-o", str(png)])
+    assert r.exit_code == 0, r.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    none = runner.invoke(get_app(), ["diagram", "sagemaker-prod.fraud-endpoint", str(ttl), "--metric", "auc"])
+    assert none.exit_code == 2 and "no numeric values of 'auc'" in none.stderr

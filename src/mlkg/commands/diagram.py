@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
         layout: str = typer.Option("LR", "--layout", help="LR (left to right) or TD (top down)."),
         kind: str | None = opt.kind(),
         output: str | None = opt.output(),
+        metric: str | None = typer.Option(None, "--metric", help="Draw this metric of ENTITY over time instead "
+                                                               "of its lineage (svg or png; needs matplotlib)."),
     ) -> None:
         """Draw the lineage around ENTITY.
 
@@ -34,7 +36,11 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg diagram mlflow-prod.fraud_detection fraud.ttl --direction both --depth 2
           mlkg diagram snowflake.analytics.public.transactions fraud.ttl --direction down --format svg -o t.svg
+          mlkg diagram sagemaker-prod.fraud-endpoint --store oxigraph:./kg --metric psi -f svg -o psi.svg
         """
+        if metric is not None:
+            _draw_metric(entity, files, store, as_of, metric, fmt, output)
+            return
         if fmt not in FORMATS:
             raise fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
         if direction not in diagram.DIRECTIONS:
@@ -53,3 +59,28 @@ def register(app: typer.Typer) -> None:
             if fmt == "svg":
                 text = diagram.render_svg(text)
         write_text(text, output, note=f"wrote {len(lg.nodes)} entities, {len(lg.edges)} edges to")
+
+
+def _draw_metric(entity: str, files: list[str] | None, store: str | None, as_of: str | None, metric: str,
+                 fmt: str, output: str | None) -> None:
+    """``mlkg diagram ENTITY --metric NAME``: the metric's series (mlkg.query.metric_series) as SVG or PNG."""
+    import sys
+
+    from .. import plot, query
+    from ..rdf.formats import write_atomic
+
+    if fmt == "mermaid":
+        fmt = "svg"
+    if fmt not in plot.FORMATS:
+        raise fail(f"--metric draws svg or png (got --format {fmt!r})")
+    if fmt == "png" and not output:
+        raise fail("PNG output needs -o FILE")
+    source = open_source(files, store, as_of=as_of)
+    with naming(files):
+        points = query.metric_series(source, entity, metric)
+    data = plot.metric_chart(points, title=f"{metric} of {entity}", metric=metric, fmt=fmt)
+    if output and output != "-":
+        write_atomic(output, data)
+        typer.echo(f"mlkg: wrote {len(points)} values of {metric} to {output}", err=True)
+    else:
+        sys.stdout.write(data.decode())

@@ -232,16 +232,17 @@ def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True) -> str:
     return g.serialize(format=FORMATS[fmt])
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new, never half (temp file + rename)."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write a file so that readers see the old content or the new, never half (temp file + rename); ``bytes``
+    are written as they are, ``str`` as UTF-8."""
     import os
     import tempfile
 
     p = Path(path)
     fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", dir=str(p.parent or "."))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the mode open() would have
