@@ -11,6 +11,7 @@ number, deep nesting, a long string).
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from dataclasses import dataclass
@@ -214,7 +215,7 @@ def mutate_json(data: bytes, rnd: random.Random) -> bytes:
     for _ in range(rnd.randint(1, 3)):
         paths = _values(doc)
         p = rnd.choice(paths)
-        new = rnd.choice(HOSTILE_VALUES)
+        new = copy.deepcopy(rnd.choice(HOSTILE_VALUES))  # a fresh object: never one shared (or nested in itself)
         if rnd.random() < 0.1:
             new = "__DEEP__"  # replaced in the text below: json cannot even build it
         if not p:
