@@ -77,3 +77,16 @@ def test_pack_with_broken_sparql_constraint(tmp_path: Path) -> None:
                                  1), encoding="utf-8")
     data = root / "examples" / "output" / "model_versions.ttl"
     assert_clean(*mlkg("validate", str(data), "--pack", str(pack)), pack, "sh:select")
+
+
+@pytest.mark.parametrize("stamp", ["1e308", "1000000000000000000000000000000", "-99999999999999999"])
+def test_epoch_timestamp_out_of_range(tmp_path: Path, stamp: str) -> None:
+    """OverflowError from datetime.fromtimestamp before (found by tools/fuzz_long.py)."""
+    p = tmp_path / "model.json"
+    p.write_text('{"name": "m", "algorithm": "x", "updatedAt": ' + stamp + "}", encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    code, text = mlkg("import", "openmetadata", str(p), "--strict", "-o", str(out))
+    assert code == 2 and "Traceback" not in text and "updatedAt" in text and str(p) in text, text
+    assert not out.exists()
+    assert_clean(*mlkg("convert", str(p), "-o", str(out)), p, "updatedAt")
+    assert not out.exists()

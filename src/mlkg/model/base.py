@@ -434,7 +434,10 @@ def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
                 return value.replace(microsecond=value.microsecond // 1000 * 1000)
             return value
         if spec.epoch_ms and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return epoch_ms_to_datetime(value)
+            try:
+                return epoch_ms_to_datetime(value)
+            except (OverflowError, OSError, ValueError):  # beyond year 1..9999, or NaN
+                raise bad from None
         if isinstance(value, str):
             try:
                 return datetime.fromisoformat(value.replace("Z", "+00:00"))
