@@ -90,3 +90,11 @@ def test_epoch_timestamp_out_of_range(tmp_path: Path, stamp: str) -> None:
     assert not out.exists()
     assert_clean(*mlkg("convert", str(p), "-o", str(out)), p, "updatedAt")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("ctx", ["../../etc/passwd", " ", ""])
+def test_relative_context_iri(tmp_path: Path, ctx: str) -> None:
+    """pyld's bare ValueError ("invalid relative IRI ... for a missing baseIRI") before."""
+    p = tmp_path / "rel.jsonld"
+    p.write_text(json.dumps({"@context": ctx, "@id": "http://ex/s"}), encoding="utf-8")
+    assert_clean(*mlkg("convert", str(p), "--to", "nt"), p, "JSON-LD")

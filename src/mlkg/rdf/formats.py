@@ -136,6 +136,39 @@ def _turtle_position(data: str, message: str) -> tuple[int | None, int | None]:
     return _position(message)
 
 
+_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.S)
+_ENTITY = re.compile(r"<!ENTITY\s+(%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC)?\s*(\"[^\"]*\"|'[^']*')", re.S)
+
+
+def check_xml_entities(data: str, source: str) -> None:
+    """Refuse RDF/XML whose DOCTYPE declares external entities (a local file or URL read into the graph),
+    parameter entities, or entities that refer to other entities ("billion laughs" expansion). Flat internal
+    entities, the usual namespace abbreviations (``<!ENTITY xsd "http://www.w3.org/2001/XMLSchema#">``), are fine.
+
+    :raises InputError: naming the entity and its line.
+    """
+    m = _DOCTYPE.search(data)
+    if m is None:
+        if "<!ENTITY" in data:
+            raise InputError("XML entity declaration outside a readable DOCTYPE", source=source,
+                             line=data.count("\n", 0, data.find("<!ENTITY")) + 1,
+                             expected="RDF/XML without external, parameter or nested entities")
+        return
+    subset = m.group(1)
+    decls = list(_ENTITY.finditer(subset))
+    if subset.count("<!ENTITY") != len(decls):
+        raise InputError("unreadable XML entity declaration", source=source,
+                         expected="RDF/XML without external, parameter or nested entities")
+    for d in decls:
+        line = data.count("\n", 0, m.start(1) + d.start()) + 1
+        kind = ("an external" if d.group(3) else "a parameter" if d.group(1) else
+                "a nested" if "&" in d.group(4) or "%" in d.group(4) else None)
+        if kind:
+            raise InputError(f"RDF/XML declares {kind} XML entity {d.group(2)!r}; mlkg does not expand it",
+                             source=source, line=line,
+                             expected="RDF/XML without external, parameter or nested entities")
+
+
 def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | None = None,
                allow_remote: bool = False) -> Graph:
     """Parse RDF text into ``graph`` (a new one by default).
@@ -151,6 +184,8 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
         from .jsonld import to_graph
 
         return to_graph(doc, graph=g, allow_remote=allow_remote, source=source, lineage=False)
+    if fmt == "rdfxml":
+        check_xml_entities(data, source)
     try:
         if fmt in ("nq", "trig"):
             ds = Dataset()

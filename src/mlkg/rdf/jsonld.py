@@ -97,6 +97,8 @@ def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -
             raise RemoteAccessError(f"{source}: {inner}" if source else str(inner)) from None
         raise InputError(f"not valid JSON-LD: {_reason(e)}", source=source,
                          expected="a JSON-LD 1.1 document") from None
+    except ValueError as e:  # pyld raises bare ValueErrors for bad IRIs (a relative @context without a base)
+        raise InputError(f"not valid JSON-LD: {e}", source=source, expected="a JSON-LD 1.1 document") from None
 
 
 def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False, source: str | None = None,
@@ -114,6 +116,8 @@ def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False
             raise RemoteAccessError(f"{source}: {inner}" if source else str(inner)) from None
         raise InputError(f"not valid JSON-LD: {_reason(e)}", source=source,
                          expected="a JSON-LD 1.1 document") from None
+    except ValueError as e:  # pyld raises bare ValueErrors for bad IRIs (a relative @context without a base)
+        raise InputError(f"not valid JSON-LD: {e}", source=source, expected="a JSON-LD 1.1 document") from None
     bnodes: dict[str, BNode] = {}
 
     def term(t: dict[str, Any]) -> Any:
