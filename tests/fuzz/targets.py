@@ -82,7 +82,7 @@ def _rdf_seeds() -> dict[str, tuple[bytes, ...]]:
 
 
 def _convert(path: Path) -> Any:
-    from mlkg.commands.convert import convert_files
+    from mlkg.io import convert_files
 
     return convert_files([str(path)])
 

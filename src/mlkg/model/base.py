@@ -437,7 +437,7 @@ def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
             try:
                 return epoch_ms_to_datetime(value)
             except (OverflowError, OSError, ValueError):  # beyond year 1..9999, or NaN
-                raise bad from None
+                raise bad() from None
         if isinstance(value, str):
             try:
                 return datetime.fromisoformat(value.replace("Z", "+00:00"))
