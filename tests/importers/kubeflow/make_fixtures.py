@@ -6,7 +6,8 @@
    (``display_name``, ``task_name``, ``image``, ``inputs`` as a Struct), artifacts of types ``system.Dataset``,
    ``system.Model``, ``system.Metrics`` and ``system.ClassificationMetrics`` with their metadata as custom
    properties, INPUT/OUTPUT events with their path (the artifact's input/output name), attributions and
-   associations. The second run's make-data step is CACHED: it re-publishes the first run's dataset, so one
+   associations, and each run's root ``system.DAGExecution`` with the pipeline parameters. The second run's
+   make-data step is CACHED: it re-publishes the first run's dataset, so one
    dataset trains two models. Plus a TFX-style ``Trainer`` execution type with declared properties.
 2. ``kfp/pipeline.yaml`` and ``kfp/local_outputs/``: ``kfp`` compiles a two-step pipeline and runs it with
    ``kfp.local`` (SubprocessRunner, no cluster).
@@ -130,6 +131,14 @@ def mlmd() -> None:
         store.put_attributions_and_associations(
             [pb.Attribution(artifact_id=a, context_id=run_id) for a in arts],
             [pb.Association(execution_id=e, context_id=run_id) for e in (make_id, train_id)])
+    # The root DAG execution of each run, as KFP's driver records it: type system.DAGExecution, the pipeline's
+    # input parameters in "inputs" (written last so that the ids above stay those of the first fixture).
+    dag_t = store.put_execution_type(pb.ExecutionType(name="system.DAGExecution"))
+    for run_name, n_estimators in (("iris-train-run-1", 50), ("iris-train-run-2", 100)):
+        [run_ctx] = [c for c in store.get_contexts_by_type("system.PipelineRun") if c.name == run_name]
+        dag = execution(f"run/{run_name}", {"n_estimators": n_estimators}, pb.Execution.COMPLETE, type_id=dag_t)
+        [dag_id] = store.put_executions([dag])
+        store.put_attributions_and_associations([], [pb.Association(execution_id=dag_id, context_id=run_ctx.id)])
     # A TFX-style trainer: declared (non-custom) properties on its type, artifact names set by the SDK.
     tfx_model = pb.Artifact(type_id=model_t, uri="gs://bucket/models/churn/1", name="churn-model",
                             state=pb.Artifact.LIVE)

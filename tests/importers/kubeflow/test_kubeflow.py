@@ -74,6 +74,11 @@ def test_mlmd_mapping_hand_expectations(store_import) -> None:
     runs = by_fqn(ents, m.TrainingRun)
     assert {"kubeflow.iris-train-run-1", "kubeflow.iris-train-run-2", "kubeflow.iris-train-run-1.train",
             "kubeflow.iris-train-run-2.make-data", "kubeflow.train-churn"} <= set(runs)
+    # the pipeline run carries the pipeline parameters of its root DAG execution (which is no run of its own)
+    whole = runs["kubeflow.iris-train-run-1"]
+    assert {p.name: p.value for p in whole.params} == {"n_estimators": 50} and whole.status == "COMPLETE"
+    assert not any(r.display_name == "run/iris-train-run-1" for r in runs.values())
+    assert report.counts["runs"] == 7  # 2 pipeline runs, 4 KFP tasks, 1 TFX trainer
     t1 = runs["kubeflow.iris-train-run-1.train"]
     params = {p.name: p.value for p in t1.params}
     assert params == {"n_estimators": 50, "criterion": "gini", "bootstrap": True}

@@ -5,7 +5,8 @@ MLMD (as KFP v2 and TFX write it)         mlkg
 ========================================  ====================================================================
 context ``system.Pipeline``               :class:`Experiment` (one per pipeline)
 context ``system.PipelineRun``            :class:`TrainingRun` for the whole run (part of the pipeline's
-                                          experiment; start = the context's creation time)
+                                          experiment; start = the context's creation time); its root
+                                          ``system.DAGExecution`` gives the pipeline parameters and status
 execution (``system.ContainerExecution``  :class:`TrainingRun` named ``<pipeline run>.<task>``: status (the
 or a TFX component type)                  MLMD state), times, parameters (KFP's ``inputs`` Struct, declared and
                                           custom properties) as typed hyperparameters, input datasets (INPUT
@@ -53,6 +54,7 @@ _METRICS_TYPES = ("system.Metrics", "mlmd.Metrics", "Metrics", "system.HTML", "s
 _CM_TYPES = ("system.ClassificationMetrics", "system.SlicedClassificationMetrics")
 _PIPELINE_CONTEXTS = ("system.Pipeline", "pipeline")
 _RUN_CONTEXTS = ("system.PipelineRun", "pipeline_run", "run")
+_DAG_EXECUTIONS = ("system.DAGExecution",)
 
 
 def _ms(value: int | None) -> Any:
@@ -79,6 +81,7 @@ class Mapper:
         self.run_names: dict[int, str] = {}
         self.artifact_names: dict[int, str] = {}
         self.taken: set[tuple[str, str]] = set()
+        self._members: dict[int, list[int]] | None = None
         self.inputs: dict[int, list[tuple[int, str | None]]] = {}
         self.outputs: dict[int, list[tuple[int, str | None]]] = {}
         self.producer: dict[int, int] = {}
@@ -104,6 +107,14 @@ class Mapper:
     def run_context(self, execution_id: int) -> Node | None:
         runs = self.contexts_of(self.s.associations.get(execution_id, []), _RUN_CONTEXTS)
         return runs[0] if runs else None
+
+    def executions_of(self, context_id: int) -> list[int]:
+        if self._members is None:
+            self._members = {}
+            for eid, ctxs in self.s.associations.items():
+                for cid in ctxs:
+                    self._members.setdefault(cid, []).append(eid)
+        return [e for e in self._members.get(context_id, []) if e in self.s.executions]
 
     def pipeline_of_execution(self, execution_id: int) -> Node | None:
         run = self.run_context(execution_id)
@@ -148,11 +159,14 @@ class Mapper:
                 self.report.count("experiments")
             elif c.type in _RUN_CONTEXTS:
                 pipe = self.pipeline_of_run(c)
+                dags = [self.s.executions[e] for e in self.executions_of(c.id)
+                        if self.s.executions[e].type in _DAG_EXECUTIONS]
+                root = min(dags, key=lambda e: e.id) if dags else None
                 yield m.TrainingRun(
                     name=c.label, fqn=ids.fqn_child(self.service, c.label),
                     experiment=Ref(type="experiment", fqn=ids.fqn_child(self.service, pipe.label)) if pipe else None,
                     started_at=_ms(c.created_ms), ended_at=_ms(c.updated_ms) if c.updated_ms != c.created_ms
-                    else None)
+                    else None, status=root.state if root else None, params=self.params(root) if root else [])
                 self.report.count("runs")
             else:
                 self.report.skip(f"context {c.label}", f"context type {c.type} is not a pipeline or pipeline run")
@@ -169,6 +183,8 @@ class Mapper:
             self.report.count("datasets", len(datasets))
         metrics_of = {e: self.execution_metrics(e) for e in self.s.executions}
         for e in self.s.executions.values():
+            if e.type in _DAG_EXECUTIONS and self.run_context(e.id) is not None:
+                continue  # folded into its pipeline run
             yield self.execution(e, metrics_of[e.id])
             self.report.count("runs")
         yield from self.models(metrics_of)
