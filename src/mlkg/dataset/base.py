@@ -212,6 +212,18 @@ def closure_update(graph: URIRef | None) -> str:
     return " ;\n".join(ops)
 
 
+def closure_missing(graph: URIRef | None) -> str:
+    """A SPARQL ASK that is true when some mlkg lineage triple of ``graph`` lacks one of its super-property
+    triples, i.e. when :func:`closure_update` has work to do. Files written by mlkg already hold the closure, so a
+    load asks this first and skips the update (a read with index lookups instead of a 27-operation write)."""
+    branches = []
+    for p, supers in sorted(super_properties().items()):
+        for q in supers:
+            pattern = f"?s <{p}> ?o FILTER NOT EXISTS {{ ?s <{q}> ?o }}"
+            branches.append(f"{{ {pattern} }}" if graph is None else f"{{ GRAPH <{graph}> {{ {pattern} }} }}")
+    return "ASK { " + " UNION ".join(branches) + " }"
+
+
 def nt_bytes(g: Graph) -> bytes:
     """A graph as N-Triples bytes (the exchange format between backends)."""
     out = g.serialize(format="nt", encoding="utf-8")

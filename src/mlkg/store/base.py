@@ -17,6 +17,7 @@ from ..dataset.base import (  # noqa: F401 - re-exported for the backends
     Store,
     as_term,
     as_terms,
+    closure_missing,
     closure_update,
     format_name,
     graph_iri,

@@ -39,6 +39,7 @@ from .base import (
     LoadInput,
     Progress,
     ProgressReader,
+    closure_missing,
     closure_update,
     graph_iri,
     load_input,
@@ -279,7 +280,7 @@ class OxigraphStore(OxigraphView):
             try:
                 n = self._bulk(inp, g, progress)
                 if lineage:
-                    self.ox.update(closure_update(target))
+                    self._close(target)
             except BaseException:
                 self._remove(target)
                 self._end(entry)
@@ -289,7 +290,7 @@ class OxigraphStore(OxigraphView):
         if not replace:
             n = self._bulk(inp, g, progress, transactional=True)
             if lineage:
-                self.ox.update(closure_update(target))
+                self._close(target)
             return n
         staging = URIRef(STAGING_PREFIX + uuid.uuid4().hex)
         entry = {"op": "staging", "graph": str(staging), "target": str(target or ""), "id": staging[-32:]}
@@ -298,13 +299,18 @@ class OxigraphStore(OxigraphView):
         try:
             n = self._bulk(inp, _ox_graph(staging), progress)
             if lineage:
-                self.ox.update(closure_update(staging))
+                self._close(staging)
             self._swap(target, staging)
         finally:
             self._remove(staging)
             self._staging.discard(str(staging))
             self._end(entry)
         return n
+
+    def _close(self, graph: URIRef | None) -> None:
+        """Add the lineage super-property triples of ``graph`` unless it already has them all (mlkg's own files)."""
+        if bool(self.ox.query(closure_missing(graph))):
+            self.ox.update(closure_update(graph))
 
     def _swap(self, target: URIRef | None, staging: URIRef) -> None:
         """Make ``target`` hold exactly the triples of ``staging``, in one transaction (only changes written)."""
