@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mlkg.importers import get
 from mlkg.importers.mappers import DatasetInput, MetricPoint, RegistryMapper, RunMapper, split_for, version_key
@@ -26,13 +26,13 @@ def test_metric_history_becomes_evaluations_sorted_deduplicated_with_time_and_da
     t0 = 1_700_000_000_000
     evs = runs.evaluations([
         MetricPoint("loss", 0.5, 1, t0 + 10), MetricPoint("loss", 0.9, 0, t0), MetricPoint("loss", 0.9, 0, t0),
-        MetricPoint("acc", 0.8, None, datetime(2024, 1, 2, tzinfo=timezone.utc), ds, m.Split.TEST),
+        MetricPoint("acc", 0.8, None, datetime(2024, 1, 2, tzinfo=UTC), ds, m.Split.TEST),
         MetricPoint("bad", "n/a"), MetricPoint("diverged", float("nan"), 3),
     ], where="run r1")
     assert [(e.name, e.step) for e in evs] == [("acc", None), ("diverged", 3), ("loss", 0), ("loss", 1)]
     acc = evs[0]
     assert acc.dataset == ds and acc.split is m.Split.TEST and acc.timestamp.year == 2024
-    assert evs[2].timestamp == datetime.fromtimestamp(t0 / 1000, tz=timezone.utc)
+    assert evs[2].timestamp == datetime.fromtimestamp(t0 / 1000, tz=UTC)
     assert [s.item for s in runs.report.skipped] == ["run r1 metric bad"]
 
 
