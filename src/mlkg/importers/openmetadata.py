@@ -179,17 +179,63 @@ def _kind(e: Entity) -> str:
     return {m.MLModel: "models", m.MLModelService: "services"}.get(type(e), type(e).__name__.lower() + "s")
 
 
+#: Keys of the workflow-source shape OpenMetadata's ingestion uses for a service (sample data ``service.json``).
+_WORKFLOW_KEYS = {"type", "serviceName", "serviceConnection", "sourceConfig"}
+
+
+def service_from_json(data: Any, *, source: str = "<input>") -> m.MLModelService:
+    """An :class:`MLModelService` from any shape OpenMetadata uses for one:
+
+    - the entity as the API returns it (``id``, ``name``, ``serviceType``, ``connection``, ...);
+    - a ``CreateMlModelServiceRequest`` (``name``, ``serviceType``, ``connection``; no ``id``);
+    - the workflow-source config of its ingestion and sample data (``type``, ``serviceName``,
+      ``serviceConnection.config``, ``sourceConfig``), e.g. ``sample_data/models/service.json``.
+
+    Secrets in the connection (passwords, keys, tokens) are dropped before anything is kept; an MLflow
+    ``trackingUri`` becomes the service URL.
+
+    :raises InputError: naming the file, the JSON path and what was expected.
+    """
+    from ..model.json import entity_from_dict
+
+    if isinstance(data, dict) and "serviceName" in data and set(data) <= _WORKFLOW_KEYS | {"@context"}:
+        conn = data.get("serviceConnection")
+        config = conn.get("config") if isinstance(conn, dict) else None
+        if conn is not None and not isinstance(config, dict):
+            raise InputError("no 'config' object", source=source, path="$.serviceConnection",
+                             expected="{\"config\": {\"type\": ..., ...}}")
+        stype = data.get("type") or (config or {}).get("type")
+        if not isinstance(data["serviceName"], str) or not data["serviceName"]:
+            raise InputError("not a service name", source=source, path="$.serviceName", expected="a non-empty string")
+        if not isinstance(stype, str) or not stype:
+            raise InputError("the service type is missing", source=source, path="$.type",
+                             expected="an OpenMetadata ML service type, e.g. Mlflow or SageMaker")
+        shaped: dict[str, Any] = {"name": data["serviceName"], "serviceType": stype}
+        if config is not None:
+            shaped["connection"] = {"config": config}
+        url = (config or {}).get("trackingUri")
+        if isinstance(url, str) and "://" in url:
+            shaped["serviceUrl"] = redact_uri(url)
+        data = shaped
+        path = "$"
+    else:
+        path = "$"
+    svc = entity_from_dict(m.MLModelService, data, path=path, source=source)
+    assert isinstance(svc, m.MLModelService)
+    return svc
+
+
 def _load_service(spec: str) -> m.MLModelService | None:
+    """The service of ``--service``: a JSON file (any of OpenMetadata's service shapes), else None (an FQN)."""
     if not spec:
         return None
     p = Path(spec)
-    if p.suffix.lower() == ".json" and p.is_file():
-        from ..model.json import entity_from_dict
+    if p.suffix.lower() == ".json":
+        if not p.is_file():
+            raise InputError("no such file", source=spec, expected="a service JSON file or a service FQN")
         from ..rdf.formats import read_json
 
-        svc = entity_from_dict(m.MLModelService, read_json(str(p)), source=str(p))
-        assert isinstance(svc, m.MLModelService)
-        return svc
+        return service_from_json(read_json(str(p)), source=str(p))
     return None
 
 

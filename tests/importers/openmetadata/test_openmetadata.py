@@ -358,3 +358,62 @@ def test_golden_graphs(golden, source: str, service: str, golden_file: str) -> N
 
     importer = get("openmetadata")(source=str(FIX / source), service=service)
     golden(importer, importer.run(), FIX / golden_file)
+
+
+SAMPLE = FIX / "sample_data"
+
+
+@pytest.mark.parametrize(("models", "service", "name", "platform", "n"), [
+    ("models/models.json", "models/service.json", "mlflow_svc", "Mlflow", 2),
+    ("models_older/models.json", "models/service.json", "mlflow_svc", "Mlflow", 2),
+    ("models_sagemaker/models.json", "models_sagemaker/service.json", "sagemaker_svc", "SageMaker", 3),
+])
+def test_openmetadata_sample_data_with_its_workflow_source_service(tmp_path: Path, models: str, service: str,
+                                                                   name: str, platform: str, n: int) -> None:
+    """OpenMetadata's own sample data as it is: service.json has the ingestion workflow-source shape."""
+    from mlkg.validate import validate
+
+    out = tmp_path / "out.ttl"
+    res = CliRunner().invoke(get_app(), ["import", "openmetadata", str(SAMPLE / models), "--service",
+                                         str(SAMPLE / service), "-o", str(out), "--strict"])
+    assert res.exit_code == 0, res.output
+    g = Graph().parse(out)
+    text = out.read_text()
+    assert "aws_secret_access_key" not in text and "aws_access_key_id" not in text  # credentials stay out
+    q = f"""PREFIX mlkg: <https://w3id.org/mlkg#>
+    SELECT ?m WHERE {{ ?m a mlkg:MLModel ; mlkg:belongsToService ?s . ?s mlkg:name "{name}" }}"""
+    assert len(list(g.query(q))) == n
+    ents, _ = run_import("openmetadata", OpenMetadataConfig(source=str(SAMPLE / models), service=str(SAMPLE / service)))
+    svc = [e for e in ents if isinstance(e, m.MLModelService)][0]
+    assert (svc.name, svc.service_type.value) == (name, platform)
+    assert all(e.service.fqn == name for e in ents if isinstance(e, m.MLModel))
+    result = validate(g)
+    assert result.conforms, result.text()
+
+
+def test_every_openmetadata_service_shape_gives_the_same_service(tmp_path: Path) -> None:
+    from mlkg.importers.openmetadata import create_service_request, service_from_json
+
+    workflow = json.loads((SAMPLE / "models" / "service.json").read_text())
+    from_workflow = service_from_json(workflow, source="service.json")
+    assert from_workflow.service_url == "http://localhost:8088"
+    request = create_service_request(from_workflow)  # the CreateMlModelServiceRequest shape (no id)
+    entity = json.loads((FIX / "om_api" / "mlmodelServices.json").read_text())[0]  # the API entity shape
+    for shape in (request, {**request, "id": "b3f0c1de-2a4b-4c5d-8e6f-0a1b2c3d4e5f"}):
+        svc = service_from_json(shape)
+        assert (svc.name, svc.service_type) == (from_workflow.name, from_workflow.service_type)
+    svc = service_from_json(entity)
+    assert svc.name == "sagemaker_eu" and "hidden" not in json.dumps(svc.openmetadata_extra)
+    with pytest.raises(InputError, match=r"service.json: \$.type: the service type is missing"):
+        service_from_json({"serviceName": "x", "sourceConfig": {}}, source="service.json")
+    res = CliRunner().invoke(get_app(), ["import", "openmetadata", str(SAMPLE / "models" / "models.json"),
+                                         "--service", str(tmp_path / "nope.json")])
+    assert res.exit_code == 2 and "nope.json: no such file" in res.output
+
+
+def test_sample_data_golden_graph(golden) -> None:
+    from mlkg.importers import get
+
+    importer = get("openmetadata")(source=str(SAMPLE / "models" / "models.json"),
+                                   service=str(SAMPLE / "models" / "service.json"))
+    golden(importer, importer.run(), FIX / "expected_sample_data.ttl")
