@@ -24,8 +24,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 UPDATE = bool(os.environ.get("MLKG_UPDATE_SNAPSHOTS"))
-_ENCODED_TIME = re.compile(r"%22\d{4}-\d\d-\d\dT[0-9%A-F.:]+%22")
-_PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
+# a time inside an FQN or IRI, quoted ("...") when it has a fractional part (a dot), bare when it has none
+_ENCODED_TIME = re.compile(r"(%22)?\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d(\.\d+)?(%2B00%3A00|Z)?(%22)?")
+_PLAIN_TIME = re.compile(r'"?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?"?')
 _TIME = "2000-01-01T00:00:00+00:00"
 
 

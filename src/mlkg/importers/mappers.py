@@ -81,7 +81,7 @@ def _sort_ms(t: datetime | None) -> float:
 @dataclass(frozen=True)
 class MetricPoint:
     """One logged value of a metric: key, value, and when known the step, time (datetime or epoch ms), dataset
-    (a :class:`Ref`), split and slice."""
+    (a :class:`Ref`), split, slice and a description (where the value comes from, when that needs saying)."""
 
     key: str
     value: Any
@@ -90,6 +90,7 @@ class MetricPoint:
     dataset: Ref | None = None
     split: m.Split | None = None
     slice: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class RunMapper:
                 continue
             seen.add(k)
             out.append(m.Evaluation(name=p.key, value=float(p.value), step=p.step, timestamp=t, dataset=p.dataset,
-                                    split=p.split, slice=p.slice))
+                                    split=p.split, slice=p.slice, description=p.description))
         return out
 
     # -- entities -------------------------------------------------------------------------------------------------

@@ -480,3 +480,20 @@ def golden_subs(store: dict[str, Any], ents: list[Any]) -> dict[str, str]:
         if run.code_path and run.code_path != store["expected"]["source_name"]:
             subs[run.code_path] = "ENTRYPOINT"  # MLflow records the running script (pytest here)
     return subs
+
+
+def test_version_metrics_take_the_runs_latest_step_unless_logged_for_the_model(imported) -> None:
+    """Issue #13 item 6: MLflow's LoggedModel keeps step 0 of a metric logged while the model was active; the
+    version gets the run's last value instead (and says so); a value logged for the model itself is kept."""
+    ents, _ = imported
+    (model,) = _by_type(ents, m.MLModel)
+    runs = {r.name: r for r in _by_type(ents, m.TrainingRun)}
+    for v in model.versions:
+        metrics = {e.name: e for e in v.metrics}
+        history = sorted((e.step, e.value) for e in runs[v.run.fqn.split(".", 1)[1]].metrics if e.name == "train_loss")
+        assert [s for s, _ in history] == [0, 1, 2]  # the run keeps the whole curve
+        loss = metrics["train_loss"]
+        assert (loss.step, loss.value) == history[-1] and "latest value of run" in loss.description
+        assert metrics["accuracy"].description is None and metrics["accuracy"].dataset is not None
+    by_label = {v.name: {e.name: e.value for e in v.metrics} for v in model.versions}
+    assert by_label["2"]["train_loss"] == pytest.approx(0.2) and by_label["1"]["train_loss"] == pytest.approx(0.25)

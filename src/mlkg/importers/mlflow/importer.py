@@ -8,6 +8,7 @@ and the rest is imported.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ class MlflowImporter(Importer[MlflowConfig]):
         self.logged_models: dict[str, Any] = {}
         self.runs: dict[str, Any] = {}
         self.experiments: dict[str, Any] = {}
+        self.run_points: dict[str, list[MetricPoint]] = {}
 
     # -- the contract ---------------------------------------------------------------------------------------------
 
@@ -263,13 +265,37 @@ class MlflowImporter(Importer[MlflowConfig]):
         return v, features
 
     def logged_model_metrics(self, lm: Any) -> list[m.Evaluation]:
+        """The version's metrics: those its LoggedModel holds.
+
+        MLflow ties a metric to the model explicitly (``log_metric(..., model_id=..., dataset=...)``: the version's
+        own value, kept as is) or implicitly, for every metric the run logs while the model is active; for those
+        the LoggedModel keeps only the first value (step 0 of a training curve). Such a value is replaced by the
+        run's latest one (highest step, then latest time), saying so in the evaluation's description; the run keeps
+        the whole history with steps.
+        """
         points = []
         for met in getattr(lm, "metrics", None) or []:
             ds = self.runs_mapper.dataset_ref(met.dataset_name, met.dataset_digest) if getattr(
                 met, "dataset_name", None) else None
+            latest = None if ds is not None else self.latest_point(met.run_id, met.key)
+            if latest is not None and (latest.step, latest.time) != (met.step, met.timestamp):
+                points.append(dataclasses.replace(latest, description=(
+                    f"latest value of run {met.run_id} (step {latest.step}); the logged model kept "
+                    f"{met.value:g} (step {met.step})")))
+                continue
             points.append(MetricPoint(met.key, float(met.value), met.step, met.timestamp, ds, split_of(
                 self.runs.get(met.run_id or ""), met.dataset_name, met.dataset_digest)))
         return self.runs_mapper.evaluations(points, where=f"logged model {getattr(lm, 'model_id', '')}")
+
+    def latest_point(self, run_id: str | None, key: str) -> MetricPoint | None:
+        """The last value the run logged for ``key`` (None when the run or its history was not read)."""
+        pts = [p for p in self.run_points.get(run_id or "", []) if p.key == key]
+
+        def order(p: MetricPoint) -> tuple[int, float]:
+            t = timestamp(p.time)
+            return p.step or 0, t.timestamp() if t is not None else 0.0
+
+        return max(pts, key=order, default=None)
 
     def mlmodel(self, location: str, where: str) -> dict[str, Any] | None:
         """The MLmodel file under an artifact location, as YAML (cached: versions often share one)."""
@@ -388,4 +414,5 @@ class MlflowImporter(Importer[MlflowConfig]):
             points.append(MetricPoint(key, float(value), step, ts,
                                       self.runs_mapper.dataset_ref(*ds) if ds else None,
                                       split_of(run, *ds) if ds else None))
+        self.run_points[info.run_id] = points
         return points
