@@ -26,6 +26,7 @@ says why. The Hub is contacted only when ``repo_id`` is given with ``allow_netwo
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,6 +68,9 @@ class HuggingFaceConfig(ImporterConfig):
                            "the directory name).")
     service_name: str = option("huggingface", "Name of the MLModelService entity the model belongs to.")
     config_hyperparameters: bool = option(True, "Turn the scalar settings of config.json into hyperparameters.")
+    hub_timeout: float = option(10.0, "Seconds to wait for the Hugging Face Hub to answer before giving up (with "
+                                      "--hub); an unreachable Hub fails at once instead of being retried.",
+                                minimum=0.1)
 
 
 #: Hugging Face licence ids whose SPDX spelling differs only in case (or not at all).
@@ -93,7 +97,7 @@ _SECTIONS = (
     ("risks", "ethical_considerations"),
 )
 
-_CONFIG_SKIP = {"architectures", "transformers_version", "model_type", "id2label", "label2id",
+_CONFIG_SKIP = {"architectures", "transformers_version", "id2label", "label2id",
                 "auto_map", "task_specific_params", "quantization_config"}
 
 
@@ -244,6 +248,24 @@ def _first_heading(body: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+def base_from_config(hf_config: dict[str, Any], *, own: tuple[str, ...]) -> str | None:
+    """The model this one was built from, as config.json records it (``_name_or_path``, written by
+    transformers when a model is loaded from the Hub and saved), when it is a Hub repo id other than the model
+    itself; local paths are not repo ids.
+
+    >>> base_from_config({"_name_or_path": "nreimers/MiniLM-L6-H384-uncased"}, own=("x/y",))
+    'nreimers/MiniLM-L6-H384-uncased'
+    >>> base_from_config({"_name_or_path": "/tmp/checkpoints/run1"}, own=())
+    """
+    value = hf_config.get("_name_or_path")
+    if not isinstance(value, str) or not _REPO_ID.match(value) or value in own:
+        return None
+    return value
+
+
 def _number(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
@@ -256,6 +278,25 @@ def _number(value: Any) -> Decimal | None:
 # ---------------------------------------------------------------------------------------------------------------
 # The importer
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def reachable(url: str, timeout: float, *, what: str) -> None:
+    """Open (and close) a TCP connection to ``url``'s host within ``timeout`` seconds.
+
+    :raises SourceUnavailable: saying which host could not be reached and why, in full.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as e:
+        reason = e.strerror or type(e).__name__
+        raise SourceUnavailable(f"cannot reach {what} at {redact_uri(url)} ({reason}); check the network, or "
+                                "import a local model directory instead") from None
 
 
 def _locate(config: HuggingFaceConfig) -> tuple[Path, Path | None]:
@@ -280,16 +321,24 @@ def _locate(config: HuggingFaceConfig) -> tuple[Path, Path | None]:
         raise SourceUnavailable(f"{config.repo_id}: downloading from the Hugging Face Hub needs "
                                 "allow_network=True (--hub on the command line)")
     try:
-        from huggingface_hub import hf_hub_download
+        from huggingface_hub import constants, hf_hub_download
     except ImportError:
         raise missing_sdk("huggingface_hub", "huggingface") from None
+    import logging
+
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)  # no "Retrying in 8s" lines: one clear error
+    endpoint = os.environ.get("HF_ENDPOINT") or constants.ENDPOINT
+    reachable(endpoint, config.hub_timeout, what="the Hugging Face Hub")
     try:
-        readme = Path(hf_hub_download(config.repo_id, "README.md", revision=config.revision))
+        readme = Path(hf_hub_download(config.repo_id, "README.md", revision=config.revision,
+                                      etag_timeout=config.hub_timeout))
     except Exception as e:
-        raise SourceUnavailable(f"{config.repo_id}: cannot download the model card ({first_line(e, 160)})") from None
+        raise SourceUnavailable(f"{config.repo_id}: cannot download the model card from {endpoint} "
+                                f"({first_line(e, 1000)})") from None
     cfg_file: Path | None
     try:
-        cfg_file = Path(hf_hub_download(config.repo_id, "config.json", revision=config.revision))
+        cfg_file = Path(hf_hub_download(config.repo_id, "config.json", revision=config.revision,
+                                        etag_timeout=config.hub_timeout))
     except Exception:
         cfg_file = None
     return readme, cfg_file
@@ -437,6 +486,8 @@ class HuggingFaceImporter(Importer[HuggingFaceConfig]):
             if len(base) > 1:
                 report.warn(f"{len(base)} base models (a merge?); only the first, {base[0]!r}, is linked", item=where)
             base = base[0] if base else None
+        if not base:
+            base = base_from_config(hf_config, own=(config.repo_id, name))
         if isinstance(base, str) and base.strip():
             base_ref = Ref(type="mlmodel", fqn=ids.fqn_child(svc_fqn, base.strip()))
         relation = get("base_model_relation")

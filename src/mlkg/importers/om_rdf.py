@@ -421,9 +421,13 @@ def to_mlkg_graph(g: Graph, report: ImportReport, *, source: str = "<graph>", sa
 
 def entities_from_file(path: str, report: ImportReport) -> Iterator[Entity]:
     """Entities mapped from an om: RDF file (format by suffix; JSON with ``@context`` is JSON-LD)."""
-    from ..rdf.formats import guess_format, load_graph
+    from pathlib import Path
 
-    fmt = "jsonld" if path.lower().endswith(".json") else guess_format(path)
+    from ..rdf.formats import SUFFIXES, guess_format, load_graph
+
+    # the file was chosen as RDF (by its suffix, or --from rdf): an unknown suffix is read as Turtle
+    fmt = "jsonld" if path.lower().endswith(".json") else (
+        guess_format(path) if Path(path).suffix.lower() in SUFFIXES else "turtle")
     g = load_graph([path], fmt=fmt)
     ents, pairs = map_graph(g, report, source=path)
     for e, node in pairs:

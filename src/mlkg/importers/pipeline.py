@@ -131,16 +131,23 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
     :raises InputError: bad arguments (both ``output`` and ``store``, an output directory that does not exist).
     :raises ImportFailure: the source cannot be read, or strict mode found problems.
     """
-    from ..rdf.formats import guess_format, normalize_format, serialize, write_atomic
+    from ..rdf.formats import SUFFIXES, guess_format, normalize_format, serialize, write_atomic
 
     if output is not None and store is not None:
         raise InputError("give either an output file or a store, not both", source="import")
     out_fmt = None
     if output is not None:
-        try:
-            out_fmt = normalize_format(fmt) if fmt else (guess_format(output) if str(output) != "-" else "turtle")
-        except ValueError as e:
-            raise InputError(str(e), source=str(output)) from None
+        if fmt:
+            try:
+                out_fmt = normalize_format(fmt)
+            except ValueError as e:
+                raise InputError(str(e), source="--format") from None
+        elif str(output) != "-":
+            if Path(output).suffix.lower() not in SUFFIXES:
+                raise InputError(f"cannot tell the RDF format from the suffix {Path(output).suffix!r}",
+                                 source=str(output), expected="one of " + ", ".join(sorted(SUFFIXES))
+                                 + " (or give the format with --format)")
+            out_fmt = guess_format(output)
     for path in (output, om_requests, report_json):
         if path is not None and str(path) != "-" and not Path(path).parent.is_dir():
             raise InputError(f"the directory {Path(path).parent} does not exist", source=str(path))

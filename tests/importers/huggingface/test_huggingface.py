@@ -216,3 +216,26 @@ def test_golden_graph(golden) -> None:
 
     importer = get("huggingface")(path=str(REAL))
     golden(importer, importer.run(), Path(__file__).parent / "expected.ttl")
+
+
+def test_model_type_and_the_base_model_of_config_json_are_kept() -> None:
+    """Issue #13 item 12: the real card's config.json says model_type bert and was saved from
+    nreimers/MiniLM-L6-H384-uncased (``_name_or_path``); neither may be dropped."""
+    ents, _ = run_import("huggingface", HuggingFaceConfig(path=str(REAL)))
+    (model,) = [e for e in ents if isinstance(e, m.MLModel)]
+    hps = {h.name: h.value for h in model.ml_hyper_parameters}
+    assert hps["model_type"] == "bert" and model.algorithm == "BertModel"
+    assert model.base_model.fqn == "huggingface.nreimers/MiniLM-L6-H384-uncased"
+
+
+def test_a_local_checkpoint_path_is_not_a_base_model(tmp_path: Path) -> None:
+    import json as json_
+
+    from huggingface_hub import ModelCardData
+
+    card = _write_card(tmp_path / "m", ModelCardData(model_name="m", license="mit"))
+    (card / "config.json").write_text(json_.dumps({"_name_or_path": "/tmp/ckpt/run1", "model_type": "gpt2"}))
+    ents, _ = run_import("huggingface", HuggingFaceConfig(path=str(card)))
+    (model,) = [e for e in ents if isinstance(e, m.MLModel)]
+    assert model.base_model is None and {h.name for h in model.ml_hyper_parameters} == {"model_type"}
+

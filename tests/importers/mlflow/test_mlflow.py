@@ -497,3 +497,22 @@ def test_version_metrics_take_the_runs_latest_step_unless_logged_for_the_model(i
         assert metrics["accuracy"].description is None and metrics["accuracy"].dataset is not None
     by_label = {v.name: {e.name: e.value for e in v.metrics} for v in model.versions}
     assert by_label["2"]["train_loss"] == pytest.approx(0.2) and by_label["1"]["train_loss"] == pytest.approx(0.25)
+
+
+def test_provenance_lists_each_hyperparameter_once(store: dict[str, Any], tmp_path: Path) -> None:
+    """Issue #13 item 12: the version repeated its run's params, so ``query provenance`` listed each twice."""
+    import json
+
+    out = tmp_path / "ml.ttl"
+    runner = CliRunner()
+    res = runner.invoke(get_app(), ["import", "mlflow", store["uri"], "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(get_app(), ["query", "provenance", str(out), "-p", "version=mlflow.churn-classifier.2",
+                                    "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = [r for r in json.loads(res.output) if r["aspect"] == "hyperparameter"]
+    names = sorted(r["name"] for r in rows)
+    assert names == sorted(store["expected"]["params"])  # C, fit_intercept, max_iter, penalty: once each
+    ents, _ = run_import("mlflow", MlflowConfig(tracking_uri=store["uri"]))
+    (model,) = _by_type(ents, m.MLModel)
+    assert {h.name for h in model.ml_hyper_parameters} == store["expected"]["params"]  # the model keeps them

@@ -75,6 +75,7 @@ class MlflowImporter(Importer[MlflowConfig]):
         self.runs: dict[str, Any] = {}
         self.experiments: dict[str, Any] = {}
         self.run_points: dict[str, list[MetricPoint]] = {}
+        self.version_params: dict[str, list[m.HyperParameter]] = {}
 
     # -- the contract ---------------------------------------------------------------------------------------------
 
@@ -211,8 +212,10 @@ class MlflowImporter(Importer[MlflowConfig]):
         source_url = None
         if self.uri.startswith(("http://", "https://")):
             source_url = redact_uri(self.uri).rstrip("/") + "/#/models/" + quote(rm.name, safe="")
+        latest = max(mv_entities, key=lambda v: int(v.name), default=None)
         return self.registry.model(
             rm.name, mv_entities, service_type=self.service().service_type, description=rm.description or None,
+            ml_hyper_parameters=self.version_params.get(latest.fqn or latest.name, []) if latest else [],
             tags=tag_labels(rm.tags if isinstance(getattr(rm, "tags", None), dict) else {}),
             ml_features=sorted(features.values(), key=lambda f: f.position or 0), source_url=source_url,
             updated_at=timestamp(getattr(rm, "last_updated_timestamp", None)))
@@ -240,6 +243,9 @@ class MlflowImporter(Importer[MlflowConfig]):
         run = self.runs.get(mv.run_id) if mv.run_id else None
         params: dict[str, str] = dict(getattr(lm, "params", None) or {}) or (
             dict(run.data.params) if run is not None else {})
+        # what the run records already is said once, on the run (the version reaches it through producedBy)
+        run_params = dict(run.data.params or {}) if run is not None else {}
+        own = {k: v for k, v in params.items() if run_params.get(k) != v}
         metrics = self.logged_model_metrics(lm) if lm is not None else []
         location = getattr(lm, "artifact_location", None) or mv.source
         mlmodel = self.mlmodel(location, where) if self.config.signatures and location else None
@@ -257,11 +263,12 @@ class MlflowImporter(Importer[MlflowConfig]):
             run=self.runs_mapper.run_ref(mv.run_id) if mv.run_id else None,
             created_by=Ref(type="user", fqn=user) if user else None,
             algorithm=getattr(lm, "model_type", None) or flavor(mlmodel),
-            ml_hyper_parameters=RunMapper.params(params), metrics=metrics,
+            ml_hyper_parameters=RunMapper.params(own), metrics=metrics,
             ml_store=m.ModelStore(storage=location) if location else None,
             features=[Ref(type="mlFeature", fqn=f.fqn) for f in features])
         if self.config.include_runs and mv.run_id and run is None:
             self.report.warn(f"run {mv.run_id} not found; the version keeps a reference to it", item=where)
+        self.version_params[v.fqn or label] = RunMapper.params(params)
         return v, features
 
     def logged_model_metrics(self, lm: Any) -> list[m.Evaluation]:
