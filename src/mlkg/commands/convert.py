@@ -22,6 +22,20 @@ FROM_CHOICES = ("auto", "openmetadata", "mlkg", "jsonld", "turtle", "nt", "nq", 
 TO_CHOICES = ("turtle", "jsonld", "nt", "nq", "rdfxml", "trig", "openmetadata")
 
 
+def _context_ref(context: str, output: str | None) -> str:
+    """``embed``, ``url``, or FILE: the bundled context written to FILE, referred to relative to the output."""
+    if context in ("embed", "url"):
+        return context
+    import os
+
+    from ..rdf.context import render
+    from ..rdf.formats import write_atomic
+
+    write_atomic(context, render())
+    where = os.path.dirname(os.path.abspath(output)) if output and output != "-" else os.getcwd()
+    return os.path.relpath(os.path.abspath(context), where)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("convert")
     @handle_errors
@@ -41,6 +55,10 @@ def register(app: typer.Typer) -> None:
         allow_remote: bool = typer.Option(False, "--allow-remote",
                                           help="Allow fetching remote JSON-LD contexts (off by default)."),
         store: str | None = opt.store(),
+        context: str = typer.Option("embed", "--context", metavar="embed|url|FILE",
+                                    help="With --to jsonld: embed mlkg's context (readable offline by any "
+                                         "JSON-LD processor), name it by its url, or write it to FILE and "
+                                         "refer to that."),
     ) -> None:
         """Convert ML metadata between OpenMetadata JSON and RDF formats.
 
@@ -79,5 +97,5 @@ def register(app: typer.Typer) -> None:
                 doc = document_to_json(ents, shape=shape)
             text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         else:
-            text = serialize(g, normalize_format(to))
+            text = serialize(g, normalize_format(to), context=_context_ref(context, output))
         write_text(text, output, note=f"wrote {len(g)} triples to")

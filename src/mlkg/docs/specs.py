@@ -267,7 +267,8 @@ def examples(cls: type[Entity]) -> dict[str, str] | None:
     out = {"example": name, "iri": str(node), "turtle": _turtle(sub)}
     if entity is not None:
         out["json"] = json.dumps(entity.to_dict(), indent=2, ensure_ascii=False, sort_keys=False)
-    out["jsonld"] = json.dumps(_sorted(json.loads(formats.serialize(sub, "jsonld"))), indent=2, ensure_ascii=False)
+    out["jsonld"] = json.dumps(_sorted(json.loads(formats.serialize(sub, "jsonld", context="url"))), indent=2,
+                               ensure_ascii=False)
     return out
 
 

@@ -247,13 +247,14 @@ def load_graph(paths: Iterable[str | Path], *, fmt: str | None = None, graph: Gr
     return g
 
 
-def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True) -> str:
-    """Serialize a graph. JSON-LD is compacted with mlkg's context; the others are rdflib's writers."""
+def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True, context: str = "embed") -> str:
+    """Serialize a graph. JSON-LD is compacted with mlkg's context, embedded by default so any processor reads it
+    offline (``context``: see :data:`mlkg.rdf.jsonld.CONTEXT_CHOICES`); the others are rdflib's writers."""
     fmt = normalize_format(fmt)
     if fmt == "jsonld":
         from .jsonld import compact_graph
 
-        return json.dumps(compact_graph(g), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(compact_graph(g, context=context), indent=2, ensure_ascii=False) + "\n"
     if fmt in ("nq", "trig"):
         ds = Dataset()
         for t in g:
@@ -274,6 +275,8 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     import tempfile
 
     p = Path(path)
+    if not (p.parent if str(p.parent) else Path(".")).is_dir():
+        raise InputError(f"cannot write: no such directory {str(p.parent)!r}", source=str(p))
     fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", dir=str(p.parent or "."))
     try:
         with os.fdopen(fd, "wb") as fh:

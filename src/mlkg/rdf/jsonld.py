@@ -13,12 +13,13 @@ from typing import Any
 
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 
 from ..errors import InputError, RemoteAccessError
 from .context import CONTEXT_URL, load_context
 
 _XSD_STRING = str(XSD.string)
+RDF_TYPE = RDF.type
 
 
 def document_loader(*, allow_remote: bool = False) -> Any:
@@ -165,10 +166,43 @@ def graph_to_dataset(g: Graph) -> dict[str, list[dict[str, Any]]]:
     return {"@default": [{"subject": term(s), "predicate": term(p), "object": term(o)} for s, p, o in g]}
 
 
-def compact_graph(g: Graph, *, allow_remote: bool = False) -> dict[str, Any]:
-    """An arbitrary graph as JSON-LD compacted with mlkg's context (flat nodes in ``@graph``)."""
+CONTEXT_CHOICES = ("embed", "url")
+"""How an exported document names mlkg's context: ``embed`` (the default) writes the context into the document, so
+any JSON-LD processor reads it offline; ``url`` writes :data:`~mlkg.rdf.context.CONTEXT_URL`, which a processor
+resolves with :func:`document_loader` (or the network). Any other string is written as the reference itself (a
+file next to the document, say)."""
+
+
+def _extra_prefixes(g: Graph, ctx: dict[str, Any]) -> dict[str, str]:
+    """Prefixes (from :data:`mlkg.namespaces.PREFIXES`) for the IRIs of ``g`` that mlkg's context does not name, so
+    ``http://purl.org/dc/terms/isPartOf`` is written ``dct:isPartOf``."""
+    from ..namespaces import PREFIXES
+
+    spaces = {ns: p for p, ns in PREFIXES.items() if p not in ctx}
+    terms = (set(g.predicates()) - {RDF_TYPE}) | set(g.objects(None, RDF_TYPE))  # rdf:type is written "type"
+    terms |= {o.datatype for o in g.objects() if isinstance(o, Literal) and o.datatype is not None}
+    used: dict[str, str] = {}
+    for term in terms:
+        text = str(term)
+        for ns, prefix in spaces.items():
+            if text.startswith(ns) and len(text) > len(ns):
+                used[prefix] = ns
+    return dict(sorted(used.items()))
+
+
+def compact_graph(g: Graph, *, allow_remote: bool = False, context: str = "embed") -> dict[str, Any]:
+    """An arbitrary graph as JSON-LD compacted with mlkg's context (flat nodes in ``@graph``).
+
+    ``context``: one of :data:`CONTEXT_CHOICES`, or a reference to write as the document's ``@context``. The
+    context is extended with prefixes for the other vocabularies the graph uses (PROV-O, DCAT, Dublin Core, ...).
+    """
     expanded = jsonld.from_rdf(graph_to_dataset(g), {"useNativeTypes": False})
-    ctx = load_context()
-    out = jsonld.compact(expanded, ctx, _options(allow_remote))
-    out["@context"] = CONTEXT_URL
+    ctx = load_context()["@context"]
+    extra = _extra_prefixes(g, ctx)
+    out = jsonld.compact(expanded, {"@context": [ctx, extra] if extra else ctx}, _options(allow_remote))
+    ref: Any = CONTEXT_URL if context == "url" else context
+    if context == "embed":
+        out["@context"] = {**ctx, **extra}
+    else:
+        out["@context"] = [ref, extra] if extra else ref
     return out
