@@ -546,6 +546,8 @@ class Endpoint(Asset):
     model_version: Ref | None = ref(V.servesModelVersion, "modelVersion", doc="The version served.")
     model: Ref | None = ref(V.servesModel, "mlmodel", doc="The model served.")
     instance_type: str | None = lit(V.instanceType, doc="Machine type.")
+    traffic_percentage: float | None = lit(V.trafficPercentage, datatype="float", minimum=0, maximum=100,
+                                           doc="Share of the endpoint's requests this deployment receives, in %.")
     deployed_at: datetime | None = lit(V.deployedAt, datatype="dateTime", doc="When it was deployed.")
     predictions: list[Ref] = ref(V.predictionsFrom, "table", "dataset", many=True, reverse=True,
                                  doc="Tables the endpoint writes predictions to.")

@@ -110,6 +110,7 @@ def test_deployments_serve_the_versions_they_name(both: Any) -> None:
     assert (blue.model_version.fqn, blue.instance_type) == ("azureml.credit-risk.3", "Standard_DS3_v2")
     assert (green.model_version.fqn, green.instance_type) == ("azureml.credit-risk.2", "Standard_DS2_v2")
     assert blue.environment == "prod" and [o.fqn for o in blue.owners] == ["credit-ml"]
+    assert (blue.traffic_percentage, green.traffic_percentage) == (90.0, 10.0)
 
 
 def test_production_query_through_the_cli(tmp_path: Path) -> None:

@@ -121,7 +121,8 @@ def test_serving_endpoints_are_deployments_of_the_registry_versions(databricks: 
     assert e2.model_version.fqn == "mlflow.fraud.2" and e2.model.fqn == model.fqn
     assert {v.fqn for v in model.versions} >= {e.model_version.fqn for e in eps.values()}
     assert e2.status is m.DeploymentStatus.IN_SERVICE and e2.environment == "prod"
-    assert e2.instance_type == "Small CPU" and e2.display_name == "fraud-scoring (fraud-2, 80% of traffic)"
+    assert e2.instance_type == "Small CPU" and e2.display_name == "fraud-scoring (fraud-2)"
+    assert (e2.traffic_percentage, eps["mlflow.fraud-scoring.fraud-3"].traffic_percentage) == (80.0, 20.0)
     assert e2.url.endswith("/serving-endpoints/fraud-scoring/invocations")
     assert [o.fqn for o in e2.owners] == ["ana@example.com"] and [t.tag_fqn for t in e2.tags] == ["cost-center.risk"]
     assert [s.item for s in imp.report.skipped] == ["serving endpoint chat entity llama"]

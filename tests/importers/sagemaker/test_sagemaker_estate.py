@@ -123,7 +123,7 @@ def test_endpoint_and_batch_transform_are_deployments_of_version_2(imported: Any
     rt = eps["sagemaker.fraud-scoring"]
     assert rt.deployment_type is m.DeploymentType.REALTIME and rt.status is m.DeploymentStatus.IN_SERVICE
     assert rt.model_version.fqn == "sagemaker.fraud-detector.2" and rt.model.fqn == "sagemaker.fraud-detector"
-    assert rt.instance_type == "ml.m5.large" and rt.environment == "prod"
+    assert rt.instance_type == "ml.m5.large" and rt.environment == "prod" and rt.traffic_percentage == 100.0
     assert rt.url == "https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/fraud-scoring/invocations"
     batch = eps["sagemaker.fraud-nightly-2026-11-30"]
     assert batch.deployment_type is m.DeploymentType.BATCH and batch.model_version.fqn == rt.model_version.fqn

@@ -95,6 +95,7 @@ def test_endpoint_deployed_models_and_runs(offline: Any) -> None:
     e2 = eps["vertexai.churn-prod.churn-v2"]
     assert e2.model_version.fqn == "vertexai.churn-classifier.2" and e2.instance_type == "n1-standard-4"
     assert e2.environment == "prod" and e2.status is m.DeploymentStatus.IN_SERVICE
+    assert (e2.traffic_percentage, eps["vertexai.churn-prod.churn-v1"].traffic_percentage) == (90.0, 10.0)
     assert e2.url == ("https://europe-west4-aiplatform.googleapis.com/v1/projects/123456/locations/"
                       "europe-west4/endpoints/9001:predict")
     runs = by_type(ents, m.TrainingRun)

@@ -16,7 +16,8 @@ job (command, sweep, pipeline)             :class:`TrainingRun`: experiment, dis
                                            environment and compute → tags, code path, created by
 data asset                                 :class:`Dataset` (name, version → revision, path, type)
 online / batch deployment                  :class:`Endpoint` (realtime / batch): the version its ``model``
-                                           names (``azureml:name:version``), instance type, provisioning state;
+                                           names (``azureml:name:version``), instance type, provisioning state,
+                                           its share of the endpoint's ``traffic``;
                                            the endpoint's ``env`` tag → environment, its scoring URI → URL
 =========================================  ===================================================================
 """
@@ -198,5 +199,7 @@ def deployment(importer: Any, dep: Any, endpoint: Any | None, *, batch: bool, se
         model=Ref(type="mlmodel", fqn=importer.fqn(ref[0])) if ref else None,
         model_version=Ref(type="modelVersion", fqn=importer.fqn(ref[0], ref[1])) if ref and ref[1] else None,
         instance_type=getattr(dep, "instance_type", None) or getattr(dep, "compute", None) or None,
+        traffic_percentage=float((getattr(endpoint, "traffic", None) or {}).get(str(dep.name), 0))
+        if getattr(endpoint, "traffic", None) else None,
         url=getattr(endpoint, "scoring_uri", None) or None, tags=labels, owners=owners,
         description=getattr(dep, "description", None) or None)

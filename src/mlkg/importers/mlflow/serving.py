@@ -8,7 +8,7 @@ model version becomes an :class:`~mlkg.model.entities.Endpoint` of the mlflow se
 the importer's own FQNs, so it lands on the version the registry import made): the endpoint's state
 (READY → InService; an update in progress → Updating, or Creating when not yet ready; a failed update
 → Failed unless the previous config still serves), workload size and type as the
-instance type, creation time, creator, tags (``env`` → environment) and its invocation URL. Foundation and
+instance type, its traffic share, creation time, creator, tags (``env`` → environment) and its invocation URL. Foundation and
 external models (no registered version) are skipped, with the reason.
 """
 
@@ -93,14 +93,15 @@ def endpoints(importer: Any, client: Any = None) -> Iterator[m.Endpoint]:
             yield m.Endpoint(
                 name=f"{summary.name}/{entity_label}" if several else str(summary.name),
                 fqn=importer.fqn(str(summary.name), entity_label if several else ""),
-                display_name=f"{summary.name} ({entity_label}, {routes[entity_label]}% of traffic)"
-                if several and entity_label in routes else None,
+                display_name=f"{summary.name} ({entity_label})" if several else None,
                 deployment_type=m.DeploymentType.REALTIME, status=status_of(getattr(detail, "state", None)),
                 environment=env, service=importer.service_ref(),
                 model=Ref(type="mlmodel", fqn=model_fqn),
                 model_version=Ref(type="modelVersion", fqn=importer.registry.version_fqn(model_name, str(version)))
                 if version is not None else None,
                 instance_type=size,
+                traffic_percentage=float(routes[entity_label]) if entity_label in routes else (
+                    100.0 if not several else None),
                 deployed_at=epoch_ms_to_datetime(int(detail.creation_timestamp))
                 if getattr(detail, "creation_timestamp", None) else None,
                 url=f"{host}/serving-endpoints/{summary.name}/invocations" if host else None,

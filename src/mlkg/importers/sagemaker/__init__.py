@@ -266,13 +266,15 @@ class SageMakerImporter(Importer[SageMakerConfig]):
                 self.report.warn("no production variants (endpoint config unreadable?)",
                                  item=f"endpoint {desc['EndpointName']}")
             tags = self.tags(desc.get("EndpointArn"), f"endpoint {desc['EndpointName']}")
+            shares = mp.traffic(desc, cfg)
             for var in variants:
                 model_ref, version_ref, pkg = self.serves(var.get("ModelName"), f"endpoint {desc['EndpointName']}")
                 if pkg and desc.get("EndpointStatus") == "InService":
                     in_service.add(pkg)
                 deployments.append(mp.endpoint(self.names, desc, var, several=len(variants) > 1,
                                                serves=(model_ref, version_ref), tags=tags,
-                                               region="" if url else region))
+                                               region="" if url else region,
+                                               share=shares.get(str(var.get("VariantName")))))
                 self.report.count("endpoints")
         prediction_sets: list[m.Dataset] = []
         for job in self.transforms:

@@ -22,7 +22,8 @@ training job                              :class:`TrainingRun`: typed hyperparam
                                           from the package's ``MetadataProperties``
 experiment                                :class:`Experiment`
 model not built from a package            :class:`MLModel` without versions (its artifact as store)
-endpoint → config → variant → model       :class:`Endpoint` (realtime): status, instance type, environment
+endpoint → config → variant → model       :class:`Endpoint` (realtime): status, instance type, traffic share
+                                          (variant weight over the sum of weights), environment
                                           from an ``env`` tag, the version (or model) the variant's model
                                           serves
 batch transform job                       :class:`Endpoint` (batch) whose output S3 prefix is a
@@ -398,8 +399,22 @@ def plain_model(names: Names, desc: dict[str, Any], *, tags: dict[str, str],
         model_card=card)
 
 
+def traffic(desc: dict[str, Any], config: dict[str, Any]) -> dict[str, float]:
+    """Each production variant's share of the endpoint's traffic in percent: its weight (the endpoint's
+    ``CurrentWeight``, else the config's ``InitialVariantWeight``) over the sum of the weights."""
+    weights: dict[str, float] = {}
+    current = {v.get("VariantName"): v.get("CurrentWeight") for v in desc.get("ProductionVariants") or []}
+    for v in config.get("ProductionVariants") or []:
+        name = v.get("VariantName")
+        w = current.get(name) if isinstance(current.get(name), (int, float)) else v.get("InitialVariantWeight", 1.0)
+        weights[str(name)] = float(w) if isinstance(w, (int, float)) else 1.0
+    total = sum(weights.values())
+    return {k: round(100 * w / total, 4) for k, w in weights.items()} if total > 0 else {}
+
+
 def endpoint(names: Names, desc: dict[str, Any], variant: dict[str, Any], *, several: bool,
-             serves: tuple[Ref | None, Ref | None], tags: dict[str, str], region: str) -> m.Endpoint:
+             serves: tuple[Ref | None, Ref | None], tags: dict[str, str], region: str,
+             share: float | None = None) -> m.Endpoint:
     """One production variant of an endpoint (the endpoint itself when it has one variant)."""
     ep_name = str(desc["EndpointName"])
     vname = str(variant.get("VariantName") or "")
@@ -414,7 +429,7 @@ def endpoint(names: Names, desc: dict[str, Any], variant: dict[str, Any], *, sev
         deployment_type=m.DeploymentType.REALTIME, status=_ENDPOINT_STATUS.get(str(desc.get("EndpointStatus"))),
         environment=environment_of(tags), service=Ref(type="mlmodelService", fqn=names.service),
         model=model_ref, model_version=version_ref, instance_type=variant.get("InstanceType") or None,
-        deployed_at=when(desc.get("CreationTime")), url=url, tags=labels, owners=owners,
+        traffic_percentage=share, deployed_at=when(desc.get("CreationTime")), url=url, tags=labels, owners=owners,
         description=desc.get("FailureReason") or None)
 
 

@@ -13,7 +13,7 @@ model version                               :class:`ModelVersion`: version id, a
 model evaluation (and its slices)           :class:`Evaluation` per scalar metric (``auRoc`` → AUC), slices as
                                             ``dimension=value``
 endpoint and each deployed model            :class:`Endpoint` (realtime, InService): the version served,
-                                            machine type, ``env`` label → environment
+                                            machine type, its traffic split share, ``env`` label → environment
 training pipeline / custom job              :class:`TrainingRun`: state, start and end, dataset id →
                                             :class:`Dataset`, scalar task inputs and hyperparameters → params
 ML Metadata ``system.Experiment``           :class:`Experiment`
@@ -225,6 +225,8 @@ def endpoint(names: Names, res: dict[str, Any], deployed: dict[str, Any], *, sev
         deployment_type=m.DeploymentType.REALTIME, status=m.DeploymentStatus.IN_SERVICE,
         environment=environment_of(res.get("labels")), service=Ref(type="mlmodelService", fqn=names.service),
         model=serves[0], model_version=serves[1], instance_type=machine,
+        traffic_percentage=float((res.get("trafficSplit") or {}).get(str(deployed.get("id")), 0))
+        if res.get("trafficSplit") else None,
         deployed_at=when(deployed.get("createTime")) or when(res.get("createTime")),
         url=f"https://{p.get('location')}-aiplatform.googleapis.com/v1/{res['name']}:predict"
         if p.get("location") else None, tags=tags, owners=owners, description=res.get("description") or None)
