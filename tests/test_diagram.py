@@ -11,7 +11,7 @@ import mlkg.model as m
 from mlkg import diagram
 from mlkg.errors import MlkgError
 from mlkg.rdf.build import to_graph
-from test_query_graphs import STORES, fraud_graph, on
+from query.graphs import STORES, fraud_graph, on
 
 
 def chain():

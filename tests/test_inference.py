@@ -10,7 +10,7 @@ from mlkg import lineage
 from mlkg import query as q
 from mlkg.inference import materialize
 from mlkg.namespaces import MLKG
-from test_query import (
+from query.test_query import (
     derived_graph,
     fairness_graph,
     features_graph,
@@ -20,7 +20,7 @@ from test_query import (
     production_graph,
     provenance_graph,
 )
-from test_query_graphs import fraud_graph, iri
+from query.graphs import fraud_graph, iri
 
 
 def combined() -> Graph:

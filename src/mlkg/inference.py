@@ -21,6 +21,8 @@ from __future__ import annotations
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
+from .ontology import load_ontology
+
 LEVELS = ("rdfs", "owl-rl")
 
 
@@ -37,8 +39,6 @@ def materialize(graph: Graph, level: str = "rdfs", *, axioms: bool = False) -> i
     if level not in LEVELS:
         raise ValueError(f"unknown inference level {level!r}; known: {', '.join(LEVELS)}")
     import owlrl
-
-    from .ontology import load_ontology
 
     onto = load_ontology()
     work = Graph()

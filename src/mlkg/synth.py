@@ -27,7 +27,10 @@ from typing import IO, Any, Iterable, Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from . import ids
 from . import model as m
+from .rdf.build import entity_triples, to_graph
+from .rdf.closure import super_properties
 
 __all__ = [
     "MODELS_PER_DOMAIN",
@@ -248,8 +251,6 @@ _PER_DOMAIN: dict[int, tuple[int, int]] = {}
 def _calibrate(seed: int) -> tuple[int, int]:
     """(triples of the shared part, triples per full domain), measured once per seed."""
     if seed not in _PER_DOMAIN:
-        from .rdf.build import to_graph
-
         base = len(to_graph(_service_entities()))
         two = len(to_graph(generate(2 * MODELS_PER_DOMAIN, seed=seed)))
         _PER_DOMAIN[seed] = (base, (two - base) // 2)
@@ -265,8 +266,6 @@ def models_for_triples(n_triples: int, *, seed: int = 0) -> int:
 
 def graph_of_size(n_triples: int, *, seed: int = 0) -> Graph:
     """An rdflib graph of about ``n_triples`` triples (within a few percent), built by ``to_graph``."""
-    from .rdf.build import to_graph
-
     return to_graph(iter_entities(models_for_triples(n_triples, seed=seed), seed=seed))
 
 
@@ -298,9 +297,6 @@ def ntriples_lines(entities: Iterable[m.Entity], *, base: str | None = None) -> 
 
     The same triples as ``to_graph(entities)``, without building a graph: only a set of line hashes is kept.
     """
-    from .rdf.build import entity_triples
-    from .rdf.closure import super_properties
-
     sup = {p: [f"<{q}>" for q in qs] for p, qs in super_properties().items()}
     seen: set[int] = set()
     for e in entities:
@@ -341,8 +337,6 @@ def write_ntriples(path: str | Path | IO[str], n_triples: int, *, seed: int = 0)
 
 def sample_iris(n_models: int, *, seed: int = 0) -> dict[str, str]:
     """A few IRIs of the data that lineage queries start from (a raw PII column, a dashboard, a model, ...)."""
-    from . import ids
-
     area = _AREAS[0]
     schema = f"{_WAREHOUSE}.{area}_0"
     svc = _SERVICES[0][0]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 MLKG = "https://w3id.org/mlkg#"
 GRAPH = URIRef("urn:mlkg:conformance")
 #: Where Virtuoso 7.2.5 departs from SPARQL 1.1 on the query library (found by this suite and
-#: tests/test_store_servers.py; rdflib, pyoxigraph, Jena ARQ and oxigraph serve agree on every row).
+#: tests/store/test_store_servers.py; rdflib, pyoxigraph, Jena ARQ and oxigraph serve agree on every row).
 VIRTUOSO_DEVIATIONS = {
     "production": "Virtuoso drops ?endpoint bindings from OPTIONAL { {A} UNION {B} OPTIONAL {...} }",
     "features": "Virtuoso returns BIND(IF(EXISTS {...}, true, ...)) as the integer 1, not xsd:boolean true",

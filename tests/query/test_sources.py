@@ -17,9 +17,9 @@ import mlkg.model as m
 from mlkg import diagram, lineage
 from mlkg import query as q
 from mlkg.rdf.build import to_graph
-from test_query import (derived_graph, fairness_graph, features_graph, metric_graph, pii_graph, production_graph,
+from query.test_query import (derived_graph, fairness_graph, features_graph, metric_graph, pii_graph, production_graph,
                         provenance_graph)
-from test_query_graphs import fraud_graph, iri
+from query.graphs import fraud_graph, iri
 
 def timeline_graph():
     """An endpoint deployed at a recorded time, with a drift monitor observed on three days."""

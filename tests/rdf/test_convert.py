@@ -161,7 +161,7 @@ def test_iris_are_safe_for_any_name() -> None:
 
 
 def test_no_network_during_conversion(no_network: None, tmp_path: Path) -> None:
-    from mlkg.commands.convert import convert_files
+    from mlkg.io import convert_files
 
     g = convert_files([str(DATA / "om_mlmodel_api.json")], engine="pyld")
     assert len(g) > 100

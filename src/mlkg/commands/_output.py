@@ -16,8 +16,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..query.registry import row_dict
-from ..rdf.formats import write_atomic
 from ._errors import fail
 from ._options import ROW_FORMATS
 
@@ -65,6 +63,8 @@ def check_format(fmt: str, choices: Iterable[str] = ROW_FORMATS) -> None:
 def emit(rows: Sequence[Any], fmt: str, *, columns: Sequence[str] | None = None, title: str | None = None,
          out: IO[str] | None = None) -> None:
     """Write rows to stdout: ``table`` (rich), ``json`` (a list of objects, one per row) or ``csv``."""
+    from ..query.registry import row_dict  # lazy: the query package pulls in rdflib's SPARQL engine
+
     out = out or sys.stdout
     cols = list(columns) if columns else columns_of(rows)
     dicts = [row_dict(r) for r in rows]
@@ -96,6 +96,8 @@ def write_text(text: str, output: str | None, *, note: str) -> None:
     if not text.endswith("\n"):
         text += "\n"
     if output and output != "-":
+        from ..rdf.formats import write_atomic  # lazy: rdflib
+
         write_atomic(output, text)
         typer.echo(f"mlkg: {note} {output}", err=True)
     else:

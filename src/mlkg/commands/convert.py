@@ -1,4 +1,8 @@
-"""``mlkg convert``: OpenMetadata JSON, mlkg JSON-LD or any RDF file → Turtle, JSON-LD, N-Triples, RDF/XML, TriG."""
+"""``mlkg convert``: OpenMetadata JSON, mlkg JSON-LD or any RDF file → Turtle, JSON-LD, N-Triples, RDF/XML, TriG.
+
+The library (:func:`mlkg.io.read_inputs` reads the inputs) is imported inside the command (marked ``lazy``), so
+``mlkg --help`` starts without rdflib's SPARQL engine and pyld.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,6 @@ from typing import Any
 
 import typer
 
-from ..ids import check_base
-from ..importers.base import ImportReport
-from ..importers.openmetadata import create_requests
-from ..io import convert_files, read_inputs  # noqa: F401 - convert_files: its old home
-from ..rdf.formats import normalize_format, serialize
-from ..model.json import document_to_json
-from ..rdf.reader import from_graph
 from . import _options as opt
 from ._errors import fail, handle_errors
 from ._output import write_text
@@ -68,6 +65,15 @@ def register(app: typer.Typer) -> None:
           mlkg convert sample_models.json --service mlflow_service.json --to jsonld
           mlkg convert model.ttl --to openmetadata
         """
+        # lazy: see the module docstring
+        from ..ids import check_base
+        from ..importers.base import ImportReport
+        from ..importers.openmetadata import create_requests
+        from ..io import read_inputs
+        from ..model.json import document_to_json
+        from ..rdf.formats import normalize_format, serialize
+        from ..rdf.reader import from_graph
+
         if from_ not in FROM_CHOICES:
             raise fail(f"--from must be one of {', '.join(FROM_CHOICES)} (got {from_!r})")
         if to not in TO_CHOICES:

@@ -1,11 +1,13 @@
-"""``mlkg diagram``: the lineage around an entity as Mermaid, Graphviz DOT or SVG."""
+"""``mlkg diagram``: the lineage around an entity as Mermaid, Graphviz DOT or SVG.
+
+The library is imported inside the command (marked ``lazy``), so ``mlkg --help`` starts without rdflib's SPARQL
+engine and pyld.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from .. import diagram
-from ..io import open_source
 from . import _options as opt
 from ._errors import fail, handle_errors, naming
 from ._output import write_text
@@ -38,6 +40,10 @@ def register(app: typer.Typer) -> None:
           mlkg diagram snowflake.analytics.public.transactions fraud.ttl --direction down --format svg -o t.svg
           mlkg diagram sagemaker-prod.fraud-endpoint --store oxigraph:./kg --metric psi -f svg -o psi.svg
         """
+        # lazy: see the module docstring
+        from .. import diagram
+        from ..io import open_source
+
         if metric is not None:
             _draw_metric(entity, files, store, as_of, metric, fmt, output)
             return
@@ -66,7 +72,9 @@ def _draw_metric(entity: str, files: list[str] | None, store: str | None, as_of:
     """``mlkg diagram ENTITY --metric NAME``: the metric's series (mlkg.query.metric_series) as SVG or PNG."""
     import sys
 
+    # lazy: see the module docstring (and plot needs matplotlib)
     from .. import plot, query
+    from ..io import open_source
     from ..rdf.formats import write_atomic
 
     if fmt == "mermaid":

@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg docs build -o site/
         """
+        # lazy: loaded when the command runs, so `mlkg --help` stays fast
         from ..docs.site import build
 
         site = build(output)
@@ -39,6 +40,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg docs pages --check
         """
+        # lazy: loaded when the command runs, so `mlkg --help` stays fast
         from ..docs.site import write_pages
 
         stale = write_pages(check=check)

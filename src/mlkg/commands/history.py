@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
           mlkg diff mlflow-monday.ttl mlflow-tuesday.ttl
           mlkg diff --store oxigraph:./kg --from 2026-03-01 --to 2026-03-03 --format json
         """
+        # lazy: loaded when the command runs, so `mlkg --help` stays fast
         from ..history.diff import change_set_graph, diff, to_json, to_text
         from ..rdf.formats import load_graph, write_atomic
 
@@ -45,6 +46,7 @@ def register(app: typer.Typer) -> None:
                 raise fail("--store needs --from TIME (and optionally --to TIME)")
             from datetime import datetime, timezone
 
+            # lazy: loaded when the command runs, so `mlkg --help` stays fast
             from ..history.log import as_of
             from ..store import open_store
 
@@ -78,6 +80,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg history --store oxigraph:./kg
         """
+        # lazy: loaded when the command runs, so `mlkg --help` stays fast
         from ..history.log import records
         from ..store import open_store
 

@@ -1,4 +1,8 @@
-"""``mlkg lineage upstream|downstream`` and ``mlkg impact``: lineage of one entity, with the path to each."""
+"""``mlkg lineage upstream|downstream`` and ``mlkg impact``: lineage of one entity, with the path to each.
+
+The library is imported inside the commands (marked ``lazy``), so ``mlkg --help`` starts without rdflib's SPARQL
+engine and pyld.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ import sys
 
 import typer
 
-from .. import lineage
-from ..io import open_source
 from . import _options as opt
 from ._errors import fail, handle_errors, naming
 from ._output import check_format, emit
@@ -17,6 +19,10 @@ COLUMNS = ["kind", "name", "depth", "via", "path", "entity"]
 
 def _walk(direction: str, entity: str, files: list[str] | None, depth: int | None, fmt: str,
           kind: str | None, store: str | None = None, as_of: str | None = None) -> None:
+    # lazy: see the module docstring
+    from .. import lineage
+    from ..io import open_source
+
     check_format(fmt)
     if depth is not None and depth < 0:
         raise fail(f"--depth must be 0 or more (got {depth})")
@@ -92,6 +98,10 @@ def register(app: typer.Typer) -> None:
           mlkg impact snowflake.analytics.public.transactions fraud.ttl
           mlkg impact snowflake.analytics.public.transactions fraud.ttl --format csv
         """
+        # lazy: see the module docstring
+        from .. import lineage
+        from ..io import open_source
+
         check_format(fmt)
         source = open_source(files, store, as_of=as_of)
         with naming(files):

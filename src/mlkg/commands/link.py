@@ -28,6 +28,7 @@ def link(
       mlkg link --store oxigraph:kg
       mlkg impact s3-datasets.transactions --store oxigraph:kg
     """
+    # lazy: loaded when the command runs, so `mlkg --help` stays fast
     from ..importers.linking import link_graph, link_store
     from ..store import open_store
 

@@ -1,4 +1,8 @@
-"""``mlkg query``: run a bundled query by name (``mlkg query --list`` shows them), print typed rows."""
+"""``mlkg query``: run a bundled query by name (``mlkg query --list`` shows them), print typed rows.
+
+The library is imported inside the command (marked ``lazy``), so ``mlkg --help`` starts without rdflib's SPARQL
+engine and pyld.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ from typing import Any
 
 import typer
 
-from .. import query as q
-from ..io import open_source
 from . import _options as opt
 from ._errors import fail, handle_errors, naming
 from ._output import check_format, emit
@@ -45,6 +47,10 @@ def register(app: typer.Typer) -> None:
           mlkg query pii_models models.ttl --param tag=PII --format json
           mlkg query metric_history models.ttl -p model=mlflow_prod.churn -p metric=AUC
         """
+        # lazy: see the module docstring
+        from .. import query as q
+        from ..io import open_source
+
         check_format(fmt)
         if list_:
             rows = [{"name": s.name,

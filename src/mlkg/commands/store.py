@@ -1,5 +1,8 @@
 """``mlkg load`` (RDF files into a store, one named graph per source) and ``mlkg serve`` (a local read-only SPARQL
 endpoint over files or a store).
+
+The store package is imported inside the commands (marked ``lazy``), so ``mlkg --help`` starts without rdflib's
+SPARQL engine.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 import typer
 
+from ..errors import InputError
 from ._errors import handle_errors
 
 STORE_HELP = ("Store URL: memory:, oxigraph:PATH or sparql:http://host:port/path "
@@ -23,7 +27,7 @@ STORE_HELP = ("Store URL: memory:, oxigraph:PATH or sparql:http://host:port/path
 def file_graph(path: Path) -> str:
     """The graph a file is loaded into when no --graph is given: one per file name, so loading the same file again
     replaces what it loaded before."""
-    from ..store import source_graph
+    from ..store import source_graph  # lazy: see the module docstring
 
     return str(source_graph("file", path.name))
 
@@ -60,8 +64,6 @@ class _Progress:
 
 
 def _store_url(store: str | None) -> str:
-    from ..errors import InputError
-
     url = store or os.environ.get("MLKG_STORE")
     if not url:
         raise InputError("no store given", source="--store", expected="--store oxigraph:PATH, sparql:URL or memory:")
@@ -88,6 +90,7 @@ def register(app: typer.Typer) -> None:
         """Load RDF files into a store. Re-loading a source replaces exactly its graph, atomically."""
         import sys
 
+        # lazy: see the module docstring
         from ..store import open_store
         from ..store.base import FORMATS, format_name
 
@@ -128,7 +131,7 @@ def register(app: typer.Typer) -> None:
 
         Queries see all graphs as the default graph. Stop with Ctrl-C.
         """
-        from ..errors import InputError
+        # lazy: see the module docstring
         from ..store import open_store
         from ..store.server import OxigraphServer, free_port
 
@@ -181,6 +184,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _is_quads(path: Path) -> bool:
-    from ..store.base import FORMATS, format_name
+    from ..store.base import FORMATS, format_name  # lazy: see the module docstring
 
     return FORMATS[format_name(None, path)][2]

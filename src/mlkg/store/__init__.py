@@ -28,7 +28,9 @@ from rdflib import Graph
 
 from ..dataset import GraphStore, MemoryStore, OxigraphView, as_store
 from ..errors import InputError
+from ..rdf.formats import load_graph
 from .base import STAGING_PREFIX, Rows, Store, format_name, source_graph
+from .bridge import as_rdflib as _as_rdflib
 
 __all__ = [
     "BACKENDS", "DEFAULT_STORE", "STAGING_PREFIX", "GraphStore", "MemoryStore", "OxigraphView", "Rows", "Store",
@@ -76,9 +78,7 @@ def open_store(url: str | None = None) -> Store:
 
 def as_rdflib(store: Store) -> Graph:
     """An rdflib Graph view of a store (queries run in the store's engine); see :mod:`mlkg.store.bridge`."""
-    from .bridge import as_rdflib as _as
-
-    return _as(store)
+    return _as_rdflib(store)
 
 
 def graph_from(files: Iterable[str | Path] | None = None, store: str | Store | None = None, *,
@@ -94,8 +94,6 @@ def graph_from(files: Iterable[str | Path] | None = None, store: str | Store | N
     files = list(files or [])
     if store is None and not files:
         raise InputError("no input: give RDF files or --store", source="<arguments>")
-    from ..rdf.formats import load_graph
-
     if store is None:
         return load_graph(files)
     s = open_store(store) if isinstance(store, str) else store

@@ -21,6 +21,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from rdflib.store import Store as RdflibStore
 
+from ..namespaces import PREFIXES
 from .base import Rows, Store
 
 
@@ -111,8 +112,6 @@ class StoreBridge(SPARQLStore):
 
 def as_rdflib(store: Store) -> Graph:
     """An rdflib :class:`~rdflib.Graph` backed by ``store`` (queries run in the store's engine)."""
-    from ..namespaces import PREFIXES
-
     g = Graph(store=StoreBridge(store))
     for p, ns in PREFIXES.items():
         g.bind(p, ns, override=True)

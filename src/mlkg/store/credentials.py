@@ -24,6 +24,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
+
 
 @dataclass(frozen=True)
 class Credentials:
@@ -65,8 +67,6 @@ def _section(url: str) -> dict[str, str]:
     try:
         cp.read(p, encoding="utf-8")
     except configparser.Error as e:
-        from ..errors import InputError
-
         raise InputError(f"cannot read the store config: {e.message.splitlines()[0]}", source=str(p)) from None
     best = ""
     for name in cp.sections():

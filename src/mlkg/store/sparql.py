@@ -34,7 +34,11 @@ from typing import IO, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..dataset.memory import MemoryStore
 from ..errors import InputError, StoreError
+from ..namespaces import PREFIXES
+from ..rdf.closure import add_super_properties
+from ..rdf.oxterms import OX_FORMATS
 from .base import (
     FORMATS,
     STAGING_PREFIX,
@@ -235,8 +239,6 @@ class SparqlStore(Store):
              graph: str | URIRef | None = None) -> bytes | None:
         import pyoxigraph as ox
 
-        from ..namespaces import PREFIXES
-        from ..rdf.oxterms import OX_FORMATS
 
         fmt = format_name(format)
         g_iri = graph_iri(graph)
@@ -360,8 +362,6 @@ class SparqlStore(Store):
         inp = load_input(source, path=path, format=format)
         target = graph_iri(graph)
         if FORMATS[inp.fmt][2] and target is None and inp.graph is None:
-            from .memory import MemoryStore
-
             tmp = MemoryStore()
             tmp.load(source, path=path, format=format)
             n = 0
@@ -386,8 +386,6 @@ class SparqlStore(Store):
         g = parse_to_graph(inp)  # parse first: a bad file sends nothing
         n = len(g)
         if lineage:
-            from ..rdf.closure import add_super_properties
-
             if g is inp.graph:
                 copy = Graph()
                 for t in g:

@@ -12,9 +12,9 @@ import mlkg.model as m
 from mlkg import lineage
 from mlkg.errors import InputError
 from mlkg.rdf.build import to_graph
-from test_query_graphs import STORES, fraud_graph, iri, on
+from query.graphs import STORES, fraud_graph, iri, on
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 METHODS = ("bfs", "sparql")
 
 T = "sf.prod.transactions"

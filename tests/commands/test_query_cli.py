@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mlkg.cli import get_app
-from test_lineage import FRAUD_IMPACT, FRAUD_PATHS
-from test_query_graphs import fraud_graph
+from query.test_lineage import FRAUD_IMPACT, FRAUD_PATHS
+from query.graphs import fraud_graph
 
 runner = CliRunner()
 

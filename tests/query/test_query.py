@@ -15,7 +15,7 @@ from mlkg import query as q
 from mlkg.errors import InputError
 from mlkg.namespaces import MLKG
 from mlkg.rdf.build import to_graph
-from test_query_graphs import STORES, fraud_graph, iri, on
+from query.graphs import STORES, fraud_graph, iri, on
 
 
 @pytest.fixture(params=STORES)
