@@ -19,12 +19,13 @@ from rdflib import Graph
 
 from .dataset import Store, as_store
 from .errors import InputError
+from .history.log import as_of as history_as_of
 from .model import FeatureSource, MLModel, MLModelService, PlatformType
 from .model.base import iter_fields
+from .model.json import document_from_json, entity_from_dict
 from .rdf import build
 from .rdf.closure import add_super_properties
 from .rdf.formats import guess_format, load_graph, normalize_format, read_json
-from .model.json import document_from_json, entity_from_dict
 from .rdf.jsonld import to_graph as pyld_graph
 from .schema import check_json
 from .store import open_store
@@ -70,8 +71,6 @@ def open_source(paths: Sequence[str] | None, store: str | Store | None = None, *
     if store is not None:
         s = open_store(store) if isinstance(store, str) else store
         if as_of is not None:
-            from .history.log import as_of as history_as_of
-
             s = history_as_of(s, as_of)
         if not paths:
             return s

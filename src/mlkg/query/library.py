@@ -19,6 +19,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from ..dataset import Source
+from ..errors import InputError
 from . import lineage
 from .engine import Row, resolve, run_named_query
 from .terms import py
@@ -417,8 +418,6 @@ def _moment(value: datetime | date | str) -> datetime:
         try:
             value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
-            from ..errors import InputError
-
             raise InputError(f"{value!r} is not an ISO date or datetime", path="at",
                              expected="e.g. 2026-03-03 or 2026-03-03T12:00:00Z") from None
     if isinstance(value, datetime):
