@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         """
         # lazy: loaded when the command runs, so `mlkg --help` stays fast
         from ..history.diff import change_set_graph, diff, to_json, to_text
-        from ..rdf.formats import load_graph, write_atomic
+        from ..rdf.formats import load_graph, serialize, write_atomic
 
         if fmt not in FORMATS:
             raise fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
                 raise fail("give two files (BEFORE AFTER), or --store S --from T1 [--to T2]")
             old, new = load_graph([files[0]]), load_graph([files[1]])
         if fmt == "turtle":
-            text = change_set_graph(old, new).serialize(format="turtle")
+            text = serialize(change_set_graph(old, new), "turtle")
         else:
             changes = diff(old, new)
             text = to_json(changes) if fmt == "json" else to_text(changes)

@@ -163,7 +163,7 @@ def _turtle(g: Graph) -> str:
                        ("sh", str(SH)), ("prov", "http://www.w3.org/ns/prov#"), ("dcat", "http://www.w3.org/ns/dcat#"),
                        ("dcterms", "http://purl.org/dc/terms/"), ("xsd", "http://www.w3.org/2001/XMLSchema#")):
         g.bind(prefix, ns, override=True)
-    text = g.serialize(format="turtle")
+    text = g.serialize(format="mlkg-turtle")  # mlkg.rdf.formats registered it (doubles keep every digit)
     return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip()
 
 

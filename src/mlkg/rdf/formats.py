@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from rdflib import Dataset, Graph
 
 from ..errors import InputError
+from . import turtle as _turtle  # noqa: F401 - registers the lossless mlkg-turtle and mlkg-trig writers
 
 #: Format names accepted by mlkg → rdflib format names.
 FORMATS: dict[str, str] = {
@@ -249,7 +250,8 @@ def load_graph(paths: Iterable[str | Path], *, fmt: str | None = None, graph: Gr
 
 def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True, context: str = "embed") -> str:
     """Serialize a graph. JSON-LD is compacted with mlkg's context, embedded by default so any processor reads it
-    offline (``context``: see :data:`mlkg.rdf.jsonld.CONTEXT_CHOICES`); the others are rdflib's writers."""
+    offline (``context``: see :data:`mlkg.rdf.jsonld.CONTEXT_CHOICES`); Turtle and TriG keep every literal's
+    lexical form (:mod:`mlkg.rdf.turtle`); the others are rdflib's writers."""
     fmt = normalize_format(fmt)
     if fmt == "jsonld":
         from .jsonld import compact_graph
@@ -261,10 +263,12 @@ def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True, context: str =
             ds.add(t)
         for p, ns in g.namespaces():
             ds.bind(p, ns, override=True)
-        return ds.serialize(format=FORMATS[fmt])
+        return ds.serialize(format="mlkg-trig" if fmt == "trig" else FORMATS[fmt])
     if fmt == "nt":
         lines = sorted(g.serialize(format="nt").splitlines())
         return "\n".join(l for l in lines if l.strip()) + "\n"
+    if fmt == "turtle":
+        return g.serialize(format="mlkg-turtle")
     return g.serialize(format=FORMATS[fmt])
 
 
