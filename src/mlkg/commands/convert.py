@@ -25,6 +25,7 @@ def _context_ref(context: str, output: str | None) -> str:
         return context
     import os
 
+    # lazy: see the module docstring
     from ..rdf.context import render
     from ..rdf.formats import write_atomic
 
