@@ -101,3 +101,15 @@ def test_hand_written_code_blocks_run_or_are_marked() -> None:
 def test_run_markers_run() -> None:
     out = site.run_command("mlkg query production examples/output/fraud_detection.ttl --format csv")
     assert "mlflow-prod.fraud_detection" in out or "fraud_detection" in out
+
+
+def test_platform_integration_is_read_off_the_golden_graphs() -> None:
+    from mlkg.docs.integrations import fields_filled
+
+    filled = fields_filled("Endpoint")
+    assert {"sagemaker", "vertexai", "azureml"} <= set(filled)
+    # the SageMaker golden estate has a real-time endpoint with its variant's instance type and traffic weight
+    assert {"instance_type", "traffic_percentage", "model_version", "status"} <= set(filled["sagemaker"])
+    page = (DOCS / specs.PAGE_DIR / "Endpoint.md").read_text()
+    assert "## Platform integration" in page and "| `sagemaker` |" in page
+    assert "`traffic_percentage`" in page.split("## Platform integration")[1]

@@ -368,7 +368,9 @@ def render(cls: type[Entity], *, integrations: dict[str, list[str]] | None = Non
         out += ["## SHACL\n", "The generated node shape (`ontology/shapes/core.ttl`).\n", _fence("turtle", shacl)]
     out += ["## JSON-LD context\n", _fence("json", json.dumps(context_terms(cls), indent=2, ensure_ascii=False))]
     if integrations:
-        out += ["## Platform integration\n", "Which fields each importer fills (from the importers' mapping tables).\n",
+        out += ["## Platform integration\n",
+                "The fields each importer fills on this class, read off the importer's golden graph (its output on "
+                "the platform's own files, in `tests/importers/<platform>/`).\n",
                 "| importer | fields |", "|---|---|"]
         out += [f"| `{name}` | {', '.join(f'`{x}`' for x in sorted(fs))} |" for name, fs in sorted(integrations.items())]
         out.append("")
@@ -388,6 +390,8 @@ def index_page() -> str:
 def pages() -> dict[str, str]:
     """Every spec page: path under the docs root → Markdown."""
     out = {f"{PAGE_DIR}/index.md": index_page()}
+    from .integrations import fields_filled
+
     for cls in entity_classes():
-        out[f"{PAGE_DIR}/{page_name(cls)}"] = render(cls)
+        out[f"{PAGE_DIR}/{page_name(cls)}"] = render(cls, integrations=fields_filled(cls.__name__))
     return out
