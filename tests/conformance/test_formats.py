@@ -115,9 +115,7 @@ def test_rdflib_and_pyoxigraph_read_the_same_terms(exports: dict[tuple[str, str]
         assert a == b and len(a) > 10, f"{name}.{fmt}: {sorted(a - b)[:2]} vs {sorted(b - a)[:2]}"
 
 
-@pytest.mark.xfail(strict=True, reason="#15 N3: Turtle and TriG write 1e-02 where N-Triples, N-Quads and RDF/XML "
-                                       "write \"0.01\"^^xsd:double (rdflib's writers); mlkg must write one lexical "
-                                       "form in every format (helper schema: rdf/formats)")
+# #15 N3 (Turtle and TriG wrote 1e-02 where N-Triples wrote "0.01"^^xsd:double) is fixed: mlkg.rdf.turtle.
 def test_every_format_carries_the_same_terms(exports: dict[tuple[str, str], Path]) -> None:
     names = sorted({n for n, _f in exports})
     bad = []
