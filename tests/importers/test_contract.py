@@ -46,6 +46,11 @@ def test_conformance(name: str) -> None:
     cls = get(name)
     assert issubclass(cls, Importer) and cls.name == name
     assert isinstance(cls.platform, PlatformType)
+    # the contract's class attributes are not shadowed by a subclass's helper of the same name
+    assert cls.version is None or isinstance(cls.version, str), (name, "version")
+    assert cls.extra is None or isinstance(cls.extra, str), (name, "extra")
+    assert isinstance(cls.sdk, tuple) and all(isinstance(x, str) for x in cls.sdk), (name, "sdk")
+    assert isinstance(cls.examples, tuple) and all(isinstance(x, str) for x in cls.examples), (name, "examples")
     assert cls.summary() and cls.summary().endswith(".")
     # config: a frozen dataclass deriving from ImporterConfig, every option described, defaults build
     Config = cls.Config
@@ -79,6 +84,14 @@ def test_conformance(name: str) -> None:
     importer = cls(config)
     assert importer.report.source == importer.source()
     assert importer.graph_key()
+    # its command line builds from the config (no flag taken twice, none clashing with the common ones)
+    from mlkg.commands.importers import importer_command
+
+    cmd = importer_command(cls)
+    flags = {opt for p in cmd.params for opt in (*p.opts, *p.secondary_opts)}
+    for info in infos:
+        if info.cli is not False:
+            assert "--" + info.name.replace("_", "-") in flags, (name, info.name)
 
 
 @pytest.mark.parametrize("name", [n for n in BUILTIN if get(n).sdk])
@@ -210,3 +223,20 @@ def test_paginate_refuses_a_repeated_token() -> None:
 def test_credentials_are_removed_from_uris() -> None:
     assert redact_uri("https://u:p@host:5000/x") == "https://host:5000/x"
     assert redact_uri("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_secret_options_are_never_shown(tmp_path) -> None:
+    from dataclasses import dataclass
+
+    from mlkg.importers.base import option
+
+    @dataclass(frozen=True)
+    class SecretConfig(ImporterConfig):
+        url: str = option("", "Server URL.")
+        api_key: str = option("", "API key.", secret=True)
+
+    with pytest.raises(InputError) as err:
+        SecretConfig(api_key=12345)  # type: ignore[arg-type]
+    assert "12345" not in str(err.value) and "(secret)" in str(err.value)
+    (info,) = [i for i in describe(SecretConfig) if i.name == "api_key"]
+    assert info.secret

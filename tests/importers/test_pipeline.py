@@ -168,3 +168,12 @@ def test_the_console_script_runs_an_import(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "1 models" in proc.stderr and json.loads(out.read_text())
+
+
+def test_check_tests_the_connection_and_imports_nothing(tmp_path: Path) -> None:
+    res = invoke("import", "openmetadata", str(OM_FILE), "--check")
+    assert res.exit_code == 0 and f"ok: openmetadata {OM_FILE}" in res.output
+    res = invoke("import", "openmetadata", str(tmp_path / "missing.json"), "--check")
+    assert res.exit_code == 2 and "missing.json: no such file or directory" in res.output
+    res = invoke("import", "mlflow", f"sqlite:///{tmp_path / 'nope.db'}", "--check")
+    assert res.exit_code == 2 and "no such file" in res.output and not (tmp_path / "nope.db").exists()

@@ -44,6 +44,8 @@ COMMON: dict[str, tuple[tuple[str, ...], Any, str]] = {
                "names, or {importer: NAME, config: {...}})."),
     "sets": (("--set",), Optional[list[str]], "Set one option: --set key=value (repeat)."),
     "no_provenance": (("--no-provenance",), bool, "Do not write the PROV-O description of the import."),
+    "check": (("--check",), bool, "Only test the connection (SDK installed, source there, server answering); "
+              "import nothing."),
 }
 
 
@@ -213,9 +215,9 @@ def importer_command(cls: Any) -> Any:
             oname = "off_" + o.name + "_" + str(len(offs))
             offs[oname] = o.name
             add(oname, typer.Option(False, off, help=f"Same as --no-{flags[0][2:]}."), bool)
-    for pname, (flags, ann, help_text) in COMMON.items():
+    for pname, (common_flags, ann, common_help) in COMMON.items():
         default = False if ann is bool else None
-        add(pname, typer.Option(default, *flags, help=help_text), ann)
+        add(pname, typer.Option(default, *common_flags, help=common_help), ann)
 
     def command(**kw: Any) -> None:
         _run(cls, kw, fields, offs)
@@ -291,7 +293,7 @@ def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, s
         values[key.strip()] = value
         origin[key.strip()] = "--set"
     if cls.source_option and kw.get("sources"):
-        srcs = kw["sources"]
+        srcs = list(kw["sources"])
         opt = cls.source_option
         is_list = typing.get_origin(typing.get_type_hints(cls.Config).get(cls.source_option)) is tuple
         if not is_list and len(srcs) > 1:
@@ -329,6 +331,10 @@ def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, s
             raise InputError(e.message, source=origin[e.path], path=e.path, expected=e.expected) from None
         raise
     importer = cls(config)
+    if kw["check"]:
+        importer.test_connection()
+        typer.echo(f"ok: {importer.source()}", err=True)
+        return
     if not kw["quiet"]:
         importer.report.progress = lambda line: typer.echo(line, err=True)
     output = kw["output"] if kw["output"] else (None if kw["store"] else "-")

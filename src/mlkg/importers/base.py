@@ -69,7 +69,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar, Union
 
 from .. import ids
@@ -146,9 +145,14 @@ class OptionInfo:
     cli_off: tuple[str, ...] = ()
 
 
-@cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The resolved annotations of a config class (cached: configs are built often)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def type_text(tp: Any) -> str:
@@ -241,7 +245,7 @@ class ImporterConfig:
                                  expected="one of " + ", ".join(choices))
 
 
-def _shown(value: Any, f: dataclasses.Field) -> str:  # type: ignore[type-arg]
+def _shown(value: Any, f: dataclasses.Field) -> str:
     return "(secret)" if f.metadata.get("secret") else repr(value)[:60]
 
 
@@ -286,13 +290,13 @@ def coerce(tp: Any, value: Any, *, where: str, name: str) -> Any:
     return value
 
 
-def config_from(config_cls: type[C], values: Mapping[str, Any], *, where: str) -> C:  # type: ignore[valid-type]
+def config_from(config_cls: type[C], values: Mapping[str, Any], *, where: str) -> C:
     """Build ``config_cls`` from a mapping of option names to values (text or YAML values), checked.
 
     :raises InputError: an unknown option (the known ones listed) or a value that does not fit.
     """
     hints = _hints(config_cls)
-    names = [f.name for f in dataclasses.fields(config_cls)]
+    names = [f.name for f in dataclasses.fields(config_cls)]  # type: ignore[arg-type]
     kwargs = {}
     for key, value in values.items():
         k = str(key).replace("-", "_")
@@ -326,7 +330,7 @@ class ReportItem:
         return f"{self.item}: {self.message}" if self.item else self.message
 
 
-class Samples(list):  # type: ignore[type-arg]
+class Samples(list):
     """A list that keeps its first ``limit`` items and counts the rest (``total``), so a run over a million
     items with a recurring problem does not keep a million messages."""
 
@@ -367,7 +371,7 @@ class ImportReport:
     """
 
     source: str
-    counts: Counter = field(default_factory=Counter)  # type: ignore[type-arg]
+    counts: Counter = field(default_factory=Counter)
     progress: Callable[[str], None] | None = None
     seconds: float | None = None
     sample_limit: int = 100
@@ -526,7 +530,7 @@ class Importer(abc.ABC, Generic[C]):
             config = dataclasses.replace(config, **options)  # type: ignore[type-var]
         if not isinstance(config, self.Config):
             raise TypeError(f"{type(self).__name__} needs a {self.Config.__name__}, not {type(config).__name__}")
-        self.config: C = config  # type: ignore[assignment]
+        self.config: C = config
         self.report = report if report is not None else ImportReport(source=self.source())
 
     # -- description ---------------------------------------------------------------------------------------------
@@ -601,9 +605,18 @@ class Importer(abc.ABC, Generic[C]):
     def test_connection(self) -> None:
         """Check that the source can be read (SDK installed, server or file there) without importing anything.
 
+        The default checks the SDK and, when the source option names local files, that they exist; importers that
+        talk to a server override it to reach the server.
+
         :raises SourceUnavailable: saying what is wrong.
         """
+        from pathlib import Path
+
         self.require_sdk()
+        value = getattr(self.config, self.source_option, "") if self.source_option else ""
+        for v in value if isinstance(value, tuple) else (value,):
+            if isinstance(v, str) and v and "://" not in v and not Path(v).exists():
+                raise SourceUnavailable(f"{v}: no such file or directory")
 
     @abc.abstractmethod
     def entities(self) -> Iterator[m.Entity]:
@@ -674,7 +687,7 @@ def enum_member(cls: type[E], value: str) -> E:
     """
     parse = getattr(cls, "parse", None)
     if parse is not None:
-        return parse(value)  # type: ignore[no-any-return]
+        return parse(value)
     for member in cls:
         if member.value == value:
             return member

@@ -205,7 +205,7 @@ class MlflowImporter(Importer[MlflowConfig]):
         features: dict[str, m.Feature] = {}
         mv_entities = []
         for mv in versions:
-            v, feats = self.version(rm, mv, model_fqn, alias_map)
+            v, feats = self.map_version(rm, mv, model_fqn, alias_map)
             for f in feats:
                 features[f.name] = f  # later versions win
             mv_entities.append(v)
@@ -228,7 +228,7 @@ class MlflowImporter(Importer[MlflowConfig]):
                 self.logged_models[model_id] = self.client.get_logged_model(model_id)
         return self.logged_models[model_id]
 
-    def version(self, rm: Any, mv: Any, model_fqn: str,
+    def map_version(self, rm: Any, mv: Any, model_fqn: str,
                 alias_map: dict[str, list[str]]) -> tuple[m.ModelVersion, list[m.Feature]]:
         from ... import ids
 
