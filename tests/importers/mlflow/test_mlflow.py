@@ -463,7 +463,7 @@ def test_golden_graph(golden, store: dict[str, Any]) -> None:
 
     importer = get("mlflow")(tracking_uri=store["uri"])
     ents = importer.run()
-    golden(importer, ents, FIXTURES / "expected.ttl", golden_subs(store, ents))
+    golden(importer, ents, FIXTURES / "expected.ttl", golden_subs(store, ents), unquote_times=True)
 
 
 def golden_subs(store: dict[str, Any], ents: list[Any]) -> dict[str, str]:
