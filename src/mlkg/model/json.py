@@ -59,7 +59,24 @@ def _redact(value: Any) -> Any:
                 if not any(w in k.lower() for w in _SECRET_WORDS)}
     if isinstance(value, list):
         return [_redact(v) for v in value]
+    if isinstance(value, str) and "@" in value and "://" in value:
+        return _strip_userinfo(value)
     return value
+
+
+def _strip_userinfo(uri: str) -> str:
+    """``https://user:pw@host/x`` → ``https://host/x`` (a URL's credentials are a secret too)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(uri)
+        if parts.username is None and parts.password is None:
+            return uri
+        host = parts.hostname or ""
+        netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "(redacted)"
 
 
 def _type_name(v: Any) -> str:
