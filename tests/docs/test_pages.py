@@ -73,8 +73,9 @@ def test_spec_page_examples_are_mlkg_output() -> None:
 
 
 def test_ontology_page_lists_every_term() -> None:
-    from mlkg.ontology import load_ontology
     from rdflib import OWL, RDF
+
+    from mlkg.ontology import load_ontology
 
     page = (DOCS / "reference" / "ontology.md").read_text()
     g = load_ontology()
@@ -94,7 +95,7 @@ def test_hand_written_code_blocks_run_or_are_marked() -> None:
             if text.count("```", 0, start) % 2:  # a closing fence
                 continue
             before = text[:start].rstrip().rsplit("\n", 1)[-1]
-            assert before.startswith("<!-- illustrative") or before.startswith("<!-- tested"), \
+            assert before.startswith(("<!-- illustrative", "<!-- tested")), \
                 f"{page.name}: a code block at offset {start} is neither run by a test nor marked illustrative"
 
 

@@ -34,7 +34,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(site: Path):
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     handler = functools.partial(Quiet, directory=str(site))
@@ -87,7 +87,7 @@ def _nodes(node: dict, name: str) -> list[dict]:
 
 def _classes(node: dict) -> list[str]:
     attrs = node.get("attributes") or []  # flat list: name, value, name, value, ...
-    return dict(zip(attrs[::2], attrs[1::2])).get("class", "").split()
+    return dict(zip(attrs[::2], attrs[1::2], strict=False)).get("class", "").split()
 
 
 def _mermaid_rendered(page) -> None:

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -56,7 +56,7 @@ def imports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]
         r = _mlkg("import", "mlflow", "--tracking-uri", uri, "--store", f"oxigraph:{work / 'kg'}", cwd=work)
         assert r.returncode == 0, r.stderr
         time.sleep(0.05)
-        TIMES.append(datetime.now(timezone.utc).isoformat())  # after import i, before import i+1
+        TIMES.append(datetime.now(UTC).isoformat())  # after import i, before import i+1
         time.sleep(0.05)
 
     v1, _ = version("v1")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from rdflib import Graph
@@ -14,7 +14,7 @@ from mlkg.query import metric_series
 from mlkg.rdf.build import to_graph
 from mlkg.store import open_store
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _estate(version: str, deployed: datetime, psi: list[tuple[str, float]]) -> Graph:

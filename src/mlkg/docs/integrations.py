@@ -36,19 +36,19 @@ def observed() -> dict[str, dict[str, frozenset[str]]]:
     classes = {c.CLASS: c for c in REGISTRY.values() if c.CLASS}
     for importer, paths in golden_graphs().items():
         g = Graph()
-        for p in paths:
-            g.parse(p)
+        for path in paths:
+            g.parse(path)
         for local, cls in classes.items():
             fields = {_full(str(spec.prop)): f.name for f, spec in iter_fields(cls) if not spec.reverse}
             reverse = {_full(str(spec.prop)): f.name for f, spec in iter_fields(cls) if spec.reverse}
             for node in g.subjects(RDF.type, URIRef(MLKG_IRI + local)):
-                for p in set(g.predicates(node)):
-                    name = fields.get(str(p))
+                for pred in set(g.predicates(node)):
+                    name = fields.get(str(pred))
                     if name is not None:
                         by_class[cls.__name__][importer].add(name)
                 # reverse fields: the triple points from the value to this node
-                for p in set(g.predicates(None, node)):
-                    name = reverse.get(str(p))
+                for pred in set(g.predicates(None, node)):
+                    name = reverse.get(str(pred))
                     if name is not None:
                         by_class[cls.__name__][importer].add(name)
     return {c: {i: frozenset(fs) for i, fs in imps.items()} for c, imps in by_class.items()}

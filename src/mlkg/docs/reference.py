@@ -204,8 +204,8 @@ def pack_rows(path: Path) -> list[dict[str, str]]:
                 target = "SPARQL target"
         severity = _lit(g, shape, SH.severity) or (
             _lit(g, parents[0], SH.severity) if parents else "") or "sh:Violation"
-        rows.append({"shape": g.namespace_manager.curie(shape) if not isinstance(shape, type(None)) and
-                     str(shape).startswith("http") else "", "target": target, "field": name,
+        rows.append({"shape": g.namespace_manager.curie(str(shape)) if str(shape).startswith("http") else "",
+                     "target": target, "field": name,
                      "severity": severity.replace("sh:", ""), "message": message})
     return sorted(rows, key=lambda r: (r["target"], r["field"], r["message"]))
 

@@ -14,6 +14,7 @@ content-negotiation files, the tour's SVG drawn by ``mlkg diagram``), and runs M
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -44,7 +45,7 @@ def generated_pages() -> dict[str, Callable[[], str]]:
         "reference/packs.md": reference.packs_page,
     }
     for path, text in specs.pages().items():
-        pages[path] = (lambda t=text: t)
+        pages[path] = functools.partial(str, text)
     return pages
 
 

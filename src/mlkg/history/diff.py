@@ -19,8 +19,9 @@ import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from dataclasses import field as _field
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -54,7 +55,8 @@ class FieldChange:
     """One property of one entity whose values differ."""
 
     field: str
-    property: str
+    predicate: str
+    """The property IRI."""
     before: tuple[str, ...]
     after: tuple[str, ...]
 
@@ -87,7 +89,7 @@ class EntityChange:
     name: str
     type: str
     status: str  # "added" | "removed" | "changed"
-    fields: tuple[FieldChange, ...] = field(default=())
+    fields: tuple[FieldChange, ...] = _field(default=())
 
     def words(self) -> str:
         label = f"{self.type} {self.name}" if self.type else self.name
@@ -99,7 +101,7 @@ class EntityChange:
 
     def to_json(self) -> dict[str, Any]:
         return {"iri": self.iri, "name": self.name, "type": self.type, "status": self.status,
-                "fields": [{"field": fc.field, "property": fc.property, "change": fc.kind,
+                "fields": [{"field": fc.field, "property": fc.predicate, "change": fc.kind,
                             "before": list(fc.before), "after": list(fc.after)} for fc in self.fields]}
 
 
@@ -115,7 +117,7 @@ def _enum_words() -> dict[str, str]:
     while todo:
         cls = todo.pop()
         todo += cls.__subclasses__()
-        for member in cls:  # type: ignore[attr-defined]
+        for member in cls:
             out[MLKG_IRI + member.iri_name] = str(member.value)
     return out
 
@@ -203,7 +205,7 @@ def change_set_graph(before: Graph, after: Graph, *, created: datetime | None = 
     g = Graph()
     g.bind("cs", CS)
     g.bind("mlkg", MLKG_IRI)
-    when = Literal((created or datetime.now(timezone.utc)).isoformat(), datatype=URIRef(
+    when = Literal((created or datetime.now(UTC)).isoformat(), datatype=URIRef(
         "http://www.w3.org/2001/XMLSchema#dateTime"))
     by_subject: dict[Node, tuple[set[Any], set[Any]]] = defaultdict(lambda: (set(), set()))
     union = before + after

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +73,9 @@ def parse_time(value: str | datetime | date, *, source: str = "--as-of") -> date
     '2026-03-03T12:00:00+01:00'
     """
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
-        return datetime.combine(value, datetime.max.time(), tzinfo=timezone.utc)
+        return datetime.combine(value, datetime.max.time(), tzinfo=UTC)
     text = value.strip()
     try:
         if len(text) == 10:
@@ -104,7 +104,7 @@ def history_store(store: Store) -> Store:
         path = url[len("oxigraph:"):].split("?", 1)[0]
         side = open_store(f"oxigraph:{Path(path)}.history")
     else:
-        raise StoreError(f"{url}: history is kept for memory: and oxigraph: stores only", url=url)
+        raise StoreError(f"{url}: history is kept for memory: and oxigraph: stores only")
     store._mlkg_history = side  # type: ignore[attr-defined]
     return side
 
@@ -144,7 +144,7 @@ def replace_with_history(store: Store, graph: str | URIRef, content: Graph | Ite
     :returns: the new import's record.
     """
     graph = URIRef(graph)
-    when = parse_time(time or datetime.now(timezone.utc))
+    when = parse_time(time or datetime.now(UTC))
     side = history_store(store)
     previous = records(store, graph)
     if previous and when < previous[-1].time:
