@@ -151,3 +151,69 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
         pytest.skip(f"Virtuoso could not start: {e}")
     yield srv
     srv.stop()
+
+
+class FusekiServer:
+    """Apache Jena Fuseki (``jena-fuseki-main`` 5.x, fetched by tests/conformance/fetch_tools.sh into the cache
+    dir) on 127.0.0.1 with a free port: one TDB2 dataset ``/ds`` in a temp dir, updates allowed, named graphs
+    visible as the union default graph (as OpenMetadata's knowledge graph runs it)."""
+
+    def __init__(self, root: Path, classpath: str) -> None:
+        self.root = root
+        self.classpath = classpath
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def store_url(self) -> str:
+        return f"sparql:http://127.0.0.1:{self.port}/ds/query?server=fuseki"
+
+    def start(self, wait: float = 90.0) -> "FusekiServer":
+        log = open(self.root / "fuseki.log", "wb")
+        self.proc = subprocess.Popen(
+            ["java", "-Xmx1g", "-cp", self.classpath, "org.apache.jena.fuseki.main.cmds.FusekiMainCmd",
+             "--localhost", f"--port={self.port}", f"--tdb2", f"--loc={self.root / 'db'}", "--update",
+             "--set", "tdb:unionDefaultGraph=true", "/ds"], cwd=self.root, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("Fuseki exited: " + (self.root / "fuseki.log").read_text()[-500:])
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/$/ping", timeout=2):
+                    return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"Fuseki did not answer within {wait:.0f} s")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+@pytest.fixture(scope="session")
+def fuseki_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FusekiServer]:
+    """A fresh Fuseki shared by the session; skips, saying why, when its jars are not cached here."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "conformance"))
+    import engines
+
+    cp = engines.fuseki_classpath()
+    if cp is None:
+        pytest.skip("Fuseki jars not cached: run tests/conformance/fetch_tools.sh (Maven Central "
+                    "org.apache.jena:jena-fuseki-main:5.6.0 on Java 17)")
+    srv = FusekiServer(tmp_path_factory.mktemp("fuseki"), cp)
+    try:
+        srv.start()
+    except Exception as e:  # noqa: BLE001
+        srv.stop()
+        pytest.skip(f"Fuseki could not start: {e}")
+    yield srv
+    srv.stop()

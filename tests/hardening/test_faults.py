@@ -208,3 +208,9 @@ def test_reader_during_write_sees_old_or_new(data: dict[str, Any], tmp_path: Pat
         assert seen[-1] == data["n_new"] and len(seen) > 3
     finally:
         srv.stop()
+
+
+@pytest.mark.server
+def test_load_killed_on_fuseki(data: dict[str, Any], fuseki_server: Any) -> None:
+    url = fuseki_server.store_url
+    _kill_loads(url, data, ["load", str(data["new"]), "--store", url, "-g", G, "--no-progress"])

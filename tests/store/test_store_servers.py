@@ -46,7 +46,7 @@ def reference(graphs: dict[URIRef, Graph]) -> Store:
     return s
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso", "fuseki"])
 def remote(request: pytest.FixtureRequest, graphs: dict[URIRef, Graph]) -> Any:
     server = request.getfixturevalue(f"{request.param}_server")
     s = open_store(server.store_url)
