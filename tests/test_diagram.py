@@ -28,16 +28,19 @@ def chain():
 def test_mermaid_both_directions(store: str) -> None:
     text = diagram.mermaid(on(store, chain()), "db.feats", direction="both")
     assert text == "\n".join([
-        "graph LR",
+        "---",
+        'title: "Lineage of db.feats. An arrow is a triple: a -- p --> b reads \'a p b\' (a derives from b)"',
+        "---",
+        "graph RL",
         '    n0["db.feats<br/>Table"]',
         '    n1["board<br/>Dashboard"]',
         '    n2["db.raw<br/>Table"]',
         '    n3["etl.job<br/>Pipeline"]',
         '    n4["svc.clf<br/>MLModel"]',
-        "    n0 -->|trainedOn| n4",
-        "    n2 -->|readsFrom| n3",
-        "    n3 -->|producedBy| n0",
-        "    n4 -->|displays| n1",
+        "    n4 -->|trainedOn| n0",
+        "    n3 -->|readsFrom| n2",
+        "    n0 -->|producedBy| n3",
+        "    n1 -->|displays| n4",
         "    classDef Dashboard fill:#6900c7,color:#fff,stroke:#333",
         "    class n1 Dashboard",
         "    classDef MLModel fill:#4facfe,color:#fff,stroke:#333",
@@ -60,7 +63,7 @@ def test_direction_and_depth() -> None:
     down = diagram.lineage_graph(g, "db.raw", direction="down")
     assert len(down.nodes) == 5 and len(down.edges) == 4
     td = diagram.mermaid(g, "db.raw", direction="down", depth=1, layout="TD")
-    assert td.splitlines()[0] == "graph TD"
+    assert td.splitlines()[3] == "graph BT"  # sources at the top, arrows pointing up to them
     with pytest.raises(ValueError, match="direction"):
         diagram.lineage_graph(g, "db.raw", direction="left")
     with pytest.raises(ValueError, match="layout"):
@@ -87,10 +90,11 @@ def test_dot_output() -> None:
     text = diagram.dot(chain(), "db.raw", direction="down", depth=1)
     lines = text.splitlines()
     assert lines[0] == "digraph lineage {" and lines[-1] == "}"
-    assert "  rankdir=LR;" in lines
+    assert "  rankdir=RL;" in lines
+    assert any(line.startswith('  label="Lineage of db.raw. An arrow is a triple') for line in lines)
     assert any(line.startswith('  n0 [label="db.raw\\nTable", fillcolor="#0061f2"') and "penwidth=3" in line
                for line in lines)
-    assert '  n0 -> n1 [label="readsFrom"];' in lines
+    assert '  n1 -> n0 [label="readsFrom"];' in lines  # the job reads from the table
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")

@@ -25,16 +25,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+def _print_version(value: bool) -> None:
+    # an eager option's callback runs while the options are parsed, before click asks for a command
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", help="Print mlkg's version and exit.", is_eager=True),
+    version: bool = typer.Option(False, "--version", help="Print mlkg's version and exit.", is_eager=True,
+                                 callback=_print_version),
 ) -> None:
     """ML model metadata as a knowledge graph: convert, validate, query, trace lineage, import."""
-    if version:
-        typer.echo(__version__)
-        raise typer.Exit(0)
 
 
 #: The command groups, in the order ``mlkg --help`` lists them; each module has ``register(app)``.

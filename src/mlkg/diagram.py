@@ -1,18 +1,23 @@
 """Lineage diagrams around one entity: Mermaid (``graph LR`` / ``graph TD``, like the seed's diagrams), Graphviz
 DOT, and SVG (rendered by Graphviz's ``dot`` program when it is installed).
 
-Arrows follow the data: from a source to what derives from it, labelled with the mlkg property
-(``transactions -->|readsFrom| fraud_feature_pipeline``). Each kind of entity has its own colour; the entity the
-diagram is about has a thick border.
+Each arrow is a triple read as a sentence: ``fraud_feature_pipeline -->|readsFrom| transactions`` is the triple
+"pipeline readsFrom transactions", so arrows point from an entity to what it derives from (PROV-O's direction).
+Sources stay on the left (``--layout LR``, drawn right to left) or at the top (``TD``, drawn bottom to top), and
+the diagram's title says how to read it. Each kind of entity has its own colour; the entity the diagram is about
+has a thick border.
 
 >>> from mlkg.model import Table
 >>> from mlkg.rdf.build import to_graph
 >>> g = to_graph([Table(name="raw", fqn="db.raw"), Table(name="clean", fqn="db.clean", upstream=["db.raw"])])
 >>> print(mermaid(g, "db.raw", direction="down"))
-graph LR
+---
+title: "Lineage of db.raw. An arrow is a triple: a -- p --> b reads 'a p b' (a derives from b)"
+---
+graph RL
     n0["db.raw<br/>Table"]
     n1["db.clean<br/>Table"]
-    n0 -->|upstream| n1
+    n1 -->|upstream| n0
     classDef Table fill:#0061f2,color:#fff,stroke:#333
     class n0,n1 Table
     style n0 stroke-width:4px
@@ -49,6 +54,14 @@ DEFAULT_STYLE = ("#e9ecef", "#000")
 
 DIRECTIONS = ("up", "down", "both")
 LAYOUTS = ("LR", "TD")
+#: Layout (where the sources are: left, top) → the flow of arrows, which point upstream.
+_FLOW = {"LR": "RL", "TD": "BT"}
+
+
+def legend(lg: LineageGraph) -> str:
+    """How to read a diagram: the title every rendering carries."""
+    name = lg.nodes.get(lg.start, ("", lg.start))[1]
+    return f"Lineage of {name}. An arrow is a triple: a -- p --> b reads 'a p b' (a derives from b)"
 
 
 @dataclass(frozen=True)
@@ -110,12 +123,13 @@ def render_mermaid(lg: LineageGraph, *, layout: str = "LR") -> str:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
     ids = _order(lg)
-    lines = [f"graph {layout}"]
+    title = legend(lg).replace("\\", "\\\\").replace('"', '\\"')
+    lines = ["---", f'title: "{title}"', "---", f"graph {_FLOW[layout]}"]
     for n, i in ids.items():
         kind, label = lg.nodes[n]
         lines.append(f'    {i}["{_mermaid_text(label)}<br/>{kind}"]')
     for src, dst, prop in _edges_in_order(lg, ids):
-        lines.append(f"    {ids[src]} -->|{_mermaid_text(prop)}| {ids[dst]}")
+        lines.append(f"    {ids[dst]} -->|{_mermaid_text(prop)}| {ids[src]}")
     by_kind: dict[str, list[str]] = {}
     for n, i in ids.items():
         by_kind.setdefault(lg.nodes[n][0], []).append(i)
@@ -138,7 +152,8 @@ def render_dot(lg: LineageGraph, *, layout: str = "LR") -> str:
     ids = _order(lg)
     lines = [
         "digraph lineage {",
-        f"  rankdir={'LR' if layout == 'LR' else 'TB'};",
+        f"  rankdir={_FLOW[layout]};",
+        f'  label="{_dot_text(legend(lg))}"; labelloc=b; fontname="Helvetica"; fontsize=10;',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
     ]
@@ -149,7 +164,7 @@ def render_dot(lg: LineageGraph, *, layout: str = "LR") -> str:
         lines.append(f'  {i} [label="{_dot_text(label)}\\n{_dot_text(kind)}", fillcolor="{fill}", '
                      f'fontcolor="{"white" if color == "#fff" else "black"}", tooltip="{_dot_text(n)}"{pen}];')
     for src, dst, prop in _edges_in_order(lg, ids):
-        lines.append(f'  {ids[src]} -> {ids[dst]} [label="{_dot_text(prop)}"];')
+        lines.append(f'  {ids[dst]} -> {ids[src]} [label="{_dot_text(prop)}"];')
     lines.append("}")
     return "\n".join(lines)
 

@@ -36,7 +36,7 @@ class InputError(MlkgError, ValueError):
         self.column = column
         super().__init__(self.one_line())
 
-    def with_source(self, source: str) -> "InputError":
+    def with_source(self, source: str) -> InputError:
         """Return the same error with the file name filled in (keeps an existing one)."""
         if self.source is None:
             self.source = source
@@ -44,6 +44,10 @@ class InputError(MlkgError, ValueError):
         return self
 
     def one_line(self) -> str:
+        """The message with where it applies: ``source[:line[:column]]: path: message (expected ...)``; with no
+        source, line or path (an unknown query name, say) just the message."""
+        if self.source is None and self.line is None and not self.path:
+            return self.message + (f" (expected {self.expected})" if self.expected else "")
         where = self.source or "<input>"
         if self.line is not None:
             where += f":{self.line}"

@@ -120,13 +120,13 @@ def test_diagram_mermaid_and_dot(fraud_file: str) -> None:
     r = run("diagram", "sf.prod.fraud_scores", fraud_file, "--direction", "down")
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
-    assert lines[0] == "graph LR"
+    assert lines[3] == "graph RL"
     assert '    n0["sf.prod.fraud_scores<br/>Table"]' in lines
-    assert sum(1 for line in lines if "-->" in line) == 3
+    assert sum(1 for line in lines if "-->|" in line) == 3  # the title has an arrow too
     r = run("diagram", "sf.prod.fraud_scores", fraud_file, "--direction", "up", "--depth", "1", "--format", "dot",
             "--layout", "TD")
     assert r.exit_code == 0, r.output
-    assert "rankdir=TB;" in r.stdout and '[label="predictionsFrom"]' in r.stdout
+    assert "rankdir=BT;" in r.stdout and '[label="predictionsFrom"]' in r.stdout
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")

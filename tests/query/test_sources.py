@@ -7,7 +7,7 @@ The rows on a plain rdflib Graph are the reference; each is also checked by hand
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,9 +17,17 @@ import mlkg.model as m
 from mlkg import diagram, lineage
 from mlkg import query as q
 from mlkg.rdf.build import to_graph
-from query.test_query import (derived_graph, fairness_graph, features_graph, metric_graph, pii_graph, production_graph,
-                        provenance_graph)
 from query.graphs import fraud_graph, iri
+from query.test_query import (
+    derived_graph,
+    fairness_graph,
+    features_graph,
+    metric_graph,
+    pii_graph,
+    production_graph,
+    provenance_graph,
+)
+
 
 def timeline_graph():
     """An endpoint deployed at a recorded time, with a drift monitor observed on three days."""
@@ -28,9 +36,9 @@ def timeline_graph():
     endpoint = m.Endpoint(
         name="fraud-ep", service=m.Ref(type="mlmodelService", fqn="sm"),
         model_version=m.Ref(type="modelVersion", fqn="sm.fraud.2"),
-        deployed_at=datetime(2026, 3, 1, 9, tzinfo=timezone.utc),
+        deployed_at=datetime(2026, 3, 1, 9, tzinfo=UTC),
         drift_monitors=[m.DriftMonitor(name="psi", method="psi", observations=[
-            m.Evaluation(name=f"psi-{d}", measure="psi", value=float(v), timestamp=datetime(2026, 3, d, tzinfo=timezone.utc))
+            m.Evaluation(name=f"psi-{d}", measure="psi", value=float(v), timestamp=datetime(2026, 3, d, tzinfo=UTC))
             for d, v in ((2, "0.12"), (1, "0.05"), (3, "0.21"))])])
     return to_graph([svc, model, endpoint])
 
@@ -94,7 +102,7 @@ def test_diagram_on_every_store(on_store) -> None:
 
 def test_bindings_of_python_values_on_every_store(on_store) -> None:
     """One binding converter: dates, date-times and decimals bind on every store (they failed on ``--store``)."""
-    when = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     g = to_graph(m.MLModel(name="x", service="s", versions=[m.ModelVersion(
         name="1", created_at=when, metrics=[m.Evaluation(name="AUC", value=0.5)])]))  # stored as xsd:decimal
     source = on_store(g)

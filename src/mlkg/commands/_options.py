@@ -29,6 +29,16 @@ def row_format() -> Any:
     return typer.Option("table", "--format", "-f", help="Output: " + " | ".join(ROW_FORMATS) + ".")
 
 
+def iris() -> Any:
+    """``--iris``: show IRI columns in tables (json and csv always have them)."""
+    return typer.Option(False, "--iris", help="Tables: show IRI columns too (json and csv always have them).")
+
+
+def quiet() -> Any:
+    """``-q/--quiet``: no progress and no notes on stderr (errors still)."""
+    return typer.Option(False, "-q", "--quiet", help="No progress or notes on stderr (errors are still printed).")
+
+
 def kind() -> Any:
     """``--kind``: the class of ENTITY when its FQN names several nodes."""
     return typer.Option(None, "--kind", help="Class of ENTITY when its FQN is ambiguous (Table, MLModel, ...).")
@@ -54,4 +64,4 @@ def files() -> Any:
     return typer.Argument(None, metavar="FILE...", help="RDF files (or --store).")
 
 
-__all__ = ["ROW_FORMATS", "depth", "entity", "files", "kind", "output", "row_format", "store"]
+__all__ = ["ROW_FORMATS", "depth", "entity", "files", "iris", "kind", "output", "quiet", "row_format", "store"]

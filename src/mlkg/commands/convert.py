@@ -13,7 +13,7 @@ import typer
 
 from . import _options as opt
 from ._errors import fail, handle_errors
-from ._output import write_text
+from ._output import progress, write_text
 
 FROM_CHOICES = ("auto", "openmetadata", "mlkg", "jsonld", "turtle", "nt", "nq", "rdfxml", "trig")
 TO_CHOICES = ("turtle", "jsonld", "nt", "nq", "rdfxml", "trig", "openmetadata")
@@ -57,6 +57,7 @@ def register(app: typer.Typer) -> None:
                                     help="With --to jsonld: embed mlkg's context (readable offline by any "
                                          "JSON-LD processor), name it by its url, or write it to FILE and "
                                          "refer to that."),
+        quiet: bool = opt.quiet(),
     ) -> None:
         """Convert ML metadata between OpenMetadata JSON and RDF formats.
 
@@ -68,12 +69,7 @@ def register(app: typer.Typer) -> None:
         """
         # lazy: see the module docstring
         from ..ids import check_base
-        from ..importers.base import ImportReport
-        from ..importers.openmetadata import create_requests
         from ..io import read_inputs
-        from ..model.json import document_to_json
-        from ..rdf.formats import normalize_format, serialize
-        from ..rdf.reader import from_graph
 
         if from_ not in FROM_CHOICES:
             raise fail(f"--from must be one of {', '.join(FROM_CHOICES)} (got {from_!r})")
@@ -90,19 +86,34 @@ def register(app: typer.Typer) -> None:
                 raise fail(str(e)) from None
         if not store and not inputs:
             raise fail("give INPUT files or --store STORE")
-        g = read_inputs(inputs or [], store=store, from_=from_, service=service, engine=engine, base=base,
-                        allow_remote=allow_remote)
-        if to == "openmetadata":
-            ents = from_graph(g, base=base)
-            if shape == "create":
-                # exactly OpenMetadata's CreateMlModelRequest / CreateMlModelServiceRequest properties
-                report = ImportReport(source="convert")
-                doc: Any = create_requests(ents, report)
-                for w in report.warnings:
-                    typer.echo(f"mlkg: note: {w}", err=True)
-            else:
-                doc = document_to_json(ents, shape=shape)
-            text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        with progress(f"reading {len(inputs or [])} input(s)" + (f" and {store}" if store else ""), quiet=quiet):
+            g = read_inputs(inputs or [], store=store, from_=from_, service=service, engine=engine, base=base,
+                            allow_remote=allow_remote)
+        with progress(f"writing {len(g)} triples as {to}", quiet=quiet):
+            text = _render(g, to, shape, base, context, output, quiet)
+        write_text(text, output, note=f"wrote {len(g)} triples to", quiet=quiet)
+
+
+def _render(g: Any, to: str, shape: str, base: str | None, context: str, output: str | None, quiet: bool) -> str:
+    """The converted text of ``g``."""
+    # lazy: see the module docstring
+    from ..importers.base import ImportReport
+    from ..importers.openmetadata import create_requests
+    from ..model.json import document_to_json
+    from ..rdf.formats import normalize_format, serialize
+    from ..rdf.reader import from_graph
+
+    if to == "openmetadata":
+        ents = from_graph(g, base=base)
+        if shape == "create":
+            # exactly OpenMetadata's CreateMlModelRequest / CreateMlModelServiceRequest properties
+            report = ImportReport(source="convert")
+            doc: Any = create_requests(ents, report)
+            for w in report.warnings if not quiet else ():
+                typer.echo(f"mlkg: note: {w}", err=True)
         else:
-            text = serialize(g, normalize_format(to), context=_context_ref(context, output))
-        write_text(text, output, note=f"wrote {len(g)} triples to")
+            doc = document_to_json(ents, shape=shape)
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = serialize(g, normalize_format(to), context=_context_ref(context, output))
+    return text

@@ -18,7 +18,7 @@ COLUMNS = ["kind", "name", "depth", "via", "path", "entity"]
 
 
 def _walk(direction: str, entity: str, files: list[str] | None, depth: int | None, fmt: str,
-          kind: str | None, store: str | None = None, as_of: str | None = None) -> None:
+          kind: str | None, store: str | None = None, as_of: str | None = None, iris: bool = False) -> None:
     # lazy: see the module docstring
     from .. import lineage
     from ..io import open_source
@@ -29,7 +29,7 @@ def _walk(direction: str, entity: str, files: list[str] | None, depth: int | Non
     source = open_source(files, store, as_of=as_of)
     with naming(files):
         rows = lineage.walk(source, entity, direction, depth=depth, kind=kind)
-    emit(rows, fmt, columns=COLUMNS if fmt != "table" else COLUMNS[:-1])  # IRIs only in json/csv
+    emit(rows, fmt, columns=COLUMNS if fmt != "table" or iris else COLUMNS[:-1])  # IRIs only in json/csv
     if fmt == "table" and not rows:
         typer.echo(f"mlkg: nothing {'upstream' if direction == 'up' else 'downstream'} of {entity}", err=True)
 
@@ -48,6 +48,7 @@ def register(app: typer.Typer) -> None:
         depth: int | None = opt.depth(),
         fmt: str = opt.row_format(),
         kind: str | None = opt.kind(),
+        iris: bool = opt.iris(),
     ) -> None:
         """Everything ENTITY derives from, with depth and path.
 
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg lineage upstream snowflake.analytics.public.fraud_scores fraud.ttl --depth 3
         """
-        _walk("up", entity, files, depth, fmt, kind, store, as_of)
+        _walk("up", entity, files, depth, fmt, kind, store, as_of, iris)
 
     @lineage_app.command("downstream")
     @handle_errors
@@ -67,6 +68,7 @@ def register(app: typer.Typer) -> None:
         depth: int | None = opt.depth(),
         fmt: str = opt.row_format(),
         kind: str | None = opt.kind(),
+        iris: bool = opt.iris(),
     ) -> None:
         """Everything derived from ENTITY, with depth and path.
 
@@ -74,7 +76,7 @@ def register(app: typer.Typer) -> None:
         Example:
           mlkg lineage downstream snowflake.analytics.public.transactions fraud.ttl --format json
         """
-        _walk("down", entity, files, depth, fmt, kind, store, as_of)
+        _walk("down", entity, files, depth, fmt, kind, store, as_of, iris)
 
     app.add_typer(lineage_app, name="lineage")
 
@@ -88,6 +90,7 @@ def register(app: typer.Typer) -> None:
         as_of: str | None = opt.as_of(),
         fmt: str = opt.row_format(),
         kind: str | None = opt.kind(),
+        iris: bool = opt.iris(),
     ) -> None:
         """Everything affected if ENTITY changes, grouped by kind, with the path that reaches each.
 
@@ -113,5 +116,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"mlkg: nothing depends on {entity}", err=True)
             return
         for k, group in lineage.group_by_kind(rows).items():
-            emit(group, "table", columns=["name", "depth", "path"], title=f"{k} ({len(group)})")
+            emit(group, "table", columns=["name", "depth", "path", *(["entity"] if iris else [])],
+                 title=f"{k} ({len(group)})")
         sys.stdout.flush()

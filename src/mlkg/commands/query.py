@@ -37,6 +37,7 @@ def register(app: typer.Typer) -> None:
                                         help="A query parameter (repeatable). Entities by FQN or IRI."),
         fmt: str = opt.row_format(),
         list_: bool = typer.Option(False, "--list", help="List the queries with their parameters and exit."),
+        iris: bool = opt.iris(),
     ) -> None:
         """Run a bundled SPARQL query and print its rows.
 
@@ -71,4 +72,4 @@ def register(app: typer.Typer) -> None:
         source = open_source(files or [], store, as_of=as_of)
         with naming(files):
             rows = q.run_named(source, name, params)
-        emit(rows, fmt, columns=None if rows else q.columns(name))
+        emit(rows, fmt, columns=None if rows else q.columns(name), iris=iris)

@@ -95,6 +95,10 @@ def register(app: typer.Typer) -> None:
         from ..store.base import FORMATS, format_name
 
         url = _store_url(store)
+        if url.partition(":")[0] == "memory":
+            raise InputError("a memory: store lives only as long as the command, so the loaded data would be "
+                             "discarded", source="--store", expected="a store that keeps it: oxigraph:PATH or "
+                             "sparql:URL")
         for f in files:
             if not f.exists():
                 raise FileNotFoundError(2, "No such file or directory", str(f))

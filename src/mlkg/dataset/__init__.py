@@ -19,7 +19,7 @@ re-exports these names.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -29,7 +29,7 @@ from .memory import GraphStore, MemoryStore
 from .oxigraph import OxigraphView
 
 #: What the query functions accept: an mlkg store, an rdflib graph or a pyoxigraph store.
-Source = Union[Store, Graph, ox.Store]
+Source = Store | Graph | ox.Store
 
 
 def as_store(source: Any) -> Store:

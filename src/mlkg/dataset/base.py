@@ -93,7 +93,7 @@ def graph_iri(graph: str | URIRef | None) -> URIRef | None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class Rows(list):  # type: ignore[type-arg]
+class Rows(list):
     """The solutions of a SELECT query: a list of dicts (variable name → rdflib term or None) with ``vars``."""
 
     def __init__(self, vars: Sequence[str], rows: Iterable[dict[str, Any]] = ()) -> None:

@@ -246,7 +246,7 @@ class GraphStore(Store):
         return sum(len(c) for c in self._contexts())
 
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node]]:
-        yield from self.ds.triples(pattern)  # type: ignore[misc]
+        yield from self.ds.triples(pattern)
 
     def to_graph(self, graph: str | URIRef | None = None) -> Graph:
         g = new_graph()

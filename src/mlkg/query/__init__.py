@@ -45,10 +45,9 @@ from .library import (
     derived_models,
     fairness_gaps,
     features,
-    metric_series,
-    serving,
     governance_gaps,
     metric_history,
+    metric_series,
     models_by_service,
     node_info,
     pii_models,
@@ -56,6 +55,7 @@ from .library import (
     provenance,
     raw_sources,
     resolve_rows,
+    serving,
 )
 from .registry import FUNCTIONS, ROW_TYPES, check_params, columns, convert_param, row_dict, rows_as_dicts, run_named
 from .terms import Term, local_name, py

@@ -17,6 +17,7 @@ rdflib.term.URIRef('urn:t')
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -27,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from ..dataset import Source, as_store, as_term
 from ..dataset.sparqltext import with_values
 from ..errors import InputError
-from ..namespaces import MLKG_IRI
+from ..namespaces import MLKG, MLKG_IRI
 from .catalog import load_query
 
 Row = dict[str, Any]
@@ -79,6 +80,9 @@ def resolve(source: Source, name: str | URIRef, *, kind: str | None = None) -> U
     ``kind`` (a class local name such as ``Table`` or ``MLModel``, case-insensitive) picks one when several
     nodes carry the same FQN.
 
+    A name part holding a dot is quoted in an FQN (``svc.churn."v3.0"``); the unquoted form (``svc.churn.v3.0``)
+    is accepted too when only one FQN reads so. When nothing matches, the error suggests close FQNs.
+
     :raises InputError: if no node has that FQN, or several do and ``kind`` does not single one out.
     """
     if isinstance(name, URIRef):
@@ -101,12 +105,40 @@ def resolve(source: Source, name: str | URIRef, *, kind: str | None = None) -> U
         return URIRef(next(iter(found)))
     shown = repr(text)
     if not found:
+        names = _all_fqns(source)
+        unquoted = sorted(n for n in names if n != text and n.replace('"', "") == text)
+        if len(unquoted) == 1:
+            return resolve(source, unquoted[0], kind=kind)
         what = f"no {kind} " if kind else "no entity "
-        raise InputError(what + f"has the fully qualified name {shown}",
-                         expected="the FQN of an entity in the graph, or its IRI")
+        hint = ""
+        if unquoted:
+            hint = "; a part holding a dot is quoted, so say which: " + ", ".join(map(repr, unquoted))
+        else:
+            near = _near(text, names)
+            if near:
+                hint = "; did you mean " + " or ".join(map(repr, near)) + "?"
+        raise InputError(what + f"has the fully qualified name {shown}" + hint,
+                         expected="the FQN of an entity in the graph (a name part holding a dot in double quotes, "
+                                  "the whole FQN in single quotes on a shell: 'svc.model.\"v3.0\"'), or its IRI")
     options = "; ".join(f"{e} ({', '.join(sorted(t)) or 'untyped'})" for e, t in sorted(found.items()))
     raise InputError(f"{shown} names {len(found)} entities: {options}",
                      expected="an IRI, or a kind (--kind Table, MLModel, ...) to pick one")
+
+
+def _all_fqns(source: Source) -> set[str]:
+    """Every FQN in the graph (read only to explain a name that matched nothing)."""
+    return {str(o) for _, _, o in as_store(source).triples((None, MLKG.fullyQualifiedName, None))}
+
+
+def _near(text: str, names: set[str], n: int = 3) -> list[str]:
+    """FQNs close to ``text``: those ending in it as whole parts (``fraud_detection`` →
+    ``mlflow-prod.fraud_detection``), else the closest spellings."""
+    plain = {name: name.replace('"', "") for name in names}
+    tail = sorted(name for name, p in plain.items() if p.endswith("." + text))
+    if tail:
+        return tail[:n]
+    by_plain = {p: name for name, p in plain.items()}
+    return [by_plain[p] for p in difflib.get_close_matches(text, list(by_plain), n=n, cutoff=0.75)]
 
 
 def run_named_query(source: Source, name: str, bindings: Mapping[str, Any] | None = None) -> list[Row]:

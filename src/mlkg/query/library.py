@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -411,7 +411,6 @@ def serving(source: Source, endpoint: str | URIRef, at: datetime | date | str | 
 
 def _moment(value: datetime | date | str) -> datetime:
     """An aware datetime (UTC when no zone is given; a date or a date string means the end of that day)."""
-    from datetime import timezone
 
     if isinstance(value, str):
         text = value.strip().replace("Z", "+00:00")
@@ -421,8 +420,8 @@ def _moment(value: datetime | date | str) -> datetime:
             raise InputError(f"{value!r} is not an ISO date or datetime", path="at",
                              expected="e.g. 2026-03-03 or 2026-03-03T12:00:00Z") from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return datetime.combine(value, datetime.max.time(), tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.combine(value, datetime.max.time(), tzinfo=UTC)
 
 
 __all__ = [

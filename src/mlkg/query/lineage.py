@@ -270,7 +270,7 @@ def _rows(reader: Any, start: str, direction: str, seen: dict[str, tuple[str | N
         return paths[n]
 
     out = []
-    for n, (parent, prop, d) in seen.items():
+    for n, (_parent, prop, d) in seen.items():
         if n == start:
             continue
         types, name = reader.info(n)

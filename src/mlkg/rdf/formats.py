@@ -281,7 +281,10 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     p = Path(path)
     if not (p.parent if str(p.parent) else Path(".")).is_dir():
         raise InputError(f"cannot write: no such directory {str(p.parent)!r}", source=str(p))
-    fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", dir=str(p.parent or "."))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", dir=str(p.parent or "."))
+    except OSError as e:  # name the file asked for, not the temporary one
+        raise InputError(f"cannot write the file: {e.strerror or e}", source=str(p)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))

@@ -48,36 +48,36 @@ class StoreBridge(SPARQLStore):
     def prefers_sparql(self) -> bool:
         return self.mlkg_store.prefers_sparql
 
-    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:  # type: ignore[override]
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
         for t in self.mlkg_store.triples(triple_pattern):
             yield t, iter(())
 
-    def __len__(self, context: Any = None) -> int:  # type: ignore[override]
+    def __len__(self, context: Any = None) -> int:
         return len(self.mlkg_store)
 
-    def add(self, triple: Any, context: Any = None, quoted: bool = False) -> None:  # type: ignore[override]
+    def add(self, triple: Any, context: Any = None, quoted: bool = False) -> None:
         self.mlkg_store.add(triple)
 
-    def remove(self, triple: Any, context: Any = None) -> None:  # type: ignore[override]
+    def remove(self, triple: Any, context: Any = None) -> None:
         raise NotImplementedError("removing single triples through the rdflib view; use store.update()")
 
     def contexts(self, triple: Any = None) -> Iterator[Any]:  # type: ignore[override]
         return iter(())
 
-    def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:  # type: ignore[override]
+    def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:
         if override or prefix not in self._ns:
             self._ns[prefix] = URIRef(str(namespace))
 
-    def namespace(self, prefix: str) -> URIRef | None:  # type: ignore[override]
+    def namespace(self, prefix: str) -> URIRef | None:
         return self._ns.get(prefix)
 
-    def prefix(self, namespace: Any) -> str | None:  # type: ignore[override]
+    def prefix(self, namespace: Any) -> str | None:
         for p, ns in self._ns.items():
             if ns == URIRef(str(namespace)):
                 return p
         return None
 
-    def namespaces(self) -> Iterator[tuple[str, URIRef]]:  # type: ignore[override]
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
         yield from self._ns.items()
 
     def query(self, query: Any, initNs: Mapping[str, Any], initBindings: Mapping[Any, Any],  # type: ignore[override]
