@@ -53,7 +53,7 @@ def _chain(engine: str, focus: set[URIRef] | None, inference: bool) -> list[str]
         return ["pyshacl"]
     if focus is not None:
         return ["pyshacl-focus", "pyshacl"]
-    return ["pyshacl-focus", "pyshacl"]
+    return ["oxigraph", "pyshacl-focus", "pyshacl"]
 
 
 def run_engines(data: Graph, shapes: Shapes, *, focus: set[URIRef] | None, inference: bool,

@@ -53,6 +53,7 @@ class ShaclEngine(Protocol):
 ENGINES: dict[str, str] = {
     "pyshacl": "pyshacl_public:PyShaclEngine",
     "pyshacl-focus": "pyshacl_focus:FocusPyShaclEngine",
+    "oxigraph": "oxigraph:OxigraphEngine",
 }
 
 _INSTANCES: dict[str, Any] = {}

@@ -1,0 +1,84 @@
+"""Full SHACL validation per engine, in one run: CPU seconds, wall seconds and the ratio to today's path, with a
+check that every engine gives the same results.
+
+    python benchmarks/bench_validate_engines.py                       # 100k and 1M, core pack
+    python benchmarks/bench_validate_engines.py --sizes 10k,100k --packs core,governance --public
+
+Engines (``mlkg.validate.engines``): ``pyshacl-focus`` is the path ``mlkg validate`` took before the engine
+interface (pySHACL's shapes run by mlkg on every target), ``oxigraph`` the default for full validation now (the
+shapes compiled to SPARQL on pyoxigraph find the candidates, pySHACL checks them); ``--public`` adds pySHACL's own
+``validate()`` (slow: about 20x the focus path). Graphs come from :mod:`mlkg.synth` with three violations planted
+in one model (as in ``bench_validate.py``). Each engine runs once after a warm-up that parses the shapes.
+Incremental validation of one model is measured by ``bench_validate.py``.
+
+Target (issue 16): full core validation at 1M triples >= 10x cheaper than today's path, identical results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from typing import Any
+
+from mlkg import synth
+from mlkg.validate import validate
+
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_validate import _break_one_model, _version, human, parse_size  # noqa: E402
+
+
+def keys(report: Any) -> Counter[tuple[Any, ...]]:
+    return Counter((r.focus_node, r.result_path, r.source_shape, r.component, r.severity, r.value, r.message)
+                   for r in report.results)
+
+
+def measure(fn: Any) -> tuple[float, float, Any]:
+    gc.collect()
+    c0, w0 = time.process_time(), time.perf_counter()
+    out = fn()
+    return time.process_time() - c0, time.perf_counter() - w0, out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100k,1M")
+    ap.add_argument("--packs", default="core", help="comma-separated packs (default core)")
+    ap.add_argument("--public", action="store_true", help="also run pySHACL's public validate() (slow)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    packs = tuple(p for p in args.packs.split(",") if p)
+    engines = ["pyshacl-focus", "oxigraph"] + (["pyshacl"] if args.public else [])
+    print(f"# mlkg full-validation engines — Python {platform.python_version()}, pySHACL {_version('pyshacl')}, "
+          f"pyoxigraph {_version('pyoxigraph')}, rdflib {_version('rdflib')}; packs {'+'.join(packs)}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'triples':>10} {'engine':<14} {'CPU s':>8} {'wall s':>8} {'results':>8} {'CPU ratio':>10} "
+          f"{'same':>5}")
+    ok = True
+    for n in [parse_size(s) for s in args.sizes.split(",") if s.strip()]:
+        g = synth.graph_of_size(n, seed=args.seed)
+        _break_one_model(g, n, args.seed)
+        validate(g, packs, focus=["urn:warm-up"])
+        validate(g, packs, engine="oxigraph", focus=None) if n <= 20_000 else None  # compile once, small graphs
+        base: tuple[float, Counter[tuple[Any, ...]]] | None = None
+        for eng in engines:
+            cpu, wall, rep = measure(lambda: validate(g, packs, engine=eng))
+            k = keys(rep)
+            if base is None:
+                base = (cpu, k)
+            same = k == base[1]
+            ok = ok and same
+            print(f"{len(g):>10,} {eng:<14} {cpu:>8.2f} {wall:>8.2f} {len(rep.results):>8} "
+                  f"{base[0] / cpu:>9.1f}x {'yes' if same else 'NO':>5}", flush=True)
+        del g
+    print(f"# CPU ratio = pyshacl-focus CPU / engine CPU (higher is faster); load average now "
+          f"{os.getloadavg()[0]:.1f}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
