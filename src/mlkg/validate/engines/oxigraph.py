@@ -255,9 +255,15 @@ class _Compiler:
         if SH.path in preds:  # a property shape
             return self._property(shape, x, strict, top=top, depth=depth)
         parts: list[str] = []
-        for pred in preds - _META:
-            for o in g.objects(shape, pred):
-                parts.append(self._guard(self._node_constraint(pred, o, x, strict, top, depth, dirty), strict))
+        flags = g.value(shape, SH.flags)
+        saved = self._flags
+        self._flags = f", {_term(Literal(str(flags)))}" if flags is not None else ""
+        try:
+            for pred in preds - _META:
+                for o in g.objects(shape, pred):
+                    parts.append(self._guard(self._node_constraint(pred, o, x, strict, top, depth, dirty), strict))
+        finally:
+            self._flags = saved
         return _and(parts)
 
     def _guard(self, fn: Callable[[], str], strict: bool) -> str:
