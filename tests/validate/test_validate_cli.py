@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from rdflib.namespace import RDF
+
 from mlkg.cli import get_app
+from mlkg.namespaces import SH
 
 HERE = Path(__file__).resolve().parents[1]
 FIX = HERE / "fixtures" / "validation"
@@ -111,6 +114,38 @@ def test_governance_pack_and_fail_on(tmp_path: Path) -> None:
     assert code == 1
 
 
+def test_json_gives_w3c_conforms_and_pass_fail_under_fail_on(tmp_path: Path) -> None:
+    """Issue 15: with warnings only, SHACL's sh:conforms is false while mlkg's pass/fail under --fail-on
+    Violation is a pass; the JSON gives both, and each equals the W3C report / the exit code."""
+    pack = str(FIX / "require_description.ttl")
+    code, out, _ = run(str(FIX / "om_mlmodel_ok.json"), "--pack", pack, "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["conforms"], doc["passed"], doc["failOn"]) == (False, True, "Violation")
+    assert doc["counts"] == {"Violation": 0, "Warning": 1, "Info": 0}
+    code, out, _ = run(str(FIX / "om_mlmodel_ok.json"), "--pack", pack, "--format", "json", "--fail-on", "Warning")
+    doc = json.loads(out)
+    assert code == 1 and (doc["conforms"], doc["passed"], doc["failOn"]) == (False, False, "Warning")
+
+    from mlkg.commands.validate import load_inputs
+    from mlkg.validate import validate
+
+    report = validate(load_inputs([str(FIX / "om_mlmodel_ok.json")]), pack, engine="pyshacl")
+    w3c = report.graph.value(None, RDF.type, SH.ValidationReport)
+    assert report.graph.value(w3c, SH.conforms).toPython() is False and report.w3c_conforms is False
+    code, out, _ = run(str(FIX / "om_mlmodel_ok.json"), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["conforms"] is True and doc["passed"] is True and doc["results"] == []
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "pyshacl-focus", "oxigraph", "auto"])
+def test_engine_option_gives_the_same_report(engine: str) -> None:
+    code, out, _ = run(str(FIX / "invalid_feature.ttl"), "--format", "json", "--engine", engine)
+    assert code == 1
+    [r] = json.loads(out)["results"]
+    assert r["path"] == "data_type"
+
+
 def test_custom_pack_path() -> None:
     pack = str(FIX / "require_description.ttl")
     code, out, _ = run(str(FIX / "om_mlmodel_ok.json"), "--pack", pack, "--fail-on", "Warning", "--format", "json")
@@ -125,6 +160,7 @@ def test_custom_pack_path() -> None:
     (["--pack", "nope"], "nope: no such rule pack"),
     (["--format", "xml"], "--format must be one of text, json"),
     (["--fail-on", "Error"], "--fail-on must be one of"),
+    (["--engine", "jena"], "--engine must be auto or one of pyshacl, pyshacl-focus, oxigraph"),
 ])
 def test_usage_errors_exit_2(good_ttl: Path, args: list[str], needle: str) -> None:
     code, _, err = run(str(good_ttl), *args)

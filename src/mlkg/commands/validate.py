@@ -1,8 +1,9 @@
 """``mlkg validate``: check RDF files or mlkg/OpenMetadata JSON against SHACL rule packs.
 
 Exit codes: 0 the data conforms, 1 it does not (a result at least as serious as ``--fail-on``), 2 unreadable
-input, an unknown pack or a usage error. The report goes to stdout (text grouped by entity, or JSON); messages go
-to stderr.
+input, an unknown pack or a usage error. The report goes to stdout (text grouped by entity, or JSON: ``conforms``
+is SHACL's ``sh:conforms``, false for any result, ``passed`` is the pass/fail under ``--fail-on`` that the exit
+code gives); messages go to stderr.
 """
 
 from __future__ import annotations
@@ -55,12 +56,12 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
 
 
 def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] = ("core",), fmt: str = "text",
-        fail_on: str = "Violation", graph: Any = None) -> int:
-    """Validate and print the report; returns the exit code (0 conforms, 1 does not)."""
+        fail_on: str = "Violation", graph: Any = None, engine: str = "auto") -> int:
+    """Validate and print the report; returns the exit code (0 passes, 1 does not)."""
     from ..validate import validate
 
     g = graph if graph is not None else load_inputs(files, store)
-    report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on)
+    report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on, engine=engine)
     if fmt == "json":
         typer.echo(report.dumps(), nl=False)
     else:
@@ -83,6 +84,8 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("text", "--format", "-f", help="Report format: text or json."),
         fail_on: str = typer.Option("Violation", "--fail-on",
                                     help="Least severe result that fails: Violation, Warning or Info."),
+        engine: str = typer.Option("auto", "--engine", help="SHACL engine: auto, pyshacl (pySHACL's own "
+                                   "validate()), pyshacl-focus or oxigraph; every engine gives the same results."),
     ) -> None:
         """Validate ML metadata against SHACL rule packs (exit 0 conforms, 1 does not, 2 bad input).
 
@@ -92,16 +95,18 @@ def register(app: typer.Typer) -> None:
           mlkg validate models.json --pack core --pack governance
           mlkg validate graph.ttl --pack my-rules.ttl --format json
         """
-        from ..validate import PACKS, SEVERITIES
+        from ..validate import ENGINES, PACKS, SEVERITIES
 
         if fmt not in FORMATS:
             raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         if fail_on not in SEVERITIES:
             raise fail(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
+        if engine != "auto" and engine not in ENGINES:
+            raise fail(f"--engine must be auto or one of {', '.join(ENGINES)}, not {engine!r}")
         packs = list(pack or ["core"])
         for p in packs:
             if p not in PACKS and not Path(p).is_file():
                 raise fail(f"{p}: no such rule pack (expected {', '.join(PACKS)} or the path of a Turtle file)")
-        code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on)
+        code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on, engine=engine)
         if code:
             raise typer.Exit(code)
