@@ -29,7 +29,7 @@ from mlkg import synth
 from mlkg.validate import validate
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_validate import _break_one_model, _version, human, parse_size  # noqa: E402
+from bench_validate import _break_one_model, _version, parse_size
 
 
 def keys(report: Any) -> Counter[tuple[Any, ...]]:
@@ -44,14 +44,43 @@ def measure(fn: Any) -> tuple[float, float, Any]:
     return time.process_time() - c0, time.perf_counter() - w0, out
 
 
+def rust(python: str, g: Any, packs: tuple[str, ...]) -> tuple[float, float, int]:
+    """CPU (children's, all threads), wall and result count of the Rust ``shacl`` package on ``g``."""
+    import resource
+    import subprocess
+    import tempfile
+
+    from mlkg.validate import shapes_for
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data, shapes = os.path.join(tmp, "data.nt"), os.path.join(tmp, "shapes.ttl")
+        g.serialize(data, format="nt", encoding="utf-8")
+        shapes_for(list(packs)).graph.serialize(shapes, format="turtle")
+        code = ("import shacl, sys; r = shacl.Shapes.from_file(sys.argv[1]).validate_file(sys.argv[2]); "
+                "print(len(r))")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        w0 = time.perf_counter()
+        out = subprocess.run([python, "-c", code, shapes, data], capture_output=True, text=True, timeout=1800)
+        wall = time.perf_counter() - w0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, int(out.stdout.strip() or -1)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100k,1M")
+    ap.add_argument("--quick", action="store_true", help="10k and 100k only")
     ap.add_argument("--packs", default="core", help="comma-separated packs (default core)")
     ap.add_argument("--public", action="store_true", help="also run pySHACL's public validate() (slow)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--rust-python", metavar="PYTHON", help="an interpreter with the Rust `shacl` package "
+                    "(pip install shacl, in its own venv): also time it on the same N-Triples and shapes "
+                    "(its time includes its own parse of the file; threads' CPU summed)")
     args = ap.parse_args(argv)
     packs = tuple(p for p in args.packs.split(",") if p)
+    if args.quick:
+        args.sizes = "10k,100k"
     engines = ["pyshacl-focus", "oxigraph"] + (["pyshacl"] if args.public else [])
     print(f"# mlkg full-validation engines — Python {platform.python_version()}, pySHACL {_version('pyshacl')}, "
           f"pyoxigraph {_version('pyoxigraph')}, rdflib {_version('rdflib')}; packs {'+'.join(packs)}; "
@@ -63,10 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         g = synth.graph_of_size(n, seed=args.seed)
         _break_one_model(g, n, args.seed)
         validate(g, packs, focus=["urn:warm-up"])
-        validate(g, packs, engine="oxigraph", focus=None) if n <= 20_000 else None  # compile once, small graphs
         base: tuple[float, Counter[tuple[Any, ...]]] | None = None
         for eng in engines:
-            cpu, wall, rep = measure(lambda: validate(g, packs, engine=eng))
+            cpu, wall, rep = measure(lambda g=g, eng=eng: validate(g, packs, engine=eng))
             k = keys(rep)
             if base is None:
                 base = (cpu, k)
@@ -74,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             ok = ok and same
             print(f"{len(g):>10,} {eng:<14} {cpu:>8.2f} {wall:>8.2f} {len(rep.results):>8} "
                   f"{base[0] / cpu:>9.1f}x {'yes' if same else 'NO':>5}", flush=True)
+        if args.rust_python and base is not None:
+            cpu, wall, n_res = rust(args.rust_python, g, packs)
+            print(f"{len(g):>10,} {'rust shacl':<14} {cpu:>8.2f} {wall:>8.2f} {n_res:>8} "
+                  f"{base[0] / cpu:>9.1f}x {'yes' if n_res == sum(base[1].values()) else 'NO':>5}", flush=True)
         del g
     print(f"# CPU ratio = pyshacl-focus CPU / engine CPU (higher is faster); load average now "
           f"{os.getloadavg()[0]:.1f}")

@@ -24,7 +24,7 @@ def test_every_generated_file_is_current() -> None:
 def test_the_table_names_every_artefact_once() -> None:
     names = [a.name for a in generate.GEN_MAP]
     assert names[0] == "vocab"  # the model imports the vocabulary, so it is generated first
-    assert sorted(names) == sorted(set(names)) == ["context", "docs", "schemas", "shapes", "vocab"]
+    assert sorted(names) == sorted(set(names)) == ["context", "docs", "production", "schemas", "shapes", "vocab"]
 
 
 def test_check_names_a_stale_file_and_a_run_rewrites_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -4,8 +4,8 @@ loads it (with the lineage super-property triples)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -44,7 +44,7 @@ def planted(n_models: int = 6, seed: int = 3) -> Graph:
     g = to_graph(synth.generate(n_models, seed=seed))
     models = sorted(s for s in g.subjects(RDF.type, MLKG.MLModel) if isinstance(s, URIRef))
     m0, m1, m2, m3 = models[:4]
-    prod = [v for v in g.subjects(MLKG.stage, MLKG.ProductionStage)]
+    prod = list(g.subjects(MLKG.stage, MLKG.ProductionStage))
     for v in prod[:2]:                                                   # governance: no owner, no metrics
         for mdl in g.subjects(MLKG.hasVersion, v):
             g.remove((mdl, MLKG.hasOwner, None))

@@ -5,7 +5,7 @@ estates with planted violations, for every pack, in full and in focus (increment
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ GRAPHS = dict(corpus())
 FAST = [e for e in ENGINES if e != "pyshacl"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def graph(name: str) -> Graph:
     return GRAPHS[name]()
 
@@ -31,7 +31,7 @@ def keys(report: ValidationReport) -> Counter[tuple[Any, ...]]:
                    for r in report.results)
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference(name: str, packs: tuple[str, ...], focus: frozenset[URIRef] | None = None) -> ValidationReport:
     return validate(graph(name), packs, engine="pyshacl", focus=focus)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 """
-T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def ttl(text: str) -> Graph:
@@ -79,7 +79,7 @@ def kitchen_sink() -> list[m.Entity]:
         compliance=[m.ComplianceRecord(name="gdpr", framework="GDPR", status="approved", allows_pii=True,
                                        approved_by="dpo", approved_at=T0, reference="https://example.org/gdpr/1")],
         license="Apache-2.0", owners=[m.Ref(type="user", fqn="alice")], tags=["Tier.Tier1"])
-    v2 = m.ModelVersion(name="2", stage="Archived", created_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    v2 = m.ModelVersion(name="2", stage="Archived", created_at=datetime(2025, 1, 1, tzinfo=UTC))
     model = m.MLModel(
         name="churn", service="mlflow_prod", service_type="Mlflow", algorithm="XGBoost", target="churned",
         description="Churn model", display_name="Churn", owners=[m.Ref(type="team", fqn="data-science")],
@@ -227,7 +227,7 @@ def _base_node(cls: type) -> str:
     return " ;\n    ".join(lines)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _assert_base_conforms(cls: type) -> None:
     good = Graph().parse(data=PREFIXES + _base_node(cls) + ' ;\n    mlkg:name "n" .', format="turtle")
     ok = validate(good)
@@ -389,7 +389,7 @@ def test_same_alias_on_versions_of_different_models_is_fine() -> None:
 
 
 def test_version_dates_grow_with_version_numbers() -> None:
-    d = lambda day: datetime(2025, 1, day, tzinfo=timezone.utc)  # noqa: E731
+    d = lambda day: datetime(2025, 1, day, tzinfo=UTC)  # noqa: E731
     ok = validate([m.MLModel(name="m", versions=[
         m.ModelVersion(name="1", created_at=d(1), release_date=date(2025, 1, 2)),
         m.ModelVersion(name="2", created_at=d(5), release_date=date(2025, 1, 6)),

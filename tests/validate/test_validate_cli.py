@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from rdflib.namespace import RDF
+from typer.testing import CliRunner
 
 from mlkg.cli import get_app
 from mlkg.namespaces import SH

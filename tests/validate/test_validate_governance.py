@@ -23,11 +23,11 @@ def complete(**model_kw: Any) -> list[m.Entity]:
                                    sensitive_attribute="gender", group="female")],
         model_card=m.ModelCard(intended_use="churn ranking"),
         compliance=[m.ComplianceRecord(name="gdpr", framework="GDPR", allows_pii=True)])
-    kw: dict[str, Any] = dict(
-        name="churn", service="mlflow_prod", owners=[m.Ref(type="team", fqn="data-science")], license="Apache-2.0",
-        versions=[version, m.ModelVersion(name="2", stage="Archived")],
-        deployments=[m.Endpoint(name="ep", model_version="mlflow_prod.churn.3",
-                                drift_monitors=[m.DriftMonitor(name="psi", method="psi")])])
+    kw: dict[str, Any] = {
+        "name": "churn", "service": "mlflow_prod", "owners": [m.Ref(type="team", fqn="data-science")], "license": "Apache-2.0",
+        "versions": [version, m.ModelVersion(name="2", stage="Archived")],
+        "deployments": [m.Endpoint(name="ep", model_version="mlflow_prod.churn.3",
+                                drift_monitors=[m.DriftMonitor(name="psi", method="psi")])]}
     kw.update(model_kw)
     table = m.Table(name="customers", fqn="db.raw.customers",
                     columns=[m.Column(name="email", tags=["PII.Sensitive"])])

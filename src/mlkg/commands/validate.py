@@ -8,8 +8,9 @@ code gives); messages go to stderr.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 import typer
 
@@ -27,7 +28,6 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
     :raises InputError: naming the file and, for JSON, the path; for RDF syntax errors, line and column.
     """
     from ..errors import InputError
-
     from ..rdf.build import new_graph
     from ..rdf.closure import add_super_properties
     from ..rdf.formats import load_graph
@@ -43,12 +43,8 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
         raise InputError("no input files", expected="one or more RDF or JSON files, or --store STORE")
     named = [f for f in files if f != "-"]
     from ..io import convert_files
-    if not named:
-        g = new_graph()
-    elif convert_files is not None:
-        g = convert_files(named)
-    else:  # pragma: no cover
-        g = load_graph(named)
+
+    g = convert_files(named) if named else new_graph()
     if len(named) < len(files):
         load_graph(["-"], graph=g)  # Turtle on stdin
     add_super_properties(g)
@@ -73,12 +69,12 @@ def register(app: typer.Typer) -> None:
     @app.command("validate")
     @handle_errors
     def validate_cmd(
-        files: Optional[list[str]] = typer.Argument(None, metavar="FILE...",
+        files: list[str] | None = typer.Argument(None, metavar="FILE...",
                                           help="RDF files (by suffix) or mlkg/OpenMetadata JSON ('-' for stdin "
                                                "Turtle)."),
-        store: Optional[str] = typer.Option(None, "--store", help="Validate a store's graph (memory:, "
+        store: str | None = typer.Option(None, "--store", help="Validate a store's graph (memory:, "
                                             "oxigraph:PATH, sparql:URL) instead of, or besides, files."),
-        pack: Optional[list[str]] = typer.Option(None, "--pack", "-p", metavar="core|governance|PATH",
+        pack: list[str] | None = typer.Option(None, "--pack", "-p", metavar="core|governance|PATH",
                                                  help="Rule pack: core, governance or a Turtle file of SHACL "
                                                       "shapes; repeat for several (default: core)."),
         fmt: str = typer.Option("text", "--format", "-f", help="Report format: text or json."),

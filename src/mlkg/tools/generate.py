@@ -52,6 +52,8 @@ GEN_MAP: list[Artefact] = [
              "mlkg.schema.shapes:outputs"),
     Artefact("schemas", "src/mlkg/schema/*.schema.json: the JSON Schemas of mlkg JSON, from the field specs",
              "mlkg.schema.build:files"),
+    Artefact("production", "what \"in production\" means, in governance.ttl and the production queries",
+             "mlkg.validate.production:outputs"),
     Artefact("docs", "docs/reference/**.md: the spec page of every entity class, the ontology, CLI, query and "
              "rule-pack references (mlkg.docs)", "mlkg.tools.generate:docs_pages"),
 ]

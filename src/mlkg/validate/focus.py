@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from rdflib import URIRef
 
@@ -17,7 +18,8 @@ __all__ = ["as_focus", "entity_iris", "expand_focus"]
 @lru_cache(maxsize=1)
 def _child_props() -> tuple[frozenset[URIRef], frozenset[URIRef]]:
     """(child properties pointing parent → child, child properties pointing child → parent)."""
-    fwd, rev = set(), set()
+    fwd: set[URIRef] = set()
+    rev: set[URIRef] = set()
     for cls in REGISTRY.values():
         for _f, spec in iter_fields(cls):
             if spec.kind == "child":

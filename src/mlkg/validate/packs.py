@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from rdflib import BNode, Graph, URIRef
 
@@ -38,7 +39,7 @@ def pack_files(pack: str | Path) -> tuple[Path, ...]:
 
 _LOCK = threading.Lock()
 _PACK_CACHE: dict[tuple[Any, ...], Graph] = {}
-_SHAPES_CACHE: dict[tuple[Any, ...], "Shapes"] = {}
+_SHAPES_CACHE: dict[tuple[Any, ...], Shapes] = {}
 
 
 def _key(files: Sequence[Path]) -> tuple[tuple[str, int], ...]:

@@ -10,8 +10,8 @@ files (SPARQL), between ``# BEGIN in-production ...`` and ``# END in-production`
 with the same regular expression (``REGEX(..., "i")`` in SPARQL, ``sh:pattern`` with ``sh:flags "i"`` in
 SHACL). Regenerate after changing this file, and check in CI::
 
-    python -m mlkg.validate.production          # rewrite the regions
-    python -m mlkg.validate.production --check  # exit 1 if a region differs (tests/validate run it too)
+    python -m mlkg.tools.generate --only production          # rewrite the regions (with every artefact)
+    python -m mlkg.validate.production [--check]             # the same, this artefact alone
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..resources import resource_path
 
-__all__ = ["ENVIRONMENTS", "PRODUCTION_ALIASES", "model_in_production", "regions", "sync",
+__all__ = ["ENVIRONMENTS", "PRODUCTION_ALIASES", "model_in_production", "outputs", "regions", "sync",
            "version_in_production"]
 
 #: Alias names that put a version in production (case-insensitive).
@@ -132,6 +132,11 @@ def _paths() -> list[Path]:
     shapes = resource_path("ontology", "shapes", "governance.ttl")
     queries = Path(__file__).resolve().parents[1] / "queries"
     return [shapes, queries / "production.rq", queries / "governance_gaps.rq"]
+
+
+def outputs() -> dict[Path, str]:
+    """Every file with in-production regions, regenerated (for ``python -m mlkg.tools.generate``)."""
+    return {path: regions(path.read_text(encoding="utf-8")) for path in _paths()}
 
 
 def sync(*, check: bool = False) -> list[Path]:

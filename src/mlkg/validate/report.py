@@ -71,7 +71,7 @@ class ValidationReport:
 
     def counts(self) -> dict[str, int]:
         """Number of results per severity."""
-        out = {s: 0 for s in reversed(SEVERITIES)}
+        out = dict.fromkeys(reversed(SEVERITIES), 0)
         for r in self.results:
             out[r.severity] = out.get(r.severity, 0) + 1
         return out

@@ -40,7 +40,7 @@ class ShaclEngine(Protocol):
 
     name: str
 
-    def run(self, data: Graph, shapes: "Shapes", *, focus: set[URIRef] | None = None,
+    def run(self, data: Graph, shapes: Shapes, *, focus: set[URIRef] | None = None,
             inference: bool = False) -> Graph:
         """Validate ``data`` (every target, or only ``focus``) and return the W3C report graph.
 
@@ -72,4 +72,4 @@ def get_engine(name: str) -> ShaclEngine:
 
         mod, _, cls = ENGINES[name].partition(":")
         eng = _INSTANCES[name] = getattr(importlib.import_module(f"{__name__}.{mod}"), cls)()
-    return eng  # type: ignore[no-any-return]
+    return eng

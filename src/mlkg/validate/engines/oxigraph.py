@@ -25,7 +25,8 @@ It applies to plain SHACL Core and SPARQL constraints without inference; anythin
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -116,10 +117,10 @@ def to_oxigraph(data: Graph) -> ox.Store:
         if isinstance(o, Literal):
             dt = o.datatype
             if dt is not None and dt not in plain:
-                lex, dt = str(o), str(dt)
-                if not _safe(lex, dt):
+                lex, dts = str(o), str(dt)
+                if not _safe(lex, dts):
                     lexical.add((s, p))
-                    pat = _VALID.get(dt)
+                    pat = _VALID.get(dts)
                     if pat is None or not pat.match(lex):
                         validity.add((s, p))
         lines.append(f"{nt(s)} {nt(p)} {nt(o)} .\n")
@@ -348,6 +349,9 @@ class _Compiler:
 
     _flags = ""
 
+    def _value_fn(self, pred: Any, o: Any, v: str, strict: bool, dirty: str | None) -> Callable[[], str]:
+        return lambda: self._value(pred, o, v, strict, dirty)
+
     def _property(self, ps: Any, x: str, strict: bool, *, top: bool, depth: int) -> str:
         g = self.g
         default = "false" if strict else "true"
@@ -403,8 +407,7 @@ class _Compiler:
                         tests.append(self._guard(self._node_constraint(pred, o, v, strict, False, depth, dirty),
                                                  strict))
                     else:
-                        tests.append(self._guard(lambda pred=pred, o=o: self._value(pred, o, v, strict, dirty),
-                                                 strict))
+                        tests.append(self._guard(self._value_fn(pred, o, v, strict, dirty), strict))
             finally:
                 self._flags = saved
             # every value conforms: no value fails the (polarity-correct) test
@@ -513,7 +516,7 @@ def _or(parts: Iterable[str]) -> str:
 class Compiled:
     """Per top-level shape: its node, the candidate queries."""
 
-    def __init__(self, shapes: "Shapes", top: list[Any]) -> None:
+    def __init__(self, shapes: Shapes, top: list[Any]) -> None:
         comp = _Compiler(shapes.graph)
         self.queries: list[tuple[Any, list[str]]] = []
         for shape in top:
@@ -521,8 +524,10 @@ class Compiled:
             if not targets:
                 continue
             union = " UNION ".join(f"{{ {t} }}" for t in targets)
-            cond = comp.conforms(shape, "?this", True, top=True)
             qs = []
+            if (shape, SH.deactivated, Literal(True)) in shapes.graph:
+                continue
+            cond = comp.conforms(shape, "?this", True, top=True)
             if cond != "true":
                 qs.append(f"SELECT DISTINCT ?this WHERE {{ {union} FILTER (!({cond})) }}")
             for prologue, body in comp.sparql_parts(shape):
@@ -530,7 +535,7 @@ class Compiled:
             self.queries.append((shape, qs))
 
 
-def compile_shapes(shapes: "Shapes", top: list[Any]) -> Compiled:
+def compile_shapes(shapes: Shapes, top: list[Any]) -> Compiled:
     """The candidate queries of the top-level shapes ``top`` (cached per shapes by the engine)."""
     return Compiled(shapes, top)
 
@@ -543,7 +548,7 @@ class OxigraphEngine:
     def __init__(self) -> None:
         self.checker = FocusPyShaclEngine()
 
-    def compiled(self, shapes: "Shapes") -> Compiled:
+    def compiled(self, shapes: Shapes) -> Compiled:
         parsed = self.checker.parsed(shapes)
         with shapes.lock:
             c = shapes.cache.get(self.name)
@@ -551,7 +556,7 @@ class OxigraphEngine:
             c = compile_shapes(shapes, [s.node for s, _t in parsed.index])
             with shapes.lock:
                 shapes.cache[self.name] = c
-        return c  # type: ignore[no-any-return]
+        return c
 
     def candidates(self, store: ox.Store, compiled: Compiled) -> list[tuple[Any, list[Any]]]:
         work = []
@@ -567,7 +572,7 @@ class OxigraphEngine:
             work.append((shape, sorted(found, key=str)))
         return work
 
-    def run(self, data: Graph, shapes: "Shapes", *, focus: set[URIRef] | None = None,
+    def run(self, data: Graph, shapes: Shapes, *, focus: set[URIRef] | None = None,
             inference: bool = False, store: ox.Store | None = None) -> Graph:
         if inference:
             raise Unsupported("RDFS inference runs in pySHACL's public validate()")

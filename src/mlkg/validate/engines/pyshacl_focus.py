@@ -23,9 +23,10 @@ caller then logs a warning and uses the public engine. Both engines give the sam
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pyshacl
 from rdflib import BNode, Graph, URIRef
@@ -90,7 +91,7 @@ def _internals() -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class _ParamList(list):  # type: ignore[type-arg]
+class _ParamList(list):
     """pySHACL's list of constraint parameters with a set lookup: pySHACL tests every predicate of every shape
     against it on every validation (a linear scan, about a fifth of the time of a focus-node check)."""
 
@@ -176,7 +177,7 @@ class _QueryCachingGraph(Graph):
     """
 
     def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql", initNs: Any = None,
-              initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any) -> Any:  # noqa: N803
+              initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any) -> Any:
         if isinstance(query_object, str) and not initNs:
             q = _PREPARED.get(query_object)
             if q is None:
@@ -191,7 +192,7 @@ class _QueryCachingGraph(Graph):
 
 
 def _view(g: Graph) -> Graph:
-    if type(g) is Graph:  # noqa: E721  (datasets and other graph kinds are passed through unchanged)
+    if type(g) is Graph:
         return _QueryCachingGraph(store=g.store, identifier=g.identifier, namespace_manager=g.namespace_manager)
     return g
 
@@ -224,7 +225,7 @@ def _copy(g: Graph) -> Graph:
 class _Parsed:
     """pySHACL's ShapesGraph of some shapes, what each top-level shape targets, and per-shape plans."""
 
-    def __init__(self, shapes: "Shapes", api: dict[str, Any]) -> None:
+    def __init__(self, shapes: Shapes, api: dict[str, Any]) -> None:
         self.graph = shapes.graph
         self.sg = sg = api["ShapesGraph"](_copy(shapes.graph))
         self.index: list[tuple[Any, dict[str, set[Any]]]] = []
@@ -240,14 +241,14 @@ class _Parsed:
                 self.by_node[shape.node] = shape
         self._plans: dict[Any, Any] = {}
 
-    def plan(self, shape: Any) -> list[tuple[Any, URIRef | None]] | None:
+    def plan(self, shape: Any) -> list[tuple[Any, Any]] | None:
         """The property shapes of a node shape that has nothing else to check, each with the predicate whose
         absence makes it vacuous (None: always run it); None when the node shape must run as a whole."""
         if shape.node not in self._plans:
             self._plans[shape.node] = self._make_plan(shape)
-        return self._plans[shape.node]  # type: ignore[no-any-return]
+        return self._plans[shape.node]
 
-    def _make_plan(self, shape: Any) -> list[tuple[Any, URIRef | None]] | None:
+    def _make_plan(self, shape: Any) -> list[tuple[Any, Any]] | None:
         g = self.graph
         if set(g.predicates(shape.node, None)) - _NODE_SHAPE_PASSIVE:
             return None
@@ -266,15 +267,15 @@ class FocusPyShaclEngine:
 
     name = "pyshacl-focus"
 
-    def parsed(self, shapes: "Shapes") -> _Parsed:
+    def parsed(self, shapes: Shapes) -> _Parsed:
         api = _internals()
         with shapes.lock:
             p = shapes.cache.get(self.name)
             if p is None:
                 p = shapes.cache[self.name] = _Parsed(shapes, api)
-        return p  # type: ignore[no-any-return]
+        return p
 
-    def run(self, data: Graph, shapes: "Shapes", *, focus: set[URIRef] | None = None,
+    def run(self, data: Graph, shapes: Shapes, *, focus: set[URIRef] | None = None,
             inference: bool = False) -> Graph:
         if inference:
             raise Unsupported("RDFS inference runs in pySHACL's public validate()")
@@ -286,8 +287,8 @@ class FocusPyShaclEngine:
             types: dict[URIRef, set[Any]] = {}
             for n in focus:
                 ts = set(data.objects(n, RDF.type))
-                for t in list(ts):
-                    ts.update(data.transitive_objects(t, RDFS.subClassOf))
+                for cls in list(ts):
+                    ts.update(x for x in data.transitive_objects(cls, RDFS.subClassOf) if x is not None)
                 types[n] = ts
             work = []
             for shape, t in parsed.index:
@@ -298,7 +299,7 @@ class FocusPyShaclEngine:
                 work.append((shape, sorted(hit)))
         return self._check(data, parsed, work)
 
-    def check(self, data: Graph, shapes: "Shapes", work: Iterable[tuple[URIRef | BNode, list[Any]]]) -> Graph:
+    def check(self, data: Graph, shapes: Shapes, work: Iterable[tuple[URIRef | BNode, list[Any]]]) -> Graph:
         """Check given focus nodes against given top-level shapes (by shape node); the W3C report graph."""
         parsed = self.parsed(shapes)
         return self._check(data, parsed, [(parsed.by_node[s], nodes) for s, nodes in work])
@@ -326,4 +327,4 @@ class FocusPyShaclEngine:
                         conforms = conforms and ok
                         reports.extend(rs)
             report_graph, _text = api["Validator"].create_validation_report(parsed.sg, conforms, reports)
-        return report_graph  # type: ignore[no-any-return]
+        return report_graph

@@ -21,7 +21,7 @@ class PyShaclEngine:
 
     name = "pyshacl"
 
-    def run(self, data: Graph, shapes: "Shapes", *, focus: set[URIRef] | None = None,
+    def run(self, data: Graph, shapes: Shapes, *, focus: set[URIRef] | None = None,
             inference: bool = False) -> Graph:
         kwargs: dict[str, Any] = {}
         if inference:
@@ -32,4 +32,4 @@ class PyShaclEngine:
                 return empty_report()
             kwargs["focus_nodes"] = sorted(focus)
         _conforms, report_graph, _text = pyshacl.validate(data, shacl_graph=shapes.graph, **kwargs)
-        return report_graph  # type: ignore[no-any-return]
+        return report_graph
