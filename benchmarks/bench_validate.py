@@ -5,7 +5,7 @@ in the largest graph, with the ratio, measured in one run.
     python benchmarks/bench_validate.py --sizes 10k,100k # smaller
 
 Graphs come from :mod:`mlkg.synth` (a realistic ML estate, built by ``to_graph`` with the lineage super-property
-triples). Full validation runs the ``core`` pack on every target (pySHACL, no inference). Incremental validation
+triples). Full validation runs the ``core`` pack on every target (the default engine, no inference). Incremental validation
 re-checks one model and every node it owns (versions, features, metrics, deployments, ...: ``expand_focus``),
 against the shapes that target those nodes only; SPARQL-based rules (lineage cycles, aliases, dates) still see the
 whole graph. It also checks that incremental results equal the full results restricted to the focus nodes.

@@ -66,9 +66,6 @@ def test_remote_context_refusal_names_the_file(tmp_path: Path, no_network: None)
     assert_clean(*mlkg("convert", str(p), "--to", "nt"), p, "http://example.org/ctx")
 
 
-@pytest.mark.xfail(strict=True, reason="#15: a shapes pack whose SPARQL constraint does not parse crashes pySHACL "
-                                       "(ParseException/ConstraintLoadError traceback) instead of an error naming "
-                                       "the pack file (helper validation: mlkg.validate)")
 def test_pack_with_broken_sparql_constraint(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     pack = tmp_path / "broken.ttl"

@@ -45,7 +45,7 @@ def test_check_names_a_stale_file_and_a_run_rewrites_it(tmp_path: Path, monkeypa
 
 def test_unknown_artefact_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert generate.main(["--check", "--only", "spec"]) == 2
-    assert "no artefact 'spec'; known: vocab, context, shapes, schemas, docs" in capsys.readouterr().err
+    assert "no artefact 'spec'; known: vocab, context, shapes, schemas, production, docs" in capsys.readouterr().err
 
 
 def test_register_adds_a_row(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -57,9 +57,32 @@ def load_pack(pack: str | Path) -> Graph:
         g = _PACK_CACHE.get(key)
     if g is None:
         g = load_graph(files, fmt=None if all(f.suffix for f in files) else "turtle")
+        check_sparql(g, ", ".join(str(f) for f in files))
         with _LOCK:
             _PACK_CACHE[key] = g
     return g
+
+
+def check_sparql(g: Graph, source: str) -> None:
+    """Every ``sh:select`` of SPARQL-based constraints parses (``$PATH`` and ``$this`` as SHACL fills them in).
+
+    :raises InputError: naming the pack file, the shape and what the parser found.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    for holder, c in g.subject_objects(SH.sparql):
+        text = g.value(c, SH.select)
+        if text is None:
+            continue
+        prologue = "".join(f"PREFIX {g.value(d, SH.prefix)}: <{g.value(d, SH.namespace)}>\n"
+                           for pfx in g.objects(c, SH.prefixes) for d in g.objects(pfx, SH.declare))
+        query = str(text).replace("$PATH", "<urn:mlkg:path>")
+        try:
+            prepareQuery(prologue + query)
+        except Exception as e:  # pyparsing's ParseException, rdflib's errors: all mean "not valid SPARQL"
+            detail = " ".join(str(e).split())[:160]
+            raise InputError(f"the sh:select of {holder} is not a valid SPARQL query ({detail})", source=source,
+                             expected="a SPARQL SELECT query (SHACL 5.3)") from None
 
 
 class Shapes:
