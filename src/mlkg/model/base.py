@@ -104,7 +104,7 @@ class FieldSpec:
     """JSON key (OpenMetadata's name where it has one); filled from the Python name when empty."""
     many: bool = False
     datatype: str = "string"
-    enum: type | None = None
+    enum: type[OntologyEnum] | None = None
     target: Any = None
     """For ``ref``: the default entity type (``table``); for ``child``: the entity class."""
     targets: tuple[str, ...] = ()
@@ -680,7 +680,7 @@ def _coerce_one(v: Any, spec: FieldSpec, path: str) -> Any:
         raise InputError(f"{v!r} is not a reference", path=path, expected="a Ref, an entity or an FQN string")
     if k is FieldKind.ENUM:
         assert spec.enum is not None
-        return spec.enum.parse(v, path=path)  # type: ignore[attr-defined]
+        return spec.enum.parse(v, path=path)
     if k is FieldKind.LITERAL:
         return coerce_literal(v, spec, path)
     if k is FieldKind.TYPED:

@@ -868,7 +868,7 @@ class Container(Asset):
     COLLECTION = "containers"
 
 
-ROOT_TYPES = [
+ROOT_TYPES: list[type[Entity]] = [
     MLModelService, MLModel, Endpoint, Experiment, TrainingRun, Table, Dataset, Pipeline, Dashboard,
     AlertingSystem, User, Team, Domain, DataProduct, Tag, GlossaryTerm, Algorithm, Container,
 ]

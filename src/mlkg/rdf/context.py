@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, assert_never
 
-from ..model.base import REGISTRY, FieldKind, FieldSpec, iter_fields
+from ..model.base import REGISTRY, Entity, FieldKind, FieldSpec, OntologyEnum, iter_fields
 from ..namespaces import MLKG_IRI
 
 CONTEXT_URL = "https://w3id.org/mlkg/context.jsonld"
@@ -79,7 +79,7 @@ def build_context() -> dict[str, Any]:
         if cls.TYPE in OM_TYPE_ALIASES and cls.TYPE not in keys:
             ctx[cls.TYPE] = "mlkg:" + cls.CLASS
     # Enumeration individuals, by their JSON spelling.
-    enums: dict[str, type] = {}
+    enums: dict[str, type[OntologyEnum]] = {}
     for cls in REGISTRY.values():
         for _f, spec in iter_fields(cls):
             if spec.enum is not None:
@@ -90,7 +90,7 @@ def build_context() -> dict[str, Any]:
                 raise ValueError(f"enum value {m.value!r} of {name} clashes with a context term")
             ctx[m.value] = "mlkg:" + m.iri_name
 
-    scoped_by_class: dict[type, dict[str, Any]] = defaultdict(dict)
+    scoped_by_class: dict[type[Entity], dict[str, Any]] = defaultdict(dict)
     conflicting: set[str] = set()
     for key in sorted(defs):
         variants = defs[key]

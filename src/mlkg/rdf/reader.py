@@ -196,7 +196,7 @@ class _Reader:
             assert spec.enum is not None
             m = self.enums.get(o)
             if m is None or not isinstance(m, spec.enum):
-                allowed = ", ".join("mlkg:" + x.iri_name for x in spec.enum)  # type: ignore[attr-defined]
+                allowed = ", ".join("mlkg:" + x.iri_name for x in spec.enum)
                 raise InputError(f"{o} is not a {spec.enum.__name__}", path=f"<{s}> <{p}>",
                                  expected=f"one of {allowed}")
             return m

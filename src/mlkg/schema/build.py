@@ -119,10 +119,10 @@ def def_name(cls: type[Entity]) -> str:
 def _enums() -> list[type[OntologyEnum]]:
     """Every enumeration a field uses, by definition name."""
     found = {spec.enum for cls in REGISTRY.values() for _f, spec in iter_fields(cls) if spec.enum is not None}
-    return sorted(found, key=lambda e: e.JSON_DEF)  # type: ignore[attr-defined]
+    return sorted(found, key=lambda e: e.JSON_DEF)
 
 
-ENUM_NAMES: dict[type, str] = {}
+ENUM_NAMES: dict[type[OntologyEnum], str] = {}
 """Enum class → JSON Schema definition name (each enum's ``JSON_DEF``), filled below."""
 
 
@@ -193,7 +193,7 @@ def _defs() -> dict[str, Any]:
     defs = dict(COMMON_DEFS)
     defs["entityReference"] = _ref_schema()
     for enum_cls in _enums():
-        defs[enum_cls.JSON_DEF] = _enum_def(enum_cls)  # type: ignore[attr-defined]
+        defs[enum_cls.JSON_DEF] = _enum_def(enum_cls)
     for cls in sorted(REGISTRY.values(), key=def_name):
         defs[def_name(cls)] = entity_schema(cls)
     return defs
@@ -258,4 +258,4 @@ def files() -> dict[Path, str]:
             for kind, s in schemas().items()}
 
 
-ENUM_NAMES.update({e: e.JSON_DEF for e in _enums()})  # type: ignore[attr-defined]
+ENUM_NAMES.update({e: e.JSON_DEF for e in _enums()})

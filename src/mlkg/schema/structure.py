@@ -145,7 +145,8 @@ def disagreements(ontology: Graph) -> list[str]:
     for prop, e in sorted(expected().items()):
         name = _show({prop})
         users = ", ".join(sorted(e.users)[:3]) + (", ..." if len(e.users) > 3 else "")
-        kinds = {k for k in ontology.objects(prop, RDF.type) if k in (OWL.ObjectProperty, OWL.DatatypeProperty)}
+        kinds = {k for k in ontology.objects(prop, RDF.type)
+                 if isinstance(k, URIRef) and k in (OWL.ObjectProperty, OWL.DatatypeProperty)}
         if len(e.kinds) > 1:
             out.append(f"{name}: used as a datatype and as an object property ({users})")
         elif kinds != e.kinds:
