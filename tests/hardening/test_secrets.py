@@ -98,9 +98,6 @@ def test_store_url_password_stays_out_of_errors(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="#15 secrets: the MLflow importer copies params and tags named like "
-                                       "credentials (db_password, api_token, aws_secret_access_key) into the graph; "
-                                       "they must be dropped or redacted (helper importers: importers/mlflow.py)")
 def test_mlflow_credential_params_and_tags_stay_out(tmp_path: Path) -> None:
     mlflow = pytest.importorskip("mlflow")
     from mlflow.tracking import MlflowClient

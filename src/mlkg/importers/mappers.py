@@ -43,6 +43,25 @@ _SPLIT_PREFIXES = (("train", m.Split.TRAIN), ("valid", m.Split.VALIDATION), ("va
                    ("dev", m.Split.VALIDATION), ("test", m.Split.TEST), ("holdout", m.Split.TEST))
 
 
+#: Words that mark a key as a credential (``db_password``, ``api_token``, ``aws_secret_access_key``): such params
+#: and tags never reach the graph. Whole words only, so ``max_tokens`` or ``tokenizer`` stay.
+SECRET_WORDS = frozenset({"password", "passwd", "pwd", "secret", "token", "apikey", "credential", "credentials",
+                          "passphrase"})
+_SECRET_PAIRS = ("api_key", "access_key", "secret_key", "private_key", "auth_token", "client_secret")
+
+
+def looks_like_secret(key: str) -> bool:
+    """Whether a param or tag key names a credential (its value is then left out of the graph).
+
+    >>> [looks_like_secret(k) for k in ("db_password", "api_token", "AWS_SECRET_ACCESS_KEY", "max_tokens", "lr")]
+    [True, True, True, False, False]
+    """
+    low = key.lower()
+    words = set(re.split(r"[^a-z0-9]+", low))
+    flat = re.sub(r"[^a-z0-9]+", "_", low)
+    return bool(words & SECRET_WORDS) or any(pair in flat for pair in _SECRET_PAIRS)
+
+
 def split_for(text: str | None) -> m.Split | None:
     """The split a name or role stands for: ``training``/``train_2024`` → train, ``validation``/``val``/``dev`` →
     validation, ``test``/``holdout`` → test; anything else (``evaluation``, ``raw``) → None.
@@ -138,11 +157,12 @@ class RunMapper:
     @staticmethod
     def params(params: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> list[m.HyperParameter]:
         """Typed hyperparameters, sorted by name. Text is typed (``"0.5"`` → 0.5, ``"true"`` → True) and kept as
-        ``value_text``; lists and mappings are kept as their JSON text; ``None`` values are left out."""
+        ``value_text``; lists and mappings are kept as their JSON text; ``None`` values and params named like
+        credentials (:func:`looks_like_secret`) are left out."""
         items = params.items() if isinstance(params, Mapping) else params
         out = []
         for k, v in sorted(((str(k), v) for k, v in items), key=lambda kv: kv[0]):
-            if v is None:
+            if v is None or looks_like_secret(k):
                 continue
             if isinstance(v, (list, tuple, dict)):
                 v = json.dumps(v, sort_keys=True, default=str)

@@ -233,7 +233,9 @@ def test_registry_every_version_aliases_stages_tags(store: dict[str, Any], impor
     acc = {v.name: [(e.value, e.dataset.fqn) for e in v.metrics if e.name == "accuracy"] for v in model.versions}
     eval_fqn = ids.fqn_child("mlflow", "churn-eval", _digests(ents)["churn-eval"])
     assert acc == {"1": [(0.85, eval_fqn)], "2": [(0.9, eval_fqn)], "3": [(0.95, eval_fqn)]}
-    assert {h.name for h in v2.ml_hyper_parameters} == exp["params"]
+    # the run holds the hyperparameters; the version links to it (each hyperparameter once, issue 13 item 12)
+    (run2,) = [r for r in _by_type(ents, m.TrainingRun) if r.fqn == v2.run.fqn]
+    assert {h.name for h in run2.params} == exp["params"] and not v2.ml_hyper_parameters
     assert report.counts["versions"] == 3 and report.counts["models"] == 1
 
 

@@ -391,7 +391,7 @@ class MlflowImporter(Importer[MlflowConfig]):
             user=info.user_id or tags.get("mlflow.user"), owners=[owner] if owner else [],
             display_name=info.run_name or None, status=info.status or None, started_at=info.start_time,
             ended_at=info.end_time, code_commit=tags.get("mlflow.source.git.commit"),
-            code_path=tags.get("mlflow.source.name"), code_repository=repo if repo and "://" in repo else None,
+            code_path=tags.get("mlflow.source.name"), code_repository=redact_uri(repo) if repo and "://" in repo else None,
             description=tags.get("mlflow.note.content") or None, tags=tag_labels(tags))
 
     def run_metrics(self, run: Any) -> list[MetricPoint]:

@@ -8,7 +8,7 @@ from typing import Any
 from ... import ids
 from ...model import entities as m
 from ..base import ImportReport
-from ..mappers import DatasetInput, split_for
+from ..mappers import DatasetInput, looks_like_secret, split_for
 
 _NUMERIC = {"double", "float", "long", "integer", "int", "int32", "int64", "float32", "float64", "number"}
 _CATEGORICAL = {"string", "boolean", "bool", "binary", "str", "object", "category"}
@@ -25,10 +25,11 @@ def feature_type(mlflow_type: str | None) -> m.FeatureType | None:
 
 
 def tag_labels(tags: dict[str, str] | None) -> list[m.TagLabel]:
-    """MLflow key/value tags as tag labels ``key.value``; MLflow's own ``mlflow.*`` tags are left out."""
+    """MLflow key/value tags as tag labels ``key.value``; MLflow's own ``mlflow.*`` tags and tags named like
+    credentials (``api_token``, ...) are left out."""
     out = []
     for k, v in sorted((tags or {}).items()):
-        if k.startswith("mlflow.") or not k:
+        if k.startswith("mlflow.") or not k or looks_like_secret(k):
             continue
         fqn = ids.fqn_join(k, str(v)) if v not in (None, "") else ids.quote_part(k)
         out.append(m.TagLabel(tag_fqn=fqn, source="Classification", label_type="Automated", state="Confirmed"))
