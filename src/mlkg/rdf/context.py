@@ -119,7 +119,7 @@ def build_context() -> dict[str, Any]:
         for _f, spec in iter_fields(cls):
             if spec.kind is not FieldKind.CHILD:
                 continue
-            scoped = scoped_by_class.get(spec.target)
+            scoped = scoped_by_class.get(spec.target) or {}
             if not scoped:
                 continue
             term = ctx[spec.json]

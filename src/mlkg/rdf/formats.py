@@ -205,7 +205,7 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
             line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
             msg = str(getattr(e, "_why", msg))
         if hasattr(e, "getLineNumber"):
-            line, col = e.getLineNumber(), e.getColumnNumber()  # RDF/XML (SAX)
+            line, col = e.getLineNumber(), e.getColumnNumber()  # type: ignore[attr-defined]  # RDF/XML (SAX)
         if hasattr(e, "lines") and line is None:
             line = getattr(e, "lines", None)
             line = line + 1 if isinstance(line, int) else None

@@ -94,7 +94,7 @@ class _Reader:
         for attr, pred, dt in REF_STUB:
             v = self.g.value(o, pred)
             if v is not None:
-                kw[attr] = v.toPython() if dt == "boolean" else str(v)
+                kw[attr] = v.toPython() if dt == "boolean" and isinstance(v, Literal) else str(v)
         parsed = ids.parse(str(o), base=self.base)
         if parsed:
             kind, key = parsed
@@ -114,7 +114,7 @@ class _Reader:
 
     def _type_of(self, node: URIRef, default: str) -> str:
         for t in self.g.objects(node, RDF.type):
-            cls = self.classes.get(t)  # type: ignore[arg-type]
+            cls = self.classes.get(t) if isinstance(t, URIRef) else None
             if cls is not None:
                 return cls.TYPE
         return default
@@ -124,7 +124,7 @@ class _Reader:
     def entity(self, node: URIRef, cls: type[Entity]) -> Entity:
         # a more specific registered class, if the node says so (FairnessMetric under Evaluation)
         for t in self.g.objects(node, RDF.type):
-            sub = self.classes.get(t)  # type: ignore[arg-type]
+            sub = self.classes.get(t) if isinstance(t, URIRef) else None
             if sub is not None and sub is not cls and issubclass(sub, cls):
                 cls = sub
         self.used.add((node, RDF.type, class_iri(cls)))
@@ -274,7 +274,7 @@ def from_graph(g: Graph, *, base: str | None = None, strict: bool = False) -> li
     r = _Reader(g, base, strict)
     ents = r.roots()
     if strict:
-        unmapped = defaultdict(int)
+        unmapped: defaultdict[Any, int] = defaultdict(int)
         for s, p, o in g:
             if (str(p).startswith(MLKG_IRI) or (p == RDF.type and str(o).startswith(MLKG_IRI))) \
                     and (s, p, o) not in r.used and p not in _STUB_PREDICATES:

@@ -183,9 +183,9 @@ def _describe(schema: Any) -> str:
     if t == "array":
         return "a list"
     if isinstance(t, list):
-        return " or ".join(_TYPE_WORDS.get(x, x) for x in t)
+        return " or ".join(str(_TYPE_WORDS.get(x, x)) for x in t)
     if t:
-        return _TYPE_WORDS.get(t, t)
+        return str(_TYPE_WORDS.get(t, t))
     return "a valid value"
 
 
