@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 try:  # server fixtures, written by the store work
-    from conftest_servers import *  # noqa: F401,F403
+    from conftest_servers import *  # noqa: F403
 except ImportError:  # pragma: no cover
     pass
 

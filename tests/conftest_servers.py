@@ -12,8 +12,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -30,7 +30,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
     srv = OxigraphServer(location=tmp_path_factory.mktemp("oxserve"), union=False)
     try:
         srv.start()
-    except Exception as e:  # noqa: BLE001 - report why and skip
+    except Exception as e:
         pytest.skip(f"oxigraph serve could not start: {e}")
     yield srv
     srv.stop()
@@ -44,7 +44,7 @@ def oxigraph_union_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     srv = OxigraphServer(location=tmp_path_factory.mktemp("oxserve-union"), union=True)
     try:
         srv.start()
-    except Exception as e:  # noqa: BLE001 - report why and skip
+    except Exception as e:
         pytest.skip(f"oxigraph serve could not start: {e}")
     yield srv
     srv.stop()
@@ -95,7 +95,7 @@ class VirtuosoServer:
             raise RuntimeError(f"isql failed: {res.stderr.strip()[:300]}")
         return res.stdout
 
-    def start(self, wait: float = 60.0) -> "VirtuosoServer":
+    def start(self, wait: float = 60.0) -> VirtuosoServer:
         ini = self.write_ini()
         log = open(self.root / "stdout.log", "wb")
         self.proc = subprocess.Popen(["virtuoso-t", "-f", "-c", str(ini)], cwd=self.root, stdout=log,
@@ -128,7 +128,7 @@ class VirtuosoServer:
             try:
                 self.isql("shutdown;")
                 self.proc.wait(timeout=30)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 self.proc.terminate()
                 try:
                     self.proc.wait(timeout=10)
@@ -146,7 +146,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
     srv = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     try:
         srv.start()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         srv.stop()
         pytest.skip(f"Virtuoso could not start: {e}")
     yield srv
@@ -168,11 +168,11 @@ class FusekiServer:
     def store_url(self) -> str:
         return f"sparql:http://127.0.0.1:{self.port}/ds/query?server=fuseki"
 
-    def start(self, wait: float = 90.0) -> "FusekiServer":
+    def start(self, wait: float = 90.0) -> FusekiServer:
         log = open(self.root / "fuseki.log", "wb")
         self.proc = subprocess.Popen(
             ["java", "-Xmx1g", "-cp", self.classpath, "org.apache.jena.fuseki.main.cmds.FusekiMainCmd",
-             "--localhost", f"--port={self.port}", f"--tdb2", f"--loc={self.root / 'db'}", "--update",
+             "--localhost", f"--port={self.port}", "--tdb2", f"--loc={self.root / 'db'}", "--update",
              "--set", "tdb:unionDefaultGraph=true", "/ds"], cwd=self.root, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -212,7 +212,7 @@ def fuseki_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FusekiSe
     srv = FusekiServer(tmp_path_factory.mktemp("fuseki"), cp)
     try:
         srv.start()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         srv.stop()
         pytest.skip(f"Fuseki could not start: {e}")
     yield srv

@@ -6,12 +6,12 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from query.graphs import STORES, fraud_graph, on
 
 import mlkg.model as m
 from mlkg import diagram
 from mlkg.errors import MlkgError
 from mlkg.rdf.build import to_graph
-from query.graphs import STORES, fraud_graph, on
 
 
 def chain():

@@ -443,9 +443,9 @@ def test_fraud_model_services_metrics_owner(written: dict[str, Graph]) -> None:
     m = MLKG_IRI
     assert rows == [("Random Forest", URIRef(m + "MLflowPlatform"), URIRef(m + "SageMakerPlatform"),
                      "Data Science Team", "2")]
-    metrics = dict((str(k).removeprefix(m), float(v)) for k, v in q(g, """
+    metrics = {str(k).removeprefix(m): float(v) for k, v in q(g, """
         SELECT ?k ?v WHERE { ?x mlkg:name "fraud_detection" ;
-                                mlkg:hasEvaluation [ mlkg:measure ?k ; mlkg:metricValue ?v ] }"""))
+                                mlkg:hasEvaluation [ mlkg:measure ?k ; mlkg:metricValue ?v ] }""")}
     assert metrics == {"AUC": 0.93, "Precision": 0.85}
     trained = {r[0] for r in q(g, """SELECT ?v WHERE { ?m mlkg:name "fraud_detection" ; mlkg:hasVersion ?x .
                                      ?x mlkg:name ?v ; mlkg:trainedOn/mlkg:name "fraud_features" }""")}

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, RDF
-
-from mlkg import lineage
-from mlkg import query as q
-from mlkg.inference import materialize
-from mlkg.namespaces import MLKG
+from query.graphs import fraud_graph, iri
 from query.test_query import (
     derived_graph,
     fairness_graph,
@@ -20,7 +14,13 @@ from query.test_query import (
     production_graph,
     provenance_graph,
 )
-from query.graphs import fraud_graph, iri
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF
+
+from mlkg import lineage
+from mlkg import query as q
+from mlkg.inference import materialize
+from mlkg.namespaces import MLKG
 
 
 def combined() -> Graph:

@@ -48,8 +48,8 @@ def test_pii_column_reaches_a_model_through_lineage() -> None:
     iris = synth.sample_iris(5)
     col = URIRef(iris["raw_column"])
     assert (col, MLKG.hasTagLabel, None) in g
-    q = """SELECT DISTINCT ?m WHERE {
-      ?stg mlkg:upstream <%s> . ?fc mlkg:upstream ?stg . ?f mlkg:hasFeatureSource ?fc . ?m mlkg:hasFeature ?f }""" % col
+    q = f"""SELECT DISTINCT ?m WHERE {{
+      ?stg mlkg:upstream <{col}> . ?fc mlkg:upstream ?stg . ?f mlkg:hasFeatureSource ?fc . ?m mlkg:hasFeature ?f }}"""
     models = {r.m for r in g.query(q, initNs={"mlkg": MLKG})}  # type: ignore[union-attr]
     assert models, "the PII email column should feed at least one model"
     assert all((mm, RDF.type, MLKG.MLModel) in g for mm in models)

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -65,7 +66,7 @@ _RAW_COLS = [
     ("event_ts", "TIMESTAMP", "timestamp", None), ("channel", "VARCHAR", "string", None),
 ]
 _TEAMS = ["data-science", "ml-platform", "risk-analytics", "growth", "data-engineering"]
-_T0 = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
+_T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 
 def _ref(kind: str, fqn: str) -> m.Ref:

@@ -9,11 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from query.graphs import fraud_graph
+from query.test_lineage import FRAUD_IMPACT, FRAUD_PATHS
 from typer.testing import CliRunner
 
 from mlkg.cli import get_app
-from query.test_lineage import FRAUD_IMPACT, FRAUD_PATHS
-from query.graphs import fraud_graph
 
 runner = CliRunner()
 

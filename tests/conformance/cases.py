@@ -5,7 +5,7 @@ issue #15. Everything is built here from the project's own files; nothing is dow
 from __future__ import annotations
 
 import random
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -41,7 +41,7 @@ def _super(g: Graph) -> Graph:
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def examples() -> dict[str, Graph]:
     return {p.stem: _super(Graph().parse(p, format="turtle")) for p in sorted(EXAMPLES.glob("*.ttl"))}
 

@@ -18,9 +18,10 @@ import os
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get("MLKG_CI_CACHE") or Path.home() / ".cache" / "mlkg-ci")

@@ -51,7 +51,7 @@ def shacl_results(report: Graph) -> Counter[tuple[Any, ...]]:
     out: Counter[tuple[Any, ...]] = Counter()
     for rep in report.subjects(RDF.type, URIRef(SH + "ValidationReport")):
         for r in report.objects(rep, URIRef(SH + "result")):
-            v = lambda p: report.value(r, URIRef(SH + p))  # noqa: E731
+            v = lambda p, r=r: report.value(r, URIRef(SH + p))  # noqa: E731
             out[(term_key(v("focusNode")), path_key(report, v("resultPath")),
                  term_key(v("sourceShape")), term_key(v("sourceConstraintComponent")),
                  term_key(v("resultSeverity")), term_key(v("value")))] += 1

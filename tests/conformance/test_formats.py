@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-
 import cases
 import engines
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal
 
 pytestmark = pytest.mark.slow
 

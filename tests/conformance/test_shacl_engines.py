@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-from rdflib import Graph
-
 import cases
 import engines
+import pytest
+from rdflib import Graph
 from results import conforms, shacl_results
 
 pytestmark = pytest.mark.slow

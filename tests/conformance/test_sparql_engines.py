@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from typing import Any
 
 import cases
 import engines
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
 from results import rows_key
 
 pytestmark = pytest.mark.slow
@@ -160,7 +160,7 @@ def _compare(reference: list[tuple[str, dict[str, Any], Counter[Any]]],
             continue
         try:
             got = _normalise(name, run(name, b))
-        except Exception as e:  # noqa: BLE001 - report which case broke
+        except Exception as e:
             bad.append(f"{name} {b}: {type(e).__name__}: {str(e)[:200]}")
             continue
         if got != want:

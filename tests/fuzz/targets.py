@@ -14,10 +14,11 @@ from __future__ import annotations
 import copy
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,9 +95,9 @@ def _load_rdf(path: Path) -> Any:
 
 
 def _pack(path: Path) -> Any:
-    from mlkg.validate import validate
-
     from rdflib import Graph
+
+    from mlkg.validate import validate
 
     data = Graph().parse(ROOT / "examples" / "output" / "model_versions.ttl", format="turtle")
     return validate(data, packs=[path])
@@ -140,9 +141,9 @@ def targets() -> dict[str, Target]:
     om = tuple(p.read_bytes() for p in _existing(["tests/data/om_*.json", "tests/**/om_api/*.json",
                                                    "tests/fixtures/validation/om_*.json"]))
     exports: list[bytes] = []
-    from mlkg.rdf.formats import serialize
-
     from rdflib import Graph
+
+    from mlkg.rdf.formats import serialize
 
     for t in rdf["turtle"]:
         exports.append(serialize(Graph().parse(data=t.decode(), format="turtle"), "jsonld").encode())
@@ -267,5 +268,5 @@ def check(t: Target, path: Path) -> str:
         return "error"
     except RecursionError as e:
         raise Crash(f"{t.name}: RecursionError") from e
-    except Exception as e:  # noqa: BLE001 - anything else is a crasher
+    except Exception as e:
         raise Crash(f"{t.name}: {type(e).__name__}: {str(e)[:300]}") from e

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import targets as T  # noqa: E402
+import targets as T
 
 READERS = [n for n in T.targets() if n != "shacl-pack"]
 

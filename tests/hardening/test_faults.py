@@ -80,9 +80,9 @@ def test_convert_output_is_old_or_new(data: dict[str, Any], tmp_path: Path) -> N
 
 
 def _count(store_url: str, graph: str = G) -> int:
-    from mlkg.store import open_store
-
     from rdflib import URIRef
+
+    from mlkg.store import open_store
 
     s = open_store(store_url)
     try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 import pytest
 
 import mlkg.model as m
@@ -64,6 +62,7 @@ def fraud_graph():
 def test_fraud_graph_has_the_flow() -> None:
     g = fraud_graph()
     from rdflib import URIRef
+
     from mlkg.namespaces import MLKG
 
     v2 = URIRef(iri("modelVersion", "mlflow_prod.fraud_detection.2"))

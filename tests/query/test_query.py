@@ -4,7 +4,7 @@ pyoxigraph. Plus the query files' headers and the binding of odd values."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -481,7 +481,7 @@ def test_run_query_rejects_other_sources() -> None:
 
 
 def test_literals_become_python_values(store) -> None:
-    when = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     g = to_graph(m.MLModel(name="x", service="s", versions=[m.ModelVersion(
         name="1", created_at=when, metrics=[m.Evaluation(name="AUC", value=0.5)])]))
     (row,) = q.metric_history(on(store, g), "s.x", "AUC")
@@ -493,7 +493,7 @@ def test_edge_queries_follow_the_lineage_properties() -> None:
     """The property lists in the edge queries are the traversal properties and their mlkg sub-properties."""
     from mlkg.query import lineage
 
-    expected_path = {p for p in lineage.TRAVERSE}
+    expected_path = set(lineage.TRAVERSE)
     expected_labels = set(lineage._lineage_labels()) | set(lineage.TRAVERSE)
     prefixes = {"mlkg": str(MLKG), "prov": "http://www.w3.org/ns/prov#"}
 

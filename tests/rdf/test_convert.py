@@ -12,8 +12,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mlkg import ids
-from mlkg.rdf.formats import parse_text, serialize
 from mlkg.model.json import document_from_json, document_to_json
+from mlkg.rdf.formats import parse_text, serialize
 from mlkg.rdf.reader import from_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +21,7 @@ names = st.text(
 fqns = st.lists(names, min_size=1, max_size=3).map(lambda parts: ".".join(p.replace(".", "_") for p in parts))
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 when = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                    timezones=st.sampled_from([timezone.utc]))
+                    timezones=st.sampled_from([UTC]))
 scalars = st.one_of(st.integers(-10**12, 10**12), finite, st.booleans(), names)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -20,7 +18,7 @@ from mlkg.rdf.build import to_graph
 from mlkg.rdf.formats import parse_text
 from mlkg.store import as_rdflib, graph_from, open_store, source_graph
 from mlkg.store.base import query_form, with_values
-from mlkg.store.credentials import Credentials, credentials_for
+from mlkg.store.credentials import credentials_for
 from mlkg.store.embedded import JOURNAL
 from mlkg.store.sparql import SparqlStore
 
@@ -85,7 +83,7 @@ def test_replace_swaps_exactly_one_graph(store_url: str, data: Graph) -> None:
         s.load(data, graph=G1)
         s.load('<urn:x> <urn:p> "old" .\n<urn:x> <urn:p> "kept" .\n', format="nt", graph=G2)
         s.replace(G2, '<urn:x> <urn:p> "new" .\n<urn:x> <urn:p> "kept" .\n', format="nt")
-        vals = {str(r["o"]) for r in s.select("SELECT ?o WHERE { GRAPH <%s> { <urn:x> ?p ?o } }" % G2)}
+        vals = {str(r["o"]) for r in s.select(f"SELECT ?o WHERE {{ GRAPH <{G2}> {{ <urn:x> ?p ?o }} }}")}
         assert vals == {"new", "kept"}
         assert s.count(G1) == len(data)
         assert not any(str(g).startswith("urn:mlkg:staging:") for g in s.graphs())

@@ -209,7 +209,7 @@ def test_eight_clients_500_lineage_queries_each(tmp_path: Any) -> None:
                 try:
                     got = {tuple(sorted((k, str(v)) for k, v in r.items() if v is not None))
                            for r in s.select(text, bindings={"entity": c})}
-                except Exception as e:  # noqa: BLE001 - collected
+                except Exception as e:
                     problems.append(f"{type(e).__name__}: {e}")
                     continue
                 if got != want[c]:

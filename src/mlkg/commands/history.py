@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Optional
+from datetime import UTC
 
 import typer
 
@@ -17,12 +17,12 @@ def register(app: typer.Typer) -> None:
     @app.command("diff")
     @handle_errors
     def diff_cmd(
-        files: Optional[list[str]] = typer.Argument(None, metavar="[BEFORE AFTER]",
+        files: list[str] | None = typer.Argument(None, metavar="[BEFORE AFTER]",
                                                     help="Two RDF files, the older first (or --store with --from/--to)."),
-        store: Optional[str] = typer.Option(None, "--store", "-s", help="A store that keeps history (memory: or "
+        store: str | None = typer.Option(None, "--store", "-s", help="A store that keeps history (memory: or "
                                             "oxigraph:PATH); compare it at --from and --to."),
-        since: Optional[str] = typer.Option(None, "--from", help="With --store: the older time (ISO date or datetime)."),
-        until: Optional[str] = typer.Option(None, "--to", help="With --store: the newer time (default: now)."),
+        since: str | None = typer.Option(None, "--from", help="With --store: the older time (ISO date or datetime)."),
+        until: str | None = typer.Option(None, "--to", help="With --store: the newer time (default: now)."),
         fmt: str = typer.Option("text", "--format", "-f", help="text | json | turtle (a change-set graph)."),
         output: str = typer.Option("-", "-o", "--output", help="Write to this file (default stdout)."),
     ) -> None:
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
                 raise fail("give two files or --store, not both")
             if not since:
                 raise fail("--store needs --from TIME (and optionally --to TIME)")
-            from datetime import datetime, timezone
+            from datetime import datetime
 
             # lazy: loaded when the command runs, so `mlkg --help` stays fast
             from ..history.log import as_of
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
 
             with open_store(store) as s:
                 old = as_of(s, since).to_graph()
-                new = as_of(s, until or datetime.now(timezone.utc)).to_graph()
+                new = as_of(s, until or datetime.now(UTC)).to_graph()
         else:
             if not files or len(files) != 2:
                 raise fail("give two files (BEFORE AFTER), or --store S --from T1 [--to T2]")
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
     @app.command("history")
     @handle_errors
     def history_cmd(
-        source: Optional[str] = typer.Argument(None, metavar="[GRAPH]", help="One source graph (default: all)."),
+        source: str | None = typer.Argument(None, metavar="[GRAPH]", help="One source graph (default: all)."),
         store: str = typer.Option(..., "--store", "-s", help="The store (memory: or oxigraph:PATH)."),
         fmt: str = typer.Option("text", "--format", "-f", help="text | json."),
     ) -> None:

@@ -316,7 +316,7 @@ def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, s
     from ..importers.base import coerce
 
     hints = typing.get_type_hints(cls.Config)
-    names = {f for f in hints}
+    names = set(hints)
     for where, vals in by_origin.items():
         for k, v in vals.items():
             key = k.replace("-", "_")

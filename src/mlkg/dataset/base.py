@@ -385,7 +385,7 @@ class Store(abc.ABC):
         g.parse(data=self.dump(format="nt", graph=graph), format="nt")
         return g
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional for backends that hold nothing
         """Release the store (files, connections)."""
 
     def __enter__(self) -> Store:

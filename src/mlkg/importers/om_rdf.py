@@ -187,8 +187,8 @@ class _Mapper:
                "container": m.Container, "pipeline": m.Pipeline, "dataProduct": m.DataProduct}[typ]
         name = self.text(node, NAME) or ids.split_fqn(fqn)[-1]
         _, uuid = split_om_iri(node)
-        kw: dict[str, Any] = dict(name=name, fqn=fqn, display_name=self.text(node, DISPLAY),
-                                  description=self.text(node, DESCRIPTION), id=uuid)
+        kw: dict[str, Any] = {"name": name, "fqn": fqn, "display_name": self.text(node, DISPLAY),
+                                  "description": self.text(node, DESCRIPTION), "id": uuid}
         if typ == "table":
             ups = [self.ref(u, "table", fqn) for u in self.values(node, UPSTREAM)
                    if split_om_iri(u)[0] == "table" or (u, RDF.type, OM.Table) in self.g]
@@ -220,9 +220,9 @@ class _Mapper:
 
     def common(self, node: Any, where: str) -> dict[str, Any]:
         _, uuid = split_om_iri(node)
-        kw: dict[str, Any] = dict(display_name=self.text(node, DISPLAY), description=self.text(node, DESCRIPTION),
-                                  id=uuid or self.text(node, ID), tags=self.tags(node),
-                                  owners=self.owners(node, where), domains=self.domains(node, where))
+        kw: dict[str, Any] = {"display_name": self.text(node, DISPLAY), "description": self.text(node, DESCRIPTION),
+                                  "id": uuid or self.text(node, ID), "tags": self.tags(node),
+                                  "owners": self.owners(node, where), "domains": self.domains(node, where)}
         updated = self.value(node, UPDATED_AT)
         if isinstance(updated, Literal):
             v = updated.toPython()

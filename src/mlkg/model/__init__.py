@@ -1,7 +1,7 @@
 """mlkg entity classes (see :mod:`mlkg.model.entities`)."""
 
 from .base import REGISTRY, Entity, FieldSpec, OntologyEnum, Ref, iter_fields
-from .entities import *  # noqa: F401,F403
+from .entities import *
 from .entities import ROOT_TYPES
 
 

@@ -12,10 +12,11 @@ import dataclasses
 import enum
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Iterator, assert_never
+from typing import Any, ClassVar, assert_never
 
 from rdflib import URIRef
 
@@ -239,7 +240,7 @@ class OntologyEnum(str, enum.Enum):
         super().__init_subclass__(**kw)
         cls.JSON_DEF = json_def or cls.__name__[:1].lower() + cls.__name__[1:]
 
-    def __new__(cls, value: str, iri_name: str) -> "OntologyEnum":
+    def __new__(cls, value: str, iri_name: str) -> OntologyEnum:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.iri_name = iri_name
@@ -249,7 +250,7 @@ class OntologyEnum(str, enum.Enum):
         return self.value
 
     @classmethod
-    def parse(cls, value: Any, *, path: str = "$") -> "OntologyEnum":
+    def parse(cls, value: Any, *, path: str = "$") -> OntologyEnum:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
@@ -385,12 +386,12 @@ def lexical(value: Any, datatype: str) -> str:
 
 
 def epoch_ms_to_datetime(ms: int | float) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def datetime_to_epoch_ms(dt: datetime) -> int:
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return int(round(dt.timestamp() * 1000))
 
 
@@ -476,7 +477,7 @@ _EXPECTED = {
 # ---------------------------------------------------------------------------------------------------------------
 
 #: All entity classes by their JSON-LD type term (``mlmodel``, ``mlFeature``, ...).
-REGISTRY: dict[str, type["Entity"]] = {}
+REGISTRY: dict[str, type[Entity]] = {}
 
 
 def _camel(name: str) -> str:
@@ -588,7 +589,7 @@ class Entity:
                 if new1 is not val:
                     object.__setattr__(self, f.name, new1)
 
-    def _adopt(self, c: "Entity") -> "Entity":
+    def _adopt(self, c: Entity) -> Entity:
         if c.fqn is not None:
             return c
         assert self.fqn is not None
@@ -615,7 +616,7 @@ class Entity:
         return entity_to_dict(self)
 
     @classmethod
-    def from_dict(cls, data: Any, *, path: str = "$") -> "Entity":
+    def from_dict(cls, data: Any, *, path: str = "$") -> Entity:
         """Build an entity from mlkg/OpenMetadata JSON.
 
         :raises InputError: naming the JSON path and what was expected, for any wrong type, unknown field,

@@ -219,10 +219,10 @@ def metric_history(source: Source, model: str | URIRef, metric: str, *,
     for r in rows:
         if ds is not None and r["dataset"] != ds:
             continue
-        pts.append(dict(version=str(r["version"]), version_label=_s(r["versionLabel"]), stage=py(r["stage"]),
-                        created_at=py(r["createdAt"]), metric=_s(r["metricName"]), value=py(r["value"]),
-                        dataset=_s(r["dataset"]), dataset_name=_s(r["datasetName"]), split=py(r["split"]),
-                        slice=_s(r["slice"])))
+        pts.append({"version": str(r["version"]), "version_label": _s(r["versionLabel"]), "stage": py(r["stage"]),
+                        "created_at": py(r["createdAt"]), "metric": _s(r["metricName"]), "value": py(r["value"]),
+                        "dataset": _s(r["dataset"]), "dataset_name": _s(r["datasetName"]), "split": py(r["split"]),
+                        "slice": _s(r["slice"])})
 
     def key(p: dict[str, Any]) -> tuple:
         group = (p["dataset_name"] or p["dataset"] or "", p["split"] or "", p["slice"] or "")

@@ -7,7 +7,8 @@ property-based test checks that they do.
 from __future__ import annotations
 
 import json as _json
-from typing import Any, Callable, Iterable, Iterator, assert_never
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, assert_never
 
 from c14n.Canonicalize import canonicalize
 from rdflib import Graph, Literal, URIRef
@@ -247,7 +248,7 @@ def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
         comp = _COMPILED_NT[type(e)] = _CompiledNT(type(e))
     s = "<" + e.iri(base=base) + ">"
     add(s + comp.type_line)
-    for attr, spec, p, sp, text_p in comp.fields:
+    for attr, spec, _p, sp, text_p in comp.fields:
         val = getattr(e, attr)
         if val is None:
             continue

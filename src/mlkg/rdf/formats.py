@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rdflib import Dataset, Graph
 
@@ -47,7 +48,7 @@ MEDIA_TYPES: dict[str, str] = {
 MAX_JSON_DEPTH = 100
 
 
-def json_depth_error(data: Any, source: str, limit: int = MAX_JSON_DEPTH) -> "InputError | None":
+def json_depth_error(data: Any, source: str, limit: int = MAX_JSON_DEPTH) -> InputError | None:
     """An :class:`InputError` naming the JSON path where ``data`` nests deeper than ``limit``, else None."""
     stack: list[tuple[Any, int, str]] = [(data, 1, "$")]
     while stack:

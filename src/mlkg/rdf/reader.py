@@ -9,9 +9,10 @@ an error, so nothing is silently dropped.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections import defaultdict
-from typing import Any, Iterable, assert_never
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, assert_never
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -132,7 +133,7 @@ class _Reader:
         for f, spec in iter_fields(cls):
             p = spec.term
             if spec.reverse:
-                objs = [s for s in self.g.subjects(p, node)]
+                objs = list(self.g.subjects(p, node))
                 if spec.kind is FieldKind.CHILD:
                     objs = [s for s in objs if (s, RDF.type, class_iri(spec.target)) in self.g]
                 for s in objs:
@@ -233,7 +234,7 @@ class _Reader:
         """More than a reference: the node has a field of its own beyond name/FQN/uuid."""
         if cls.ALWAYS_DESCRIBED:
             return True
-        for f, spec in iter_fields(cls):
+        for _f, spec in iter_fields(cls):
             p = spec.term
             if p in _STUB_PREDICATES:
                 continue

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ _HERE = Path(__file__).resolve().parent
 __all__ = ["KINDS", "check_json", "json_errors", "load_schema"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of ``kind`` (a dict).
 
@@ -39,7 +39,7 @@ def load_schema(kind: str) -> dict[str, Any]:
     return json.loads((_HERE / f"{kind}.schema.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str) -> Any:
     from jsonschema import Draft202012Validator
 

@@ -191,7 +191,7 @@ class OxigraphStore(OxigraphView):
         except ValueError as e:
             raise _syntax_error(e, inp.name, fmt) from None
         except OSError as e:
-            raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}")
+            raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}") from None
         finally:
             if fh is not None:
                 fh.close()
@@ -252,7 +252,7 @@ class OxigraphStore(OxigraphView):
                 err.args = (err.one_line(),)
             raise err from None
         except OSError as e:
-            raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}")
+            raise StoreError(f"{self.url}: load of {inp.name} failed: {str(e).splitlines()[0] if str(e) else e}") from None
 
     #: Size of the slices of a line-based file given to each bulk load (bytes).
     CHUNK_BYTES = 8 << 20

@@ -84,7 +84,7 @@ def _guess_server(path: str) -> str:
         return "graphdb"
     if path in ("/query", "/query/"):
         return "oxigraph"
-    if path.endswith("/query") or path.endswith("/sparql/query"):
+    if path.endswith(("/query", "/sparql/query")):
         return "fuseki"
     return "generic"
 
