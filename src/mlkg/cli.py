@@ -15,7 +15,7 @@ import sys
 import typer
 
 from . import __version__
-from .commands import convert, diagram, docs, history, importers, lineage, link, query, store, validate
+from .commands import convert, diagram, docs, export, history, importers, lineage, link, push, query, store, validate
 from .commands._errors import fail, handle_errors  # noqa: F401 - their old home; commands import them from there
 
 app = typer.Typer(
@@ -44,7 +44,7 @@ def _root(
 
 
 #: The command groups, in the order ``mlkg --help`` lists them; each module has ``register(app)``.
-COMMAND_MODULES = (convert, validate, lineage, query, diagram, store, importers, docs, history, link)
+COMMAND_MODULES = (convert, validate, lineage, query, diagram, store, importers, docs, history, link, export, push)
 
 _REGISTERED = False
 
