@@ -20,6 +20,8 @@ __all__ = ["PACKS", "Shapes", "load_pack", "pack_files", "shapes_for"]
 PACKS: dict[str, tuple[str, ...]] = {
     "core": ("core.ttl", "core-rules.ttl"),
     "governance": ("governance.ttl",),
+    "eu-ai-act": ("eu-ai-act.ttl",),
+    "nist-ai-rmf": ("nist-ai-rmf.ttl",),
 }
 
 
