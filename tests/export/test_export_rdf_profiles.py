@@ -11,7 +11,7 @@ import pytest
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
 from typer.testing import CliRunner
 
 from mlkg.cli import get_app
@@ -131,7 +131,7 @@ def test_prov_output_has_no_mlkg_term_and_only_declared_prov_dcat_terms(path):
     add_super_properties(g)
     out = export(g, "prov").graph
     assert len(out) > 0
-    for s, p, o in out:
+    for _s, p, o in out:
         assert not str(p).startswith(MLKG), p
         if p == RDF.type:
             assert not str(o).startswith(MLKG), o

@@ -15,35 +15,35 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAD = """@prefix mlkg: <https://w3id.org/mlkg#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-I = "https://w3id.org/mlkg/id/"
+ID = "https://w3id.org/mlkg/id/"
 
 #: A high-risk model (tagged EUAIAct.HighRisk) that documents nothing but one training dataset without provenance.
 INCOMPLETE = HEAD + f"""
-<{I}mlmodel/svc.credit> a mlkg:MLModel ; mlkg:name "credit" ; mlkg:fullyQualifiedName "svc.credit" ;
-  mlkg:hasTagLabel <{I}tagLabel/svc.credit.hr> ; mlkg:trainedOn <{I}dataset/apps> .
-<{I}tagLabel/svc.credit.hr> a mlkg:TagLabel ; mlkg:tagFQN "EUAIAct.HighRisk" .
-<{I}dataset/apps> a mlkg:Dataset ; mlkg:name "apps" .
+<{ID}mlmodel/svc.credit> a mlkg:MLModel ; mlkg:name "credit" ; mlkg:fullyQualifiedName "svc.credit" ;
+  mlkg:hasTagLabel <{ID}tagLabel/svc.credit.hr> ; mlkg:trainedOn <{ID}dataset/apps> .
+<{ID}tagLabel/svc.credit.hr> a mlkg:TagLabel ; mlkg:tagFQN "EUAIAct.HighRisk" .
+<{ID}dataset/apps> a mlkg:Dataset ; mlkg:name "apps" .
 """
 
 #: The same model with every item documented (some on its version, as the pack allows).
 COMPLETE = HEAD + f"""
-<{I}mlmodel/svc.credit> a mlkg:MLModel ; mlkg:name "credit" ; mlkg:fullyQualifiedName "svc.credit" ;
-  mlkg:hasTagLabel <{I}tagLabel/svc.credit.hr> ; mlkg:hasOwner <{I}team/risk> ; mlkg:algorithmName "LightGBM" ;
-  mlkg:hasModelCard <{I}modelCard/credit> ; mlkg:hasVersion <{I}modelVersion/svc.credit.1> ;
-  mlkg:hasComplianceRecord <{I}complianceRecord/art14>, <{I}complianceRecord/art9> ;
-  mlkg:hasAuditEvent <{I}auditEvent/e1> .
-<{I}tagLabel/svc.credit.hr> a mlkg:TagLabel ; mlkg:tagFQN "euaiact.highrisk" .
-<{I}team/risk> a mlkg:Team ; mlkg:name "risk" .
-<{I}modelCard/credit> a mlkg:ModelCard ; mlkg:intendedUse "Pre-screening of consumer credit applications." .
-<{I}complianceRecord/art14> a mlkg:ComplianceRecord ; mlkg:complianceFramework "EU AI Act Art. 14" .
-<{I}complianceRecord/art9> a mlkg:ComplianceRecord ; mlkg:complianceFramework "EU AI Act Article 9" .
-<{I}auditEvent/e1> a mlkg:AuditEvent ; mlkg:action "deployed" .
-<{I}modelVersion/svc.credit.1> a mlkg:ModelVersion ; mlkg:name "1" ; mlkg:trainedOn <{I}dataset/apps> ;
-  mlkg:hasEvaluation <{I}evaluation/auc>, <{I}evaluation/auc-age> .
-<{I}dataset/apps> a mlkg:Dataset ; mlkg:name "apps" ; mlkg:description "Applications 2025, EU branches." .
-<{I}evaluation/auc> a mlkg:Evaluation ; mlkg:name "AUC" ; mlkg:measure mlkg:AUC ; mlkg:metricValue 0.91 ;
-  mlkg:evaluationDataset <{I}dataset/apps> .
-<{I}evaluation/auc-age> a mlkg:Evaluation ; mlkg:name "AUC" ; mlkg:measure mlkg:AUC ; mlkg:metricValue 0.86 ;
+<{ID}mlmodel/svc.credit> a mlkg:MLModel ; mlkg:name "credit" ; mlkg:fullyQualifiedName "svc.credit" ;
+  mlkg:hasTagLabel <{ID}tagLabel/svc.credit.hr> ; mlkg:hasOwner <{ID}team/risk> ; mlkg:algorithmName "LightGBM" ;
+  mlkg:hasModelCard <{ID}modelCard/credit> ; mlkg:hasVersion <{ID}modelVersion/svc.credit.1> ;
+  mlkg:hasComplianceRecord <{ID}complianceRecord/art14>, <{ID}complianceRecord/art9> ;
+  mlkg:hasAuditEvent <{ID}auditEvent/e1> .
+<{ID}tagLabel/svc.credit.hr> a mlkg:TagLabel ; mlkg:tagFQN "euaiact.highrisk" .
+<{ID}team/risk> a mlkg:Team ; mlkg:name "risk" .
+<{ID}modelCard/credit> a mlkg:ModelCard ; mlkg:intendedUse "Pre-screening of consumer credit applications." .
+<{ID}complianceRecord/art14> a mlkg:ComplianceRecord ; mlkg:complianceFramework "EU AI Act Art. 14" .
+<{ID}complianceRecord/art9> a mlkg:ComplianceRecord ; mlkg:complianceFramework "EU AI Act Article 9" .
+<{ID}auditEvent/e1> a mlkg:AuditEvent ; mlkg:action "deployed" .
+<{ID}modelVersion/svc.credit.1> a mlkg:ModelVersion ; mlkg:name "1" ; mlkg:trainedOn <{ID}dataset/apps> ;
+  mlkg:hasEvaluation <{ID}evaluation/auc>, <{ID}evaluation/auc-age> .
+<{ID}dataset/apps> a mlkg:Dataset ; mlkg:name "apps" ; mlkg:description "Applications 2025, EU branches." .
+<{ID}evaluation/auc> a mlkg:Evaluation ; mlkg:name "AUC" ; mlkg:measure mlkg:AUC ; mlkg:metricValue 0.91 ;
+  mlkg:evaluationDataset <{ID}dataset/apps> .
+<{ID}evaluation/auc-age> a mlkg:Evaluation ; mlkg:name "AUC" ; mlkg:measure mlkg:AUC ; mlkg:metricValue 0.86 ;
   mlkg:sensitiveAttribute "age" ; mlkg:group "<25" .
 """
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -26,7 +25,7 @@ def register(app: typer.Typer) -> None:
                                                   "version). Default stdout."),
         fmt: str = typer.Option("turtle", "--format", "-f",
                                 help="RDF format of mls, prov and om-rdf: turtle, nt, jsonld, rdfxml, trig."),
-        model: Optional[str] = typer.Option(None, "--model", help="Card profiles: only the card of this model or "
+        model: str | None = typer.Option(None, "--model", help="Card profiles: only the card of this model or "
                                                                   "version (FQN or IRI)."),
     ) -> None:
         """Export ML metadata in the vocabulary another tool reads.
@@ -67,7 +66,7 @@ def register(app: typer.Typer) -> None:
                 raise fail(f"{len(res.files)} cards: give -o DIRECTORY, or --model to pick one "
                            f"({', '.join(sorted(res.files))})")
             if not res.files:
-                typer.echo(f"mlkg: no model in the input, nothing to export", err=True)
+                typer.echo("mlkg: no model in the input, nothing to export", err=True)
                 raise typer.Exit(0)
             sys.stdout.write(res.text)
             return

@@ -20,10 +20,11 @@ profile        output
 ``mct``        Google Model Card Toolkit JSON (schema v0.0.2), one card per model version
 ``hf-card``    Hugging Face model card (README.md with YAML front matter and ``model-index``), one per version
 ``model-card`` both card formats
+``datahub``    DataHub metadata change proposals (JSON, DataHub's file format); ``mlkg push datahub`` sends them
 =============  ======================================================================================================
 
 >>> sorted(PROFILES)
-['fair4ml', 'hf-card', 'mct', 'mls', 'model-card', 'om-rdf', 'prov']
+['datahub', 'fair4ml', 'hf-card', 'mct', 'mls', 'model-card', 'om-rdf', 'prov']
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ rows before the query runs::
 becomes one ``(<mlkg term> <target term>)`` row for each statement ``mlkg-term rel target-term`` in the core
 ontology plus the alignment module whose relation is one of those named and whose target lies in one of the
 namespaces named. ``{{labels mlkg:PlatformType}}`` becomes ``(<individual> "label")`` rows for the individuals of
-an enumeration (their JSON values, e.g. ``"Mlflow"``), and ``{{include FILE}}`` pastes a fragment file. So the
+an enumeration (their JSON values, e.g. ``"Mlflow"``), and ``{{include FILE}}`` pastes a fragment file (``{{include FILE ?in=?x ?out=?y}}``
+renames the fragment's ``?in``/``?out`` and keeps its other variables apart). So the
 term-to-term pairs are written once, in ``ontology/mlkg-align.ttl`` (and the core's
 super-properties), and every profile that needs them reads them from there.
 
@@ -19,12 +20,14 @@ own engine answers). Nothing here depends on which.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote
 
 from rdflib import Graph, URIRef
@@ -65,6 +68,8 @@ class Profile:
     """Predicates (CURIEs) whose objects are trees of ``json:`` properties, each written as one JSON literal."""
     json_arrays: tuple[str, ...] = ()
     """JSON keys whose values are always arrays."""
+    rename_objects: bool = False
+    """Apply :attr:`rename` to objects only (DataHub URNs are strings: they replace nodes written as values)."""
 
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (
@@ -81,6 +86,8 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
             ("mct.rq",), writer="cards", frame="mct.frame.jsonld", card="mct"),
     Profile("hf-card", "Hugging Face model card (README.md front matter with model-index), one per model version",
             ("hf-card.rq",), writer="cards", frame="hf-card.frame.jsonld", card="hf"),
+    Profile("datahub", "DataHub entities and aspects (used by mlkg push datahub)", ("datahub.rq",),
+            writer="datahub", frame="datahub.frame.jsonld", rename="datahub-urns.rq", rename_objects=True),
     Profile("model-card", "Both model-card formats: <name>.model_card.json (MCT) and <name>/README.md (HF)",
             writer="bundle", parts=("mct", "hf-card")),
 )}
@@ -137,12 +144,21 @@ def mapping_rows(relations: list[str], namespaces: list[str]) -> list[tuple[URIR
     return sorted(rows)
 
 
-_INCLUDE = re.compile(r"\{\{\s*include\s+([A-Za-z0-9_.-]+)\s*\}\}")
+_INCLUDE = re.compile(r"\{\{\s*include\s+([A-Za-z0-9_.-]+)((?:\s+\?\w+=\?\w+)*)\s*\}\}")
+_VAR = re.compile(r"\?(\w+)")
+_COUNTER = itertools.count(1)
 
 
-def _fragment(name: str) -> str:
+def _fragment(name: str, args: str = "", n: int = 0) -> str:
+    """A fragment file without its comments. With arguments ``?a=?b``, its ``?a`` becomes ``?b`` and every other
+    variable gets a suffix of its own, so one fragment can be pasted several times into one query."""
     lines = (PROFILE_DIR / name).read_text(encoding="utf-8").splitlines()
-    return "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    text = _INCLUDE.sub(lambda m: _fragment(m.group(1), m.group(2), next(_COUNTER)), text)
+    if not args.strip():
+        return text
+    mapping = dict(pair.split("=") for pair in args.split())
+    return _VAR.sub(lambda m: mapping.get("?" + m.group(1), f"?{m.group(1)}_{n}"), text)
 
 
 def _expand_directives(text: str) -> str:
@@ -150,7 +166,7 @@ def _expand_directives(text: str) -> str:
         rows = mapping_rows(m.group(1).split("|"), m.group(2).split())
         return " ".join(f"(<{a}> <{b}>)" for a, b in rows)
 
-    text = _INCLUDE.sub(lambda m: _fragment(m.group(1)), text)
+    text = _INCLUDE.sub(lambda m: _fragment(m.group(1), m.group(2), next(_COUNTER)), text)
     text = _LABELS.sub(lambda m: " ".join(f"(<{a}> {json.dumps(str(b))})" for a, b in label_rows(m.group(1))), text)
     return _MAP.sub(repl, text)
 
@@ -168,7 +184,7 @@ def label_rows(cls: str) -> list[tuple[URIRef, Any]]:
                   for lbl in g.objects(s, RDFS.label))
 
 
-@lru_cache(maxsize=None)
+@cache
 def profile_query(filename: str) -> str:
     """The text of a profile query with its mapping directives expanded (what actually runs)."""
     path = PROFILE_DIR / filename
@@ -176,7 +192,8 @@ def profile_query(filename: str) -> str:
 
 
 def construct(source: Any, filenames: tuple[str, ...] | list[str], *, rename: str | None = None,
-              json_literals: tuple[str, ...] = (), json_arrays: tuple[str, ...] = ()) -> Graph:
+              json_literals: tuple[str, ...] = (), json_arrays: tuple[str, ...] = (),
+              rename_objects: bool = False) -> Graph:
     """Run profile CONSTRUCT queries over ``source`` (an rdflib Graph, Dataset or a store's rdflib view).
 
     :param rename: a SELECT query giving ``?x ?omx`` pairs; every ``?x`` in the result becomes ``?omx``.
@@ -193,7 +210,8 @@ def construct(source: Any, filenames: tuple[str, ...] | list[str], *, rename: st
         for t in g:
             out.add(t)
     if rename:
-        out = _rename(out, {row[0]: row[1] for row in source.query(profile_query(rename))})
+        out = _rename(out, {row[0]: row[1] for row in source.query(profile_query(rename))},
+                      objects_only=rename_objects)
     if json_literals:
         out = _json_literals(out, [URIRef(_expand_curie(c)) for c in json_literals], set(json_arrays))
     for prefix, ns in PREFIXES.items():
@@ -204,12 +222,12 @@ def construct(source: Any, filenames: tuple[str, ...] | list[str], *, rename: st
 JSON_NS = "https://w3id.org/mlkg/export/json#"
 
 
-def _rename(g: Graph, mapping: dict[Any, Any]) -> Graph:
+def _rename(g: Graph, mapping: dict[Any, Any], *, objects_only: bool = False) -> Graph:
     from ..rdf.build import new_graph
 
     out = new_graph()
     for s, p, o in g:
-        out.add((mapping.get(s, s), p, mapping.get(o, o)))
+        out.add((s if objects_only else mapping.get(s, s), p, mapping.get(o, o)))
     return out
 
 
@@ -232,7 +250,7 @@ def _json_literals(g: Graph, predicates: list[URIRef], arrays: set[str]) -> Grap
                 obj[key] = (prev if isinstance(prev, list) else [prev]) + [val]
             else:
                 obj[key] = val
-        for key, val in obj.items():
+        for val in obj.values():
             if isinstance(val, list):
                 val.sort(key=lambda v: json.dumps(v, sort_keys=True))
         return obj
@@ -385,6 +403,17 @@ def export(source: Any, profile: str, *, format: str = "turtle", model: str | No
             res.files.update(sub.files)
             res.documents.extend(sub.documents)
         return res
+    if p.writer == "datahub":
+        import tempfile
+
+        from .datahub import build_mcps, write_file
+
+        mcps = build_mcps(source)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "mcps.json"
+            write_file(mcps, path)
+            return ExportResult(profile, files={"datahub.mcps.json": path.read_text(encoding="utf-8")},
+                                documents=mcps)
     g = construct(source, p.queries, rename=p.rename, json_literals=p.json_literals, json_arrays=p.json_arrays)
     res = ExportResult(profile, graph=g)
     if p.writer == "rdf":
@@ -402,7 +431,7 @@ def export(source: Any, profile: str, *, format: str = "turtle", model: str | No
         if model is not None:
             keep = _select_card(source, model, files)
             files = {k: v for k, v in files.items() if k in keep}
-            docs = [d for (k, d) in zip(list(_write_cards(p, g)[0]), docs) if k in keep]
+            docs = [d for (k, d) in zip(list(_write_cards(p, g)[0]), docs, strict=False) if k in keep]
         res.files, res.documents = files, docs
     return res
 

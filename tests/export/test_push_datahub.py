@@ -1,0 +1,169 @@
+"""mlkg push datahub: proposals written with DataHub's emitter and file sink, read back by DataHub's file reader,
+and sent to a loopback GMS that checks every request against DataHub's published (Avro) schemas."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+datahub = pytest.importorskip("datahub", reason="needs the datahub extra (acryl-datahub)")
+
+from datahub.emitter.serialization_helper import post_json_transform  # noqa: E402
+from datahub.ingestion.source.file import read_metadata_file  # noqa: E402
+from datahub.metadata.schema_classes import ASPECT_NAME_MAP, MetadataChangeProposalClass  # noqa: E402
+
+from mlkg.cli import get_app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+FRAUD = ROOT / "examples" / "output" / "fraud_detection.ttl"
+LIFECYCLE = ROOT / "examples" / "output" / "lifecycle_lineage.ttl"
+
+
+@pytest.fixture(autouse=True)
+def _no_telemetry(monkeypatch):
+    monkeypatch.setenv("DATAHUB_TELEMETRY_ENABLED", "false")
+
+
+class FakeGms(BaseHTTPRequestHandler):
+    """DataHub GMS's Rest.li ingestion endpoints; each proposal is checked with DataHub's generated classes
+    (MetadataChangeProposal and the aspect's own record schema), and refused with 422 when it does not fit."""
+
+    received: list = []
+    errors: list = []
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _json(self, code: int, obj) -> None:
+        body = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path.startswith("/config"):
+            return self._json(200, {"noCode": "true", "versions": {"acryldata/datahub": {"version": "v1.2.0"}}})
+        self._json(404, {})
+
+    def do_POST(self):
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.path == "/aspects?action=ingestProposalBatch":
+            proposals = payload["proposals"]
+        elif self.path == "/aspects?action=ingestProposal":
+            proposals = [payload["proposal"]]
+        else:
+            return self._json(404, {"message": f"no endpoint {self.path}"})
+        for p in proposals:
+            problem = self.check(p)
+            if problem:
+                self.errors.append(problem)
+                return self._json(422, {"message": problem})
+            self.received.append(p)
+        self._json(200, {"value": []})
+
+    @staticmethod
+    def check(p: dict) -> str | None:
+        mcp = MetadataChangeProposalClass.from_obj(post_json_transform(p))
+        if not mcp.validate():
+            return f"not a MetadataChangeProposal: {p}"
+        cls = ASPECT_NAME_MAP.get(p["aspectName"])
+        if cls is None or p["aspect"]["contentType"] != "application/json":
+            return f"unknown aspect {p['aspectName']}"
+        aspect = cls.from_obj(post_json_transform(json.loads(p["aspect"]["value"])))
+        if not aspect.validate():
+            return f"{p['aspectName']} does not fit its schema"
+        if not p["entityUrn"].startswith(f"urn:li:{p['entityType']}:"):
+            return f"{p['entityUrn']} is not a {p['entityType']}"
+        return None
+
+
+@pytest.fixture()
+def gms():
+    FakeGms.received, FakeGms.errors = [], []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGms)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def read_back(path: Path) -> list:
+    return list(read_metadata_file(path))
+
+
+def test_to_file_is_read_by_datahubs_file_reader(tmp_path):
+    out = tmp_path / "mcps.json"
+    res = CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--to-file", str(out)])
+    assert res.exit_code == 0, res.output
+    items = read_back(out)          # DataHub's reader validates each record
+    by = {(i.entityUrn, i.aspectName): i for i in items}
+    group = "urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,mlflow-prod.fraud_detection,PROD)"
+    v2 = "urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.fraud_detection.2,PROD)"
+    props = by[(v2, "mlModelProperties")].aspect
+    assert props.version.versionTag == "2" and props.groups == [group]
+    assert {(m.name, m.value) for m in props.trainingMetrics} == {("AUC", "0.93"), ("precision", "0.85")}
+    assert props.deployments == [
+        "urn:li:mlModelDeployment:(urn:li:dataPlatform:sagemaker,sagemaker-models.fraud-detection-prod,PROD)"]
+    assert len(props.mlFeatures) == 4
+    training = by[(v2, "mlModelTrainingData")].aspect.trainingData
+    assert [d.dataset for d in training] == [
+        "urn:li:dataset:(urn:li:dataPlatform:snowflake,analytics.public.fraud_features,PROD)"]
+    feature = by[("urn:li:mlFeature:(mlflow-prod.fraud_detection,merchant_category)", "mlFeatureProperties")].aspect
+    assert feature.dataType == "NOMINAL" and feature.sources == [
+        "urn:li:dataset:(urn:li:dataPlatform:snowflake,analytics.public.fraud_features,PROD)"]
+    dep = by[("urn:li:mlModelDeployment:(urn:li:dataPlatform:sagemaker,sagemaker-models.fraud-detection-prod,PROD)",
+              "mlModelDeploymentProperties")].aspect
+    assert dep.status == "IN_SERVICE"
+    assert by[(group, "ownership")].aspect.owners[0].owner == "urn:li:corpGroup:data-science"
+
+
+@pytest.mark.slow
+def test_training_runs_become_data_process_instances(tmp_path):
+    out = tmp_path / "mcps.json"
+    res = CliRunner().invoke(get_app(), ["push", "datahub", str(LIFECYCLE), "--to-file", str(out)])
+    assert res.exit_code == 0, res.output
+    items = read_back(out)
+    runs = [i for i in items if i.entityUrn.startswith("urn:li:dataProcessInstance:")]
+    outputs = [i.aspect.outputs for i in runs if i.aspectName == "dataProcessInstanceOutput"]
+    assert sorted(o[0] for o in outputs) == [
+        "urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.purchase_propensity.1,PROD)",
+        "urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.purchase_propensity.2,PROD)"]
+    created = [i.aspect.created.time for i in runs if i.aspectName == "dataProcessInstanceProperties"]
+    assert all(t > 1_700_000_000_000 for t in created)
+
+
+@pytest.mark.server
+def test_push_to_loopback_gms_sends_what_the_file_holds(tmp_path, gms):
+    res = CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--server", gms, "--token", "t0k"])
+    assert res.exit_code == 0, res.output
+    assert not FakeGms.errors
+    out = tmp_path / "mcps.json"
+    CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--to-file", str(out)])
+    sent = {(p["entityUrn"], p["aspectName"]) for p in FakeGms.received}
+    assert sent == {(i.entityUrn, i.aspectName) for i in read_back(out)}
+    assert len(sent) == 12
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path):
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()          # nothing listens there now
+    res = CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--server", f"http://127.0.0.1:{port}"])
+    assert res.exit_code == 2
+    assert f"DataHub at http://127.0.0.1:{port}" in res.output and "Traceback" not in res.output
+
+
+def test_push_needs_one_destination():
+    res = CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD)])
+    assert res.exit_code == 2 and "exactly one of --server URL and --to-file FILE" in res.output
