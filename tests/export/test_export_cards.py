@@ -118,8 +118,10 @@ def test_model_card_profile_writes_both_formats_with_the_cli(tmp_path):
         ["credit.3.model_card.json", "credit.3/README.md"]
     card = ModelCard((out / "credit.3" / "README.md").read_text())
     assert card.data.license == "mit" and card.data.pipeline_tag == "tabular-classification"
-    assert {(r.metric_type, r.metric_value, r.dataset_split) for r in card.data.eval_results} == \
-        {("AUC", 0.91, "test"), ("AUC", 0.84, "test")}
+    assert {(r.metric_type, r.metric_name, r.metric_value, r.dataset_split) for r in card.data.eval_results} == \
+        {("AUC", None, 0.91, "test"), ("AUC", "AUC (age<25)", 0.84, "test")}
+    ci = [r.metric_args for r in card.data.eval_results if r.metric_value == 0.91]
+    assert ci == [{"confidence_interval_lower": 0.89, "confidence_interval_upper": 0.93}]
     assert "Pre-screening of consumer credit applications." in card.text
 
 

@@ -30,5 +30,6 @@ profile        output
 from __future__ import annotations
 
 from .engine import PROFILES, ExportResult, Profile, construct, export, profile_query
+from .fair4ml import read_fair4ml
 
-__all__ = ["PROFILES", "ExportResult", "Profile", "construct", "export", "profile_query"]
+__all__ = ["PROFILES", "ExportResult", "Profile", "construct", "export", "profile_query", "read_fair4ml"]

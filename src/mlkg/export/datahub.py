@@ -11,6 +11,7 @@ Needs the ``datahub`` extra (``pip install 'mlkg[datahub]'``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,8 @@ def _shape(value: Any, schema: Any, where: str) -> Any:
         return _shape(value, options[0], where)
     if t == "array":
         items = value if isinstance(value, list) else [value]
-        return [_shape(v, schema.items, where) for v in items]
+        shaped = [_shape(v, schema.items, where) for v in items]
+        return sorted(shaped, key=lambda v: json.dumps(v, sort_keys=True))   # the graph has no order
     if t == "record":
         if not isinstance(value, dict):
             raise InputError(f"{where}: expected an object for {schema.name}", source="<graph>")
