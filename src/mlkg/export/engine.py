@@ -218,6 +218,8 @@ class _Oxigraph:
                 graph = g
 
             return _Result()
+        if not isinstance(res, self.ox.QuerySolutions):
+            raise TypeError("profile queries are CONSTRUCT or SELECT")
         return [tuple(from_ox(v) for v in sol) for sol in res]
 
 
