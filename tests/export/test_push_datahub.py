@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 datahub = pytest.importorskip("datahub", reason="needs the datahub extra (acryl-datahub)")
 
 from datahub.emitter.serialization_helper import post_json_transform  # noqa: E402
-from datahub.ingestion.source.file import read_metadata_file  # noqa: E402
 from datahub.metadata.schema_classes import ASPECT_NAME_MAP, MetadataChangeProposalClass  # noqa: E402
 
 from mlkg.cli import get_app  # noqa: E402
@@ -95,8 +94,27 @@ def gms():
     server.server_close()
 
 
-def read_back(path: Path) -> list:
-    return list(read_metadata_file(path))
+#: DataHub's file reader, run in a process of its own: importing datahub.ingestion.source.file loads datahub.sdk,
+#: whose module __getattr__ raises KeyError, which breaks libraries that scan sys.modules (skops, used by the MLflow
+#: tests) in the same process.
+READER = """
+import json, sys
+from datahub.ingestion.source.file import read_metadata_file
+out = [{"entityUrn": i.entityUrn, "aspectName": i.aspectName, "aspect": i.aspect.to_obj()}
+       for i in read_metadata_file(__import__("pathlib").Path(sys.argv[1]))]
+print(json.dumps(out))
+"""
+
+
+def read_back(path: Path) -> list[dict]:
+    """The records as DataHub's own MCP file reader reads (and validates) them."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", READER, str(path)], capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "DATAHUB_TELEMETRY_ENABLED": "false"})
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
 
 
 def test_to_file_is_read_by_datahubs_file_reader(tmp_path):
@@ -104,25 +122,25 @@ def test_to_file_is_read_by_datahubs_file_reader(tmp_path):
     res = CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--to-file", str(out)])
     assert res.exit_code == 0, res.output
     items = read_back(out)          # DataHub's reader validates each record
-    by = {(i.entityUrn, i.aspectName): i for i in items}
+    by = {(i["entityUrn"], i["aspectName"]): i["aspect"] for i in items}
     group = "urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,mlflow-prod.fraud_detection,PROD)"
     v2 = "urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.fraud_detection.2,PROD)"
-    props = by[(v2, "mlModelProperties")].aspect
-    assert props.version.versionTag == "2" and props.groups == [group]
-    assert {(m.name, m.value) for m in props.trainingMetrics} == {("AUC", "0.93"), ("precision", "0.85")}
-    assert props.deployments == [
+    props = by[(v2, "mlModelProperties")]
+    assert props["version"]["versionTag"] == "2" and props["groups"] == [group]
+    assert {(m["name"], m["value"]) for m in props["trainingMetrics"]} == {("AUC", "0.93"), ("precision", "0.85")}
+    assert props["deployments"] == [
         "urn:li:mlModelDeployment:(urn:li:dataPlatform:sagemaker,sagemaker-models.fraud-detection-prod,PROD)"]
-    assert len(props.mlFeatures) == 4
-    training = by[(v2, "mlModelTrainingData")].aspect.trainingData
-    assert [d.dataset for d in training] == [
+    assert len(props["mlFeatures"]) == 4
+    training = by[(v2, "mlModelTrainingData")]["trainingData"]
+    assert [d["dataset"] for d in training] == [
         "urn:li:dataset:(urn:li:dataPlatform:snowflake,analytics.public.fraud_features,PROD)"]
-    feature = by[("urn:li:mlFeature:(mlflow-prod.fraud_detection,merchant_category)", "mlFeatureProperties")].aspect
-    assert feature.dataType == "NOMINAL" and feature.sources == [
+    feature = by[("urn:li:mlFeature:(mlflow-prod.fraud_detection,merchant_category)", "mlFeatureProperties")]
+    assert feature["dataType"] == "NOMINAL" and feature["sources"] == [
         "urn:li:dataset:(urn:li:dataPlatform:snowflake,analytics.public.fraud_features,PROD)"]
     dep = by[("urn:li:mlModelDeployment:(urn:li:dataPlatform:sagemaker,sagemaker-models.fraud-detection-prod,PROD)",
-              "mlModelDeploymentProperties")].aspect
-    assert dep.status == "IN_SERVICE"
-    assert by[(group, "ownership")].aspect.owners[0].owner == "urn:li:corpGroup:data-science"
+              "mlModelDeploymentProperties")]
+    assert dep["status"] == "IN_SERVICE"
+    assert by[(group, "ownership")]["owners"][0]["owner"] == "urn:li:corpGroup:data-science"
 
 
 @pytest.mark.slow
@@ -131,12 +149,12 @@ def test_training_runs_become_data_process_instances(tmp_path):
     res = CliRunner().invoke(get_app(), ["push", "datahub", str(LIFECYCLE), "--to-file", str(out)])
     assert res.exit_code == 0, res.output
     items = read_back(out)
-    runs = [i for i in items if i.entityUrn.startswith("urn:li:dataProcessInstance:")]
-    outputs = [i.aspect.outputs for i in runs if i.aspectName == "dataProcessInstanceOutput"]
+    runs = [i for i in items if i["entityUrn"].startswith("urn:li:dataProcessInstance:")]
+    outputs = [i["aspect"]["outputs"] for i in runs if i["aspectName"] == "dataProcessInstanceOutput"]
     assert sorted(o[0] for o in outputs) == [
         "urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.purchase_propensity.1,PROD)",
         "urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.purchase_propensity.2,PROD)"]
-    created = [i.aspect.created.time for i in runs if i.aspectName == "dataProcessInstanceProperties"]
+    created = [i["aspect"]["created"]["time"] for i in runs if i["aspectName"] == "dataProcessInstanceProperties"]
     assert all(t > 1_700_000_000_000 for t in created)
 
 
@@ -148,7 +166,7 @@ def test_push_to_loopback_gms_sends_what_the_file_holds(tmp_path, gms):
     out = tmp_path / "mcps.json"
     CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--to-file", str(out)])
     sent = {(p["entityUrn"], p["aspectName"]) for p in FakeGms.received}
-    assert sent == {(i.entityUrn, i.aspectName) for i in read_back(out)}
+    assert sent == {(i["entityUrn"], i["aspectName"]) for i in read_back(out)}
     assert len(sent) == 12
 
 
