@@ -16,11 +16,11 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     @handle_errors
     def export_cmd(
-        files: Optional[list[str]] = opt.files(),
+        files: list[str] | None = opt.files(),
         profile: str = typer.Option(..., "--profile", "-p", help="fair4ml | mls | prov | om-rdf | mct | hf-card | "
                                                                   "model-card."),
-        store: Optional[str] = opt.store(),
-        output: Optional[str] = typer.Option(None, "-o", "--output",
+        store: str | None = opt.store(),
+        output: str | None = typer.Option(None, "-o", "--output",
                                              help="Output file; for card profiles a directory (one card per model "
                                                   "version). Default stdout."),
         fmt: str = typer.Option("turtle", "--format", "-f",

@@ -7,8 +7,8 @@ import os
 
 import typer
 
-from ..cli import fail, handle_errors
-from .query import load_source, naming, store_option
+from . import _options as opt
+from ._errors import fail, handle_errors, naming
 
 
 def register(app: typer.Typer) -> None:
@@ -18,8 +18,8 @@ def register(app: typer.Typer) -> None:
     @push_app.command("datahub")
     @handle_errors
     def push_datahub(
-        files: list[str] | None = typer.Argument(None, metavar="FILE...", help="RDF files (or --store)."),
-        store: str | None = store_option(),
+        files: list[str] | None = opt.files(),
+        store: str | None = opt.store(),
         server: str | None = typer.Option(None, "--server", help="DataHub GMS URL, e.g. http://localhost:8080."),
         token: str | None = typer.Option(None, "--token", help="DataHub access token (default: the "
                                                                   "DATAHUB_GMS_TOKEN environment variable)."),
@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
         from ..export.datahub import build_mcps, push, write_file
 
         with naming(files):
-            g = load_source(files, store)
+            from ..io import open_source
+
+            g = open_source(files, store)
             mcps = build_mcps(g)
         if to_file:
             write_file(mcps, to_file)

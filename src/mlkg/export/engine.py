@@ -206,7 +206,7 @@ class _Oxigraph:
         self.store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
 
     def query(self, text: str) -> Any:
-        from ..store.embedded import from_ox
+        from ..rdf.oxterms import from_ox
 
         res = self.store.query(text, use_default_graph_as_union=True)
         if isinstance(res, self.ox.QueryTriples):
@@ -223,20 +223,42 @@ class _Oxigraph:
         return [tuple(from_ox(v) for v in sol) for sol in res]
 
 
+class _StoreSource:
+    """An mlkg :class:`~mlkg.dataset.Store` answering the profile queries in its own engine."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def query(self, text: str) -> Any:
+        res = self.store.query(text)
+        if isinstance(res, Graph):
+            class _Result:
+                graph = res
+
+            return _Result()
+        return res.tuples()
+
+
 def _fast(source: Any) -> Any:
-    """``source`` itself, or for a plain in-memory rdflib Graph, a pyoxigraph copy of it."""
-    if type(source) is Graph and type(source.store).__name__ == "Memory":
-        try:
-            return _Oxigraph(source)
-        except ImportError:  # pragma: no cover - pyoxigraph is a dependency
-            return source
-    return source
+    """Something with ``query(text)``: a pyoxigraph copy of an in-memory rdflib graph (plain graphs, and mlkg
+    stores wrapping one), the store itself for other mlkg stores (their engine answers), else ``source``."""
+    from ..dataset import GraphStore, Store
+
+    graph = source
+    if isinstance(source, GraphStore):
+        graph = source.ds
+    elif isinstance(source, Store):
+        return _StoreSource(source)
+    if type(graph) is Graph and type(graph.store).__name__ == "Memory":
+        return _Oxigraph(graph)
+    return graph
 
 
 def construct(source: Any, filenames: tuple[str, ...] | list[str], *, rename: str | None = None,
               json_literals: tuple[str, ...] = (), json_arrays: tuple[str, ...] = (),
               rename_objects: bool = False) -> Graph:
-    """Run profile CONSTRUCT queries over ``source`` (an rdflib Graph, Dataset or a store's rdflib view).
+    """Run profile CONSTRUCT queries over ``source``: an mlkg store (:mod:`mlkg.dataset`, e.g. from
+    :func:`mlkg.io.open_source`), an rdflib Graph or Dataset, or a store's rdflib view.
 
     :param rename: a SELECT query giving ``?x ?omx`` pairs; every ``?x`` in the result becomes ``?omx``.
     :param json_literals: predicates whose object trees (``json:`` properties) become JSON literals.
