@@ -46,13 +46,16 @@ def register(app: typer.Typer) -> None:
           mlkg export fraud.ttl --profile model-card -o cards/
           mlkg export --store oxigraph:./kg --profile hf-card --model mlflow-prod.fraud_detection.2
         """
+        # lazy: the export engine loads only when the command runs
         from ..export import PROFILES, export
+        # lazy: the export engine loads only when the command runs
         from ..rdf.formats import write_atomic
 
         p = PROFILES.get(profile)
         if p is None:
             raise fail(f"--profile must be one of {', '.join(sorted(PROFILES))} (got {profile!r})")
         with naming(files):
+            # lazy: the export engine loads only when the command runs
             from ..io import open_source
 
             g = open_source(files, store)

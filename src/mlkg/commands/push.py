@@ -37,9 +37,11 @@ def register(app: typer.Typer) -> None:
         """
         if (server is None) == (to_file is None):
             raise fail("give exactly one of --server URL and --to-file FILE")
+        # lazy: the export engine and DataHub load only when the command runs
         from ..export.datahub import build_mcps, push, write_file
 
         with naming(files):
+            # lazy: the export engine and DataHub load only when the command runs
             from ..io import open_source
 
             g = open_source(files, store)

@@ -79,9 +79,11 @@ def build_mcps(source: Any) -> list[Any]:
     :raises InputError: when the graph has several values where DataHub keeps one.
     :raises MlkgError: when DataHub's library is missing or refuses an aspect.
     """
+    # lazy: DataHub's library is an optional extra
     from .engine import PROFILES, frame_cards
 
     mcp_mod, classes = _datahub()
+    # lazy: DataHub's library is an optional extra
     from .engine import construct
 
     p = PROFILES["datahub"]
@@ -132,6 +134,7 @@ def push(mcps: list[Any], server: str, *, token: str | None = None) -> int:
     """
     from datahub.emitter.rest_emitter import DatahubRestEmitter
 
+    # lazy: DataHub's library is an optional extra
     from ..errors import RemoteAccessError
 
     try:

@@ -128,6 +128,7 @@ def _expand_curie(curie: str) -> str:
 
 @lru_cache(maxsize=1)
 def _mapping_graph() -> Graph:
+    # lazy: loaded when a profile runs, so `import mlkg.export` stays light
     from ..ontology import load_ontology
 
     return load_ontology(alignment=True)
@@ -206,6 +207,7 @@ class _Oxigraph:
         self.store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
 
     def query(self, text: str) -> Any:
+        # lazy: loaded when a profile runs, so `import mlkg.export` stays light
         from ..rdf.oxterms import from_ox
 
         res = self.store.query(text, use_default_graph_as_union=True)
@@ -242,6 +244,7 @@ class _StoreSource:
 def _fast(source: Any) -> Any:
     """Something with ``query(text)``: a pyoxigraph copy of an in-memory rdflib graph (plain graphs, and mlkg
     stores wrapping one), the store itself for other mlkg stores (their engine answers), else ``source``."""
+    # lazy: loaded when a profile runs, so `import mlkg.export` stays light
     from ..dataset import GraphStore, Store
 
     graph = source
@@ -263,6 +266,7 @@ def construct(source: Any, filenames: tuple[str, ...] | list[str], *, rename: st
     :param rename: a SELECT query giving ``?x ?omx`` pairs; every ``?x`` in the result becomes ``?omx``.
     :param json_literals: predicates whose object trees (``json:`` properties) become JSON literals.
     """
+    # lazy: loaded when a profile runs, so `import mlkg.export` stays light
     from ..rdf.build import new_graph
 
     source = _fast(source)
@@ -299,6 +303,7 @@ def _retype(g: Graph, pairs: tuple[tuple[str, str], ...]) -> None:
 
 
 def _rename(g: Graph, mapping: dict[Any, Any], *, objects_only: bool = False) -> Graph:
+    # lazy: loaded when a profile runs, so `import mlkg.export` stays light
     from ..rdf.build import new_graph
 
     out = new_graph()
@@ -368,6 +373,7 @@ def bundled_document(url: str) -> Any:
 
 def document_loader() -> Callable[..., dict[str, Any]]:
     """A pyld loader for the bundled documents; every other URL is refused (exports never fetch)."""
+    # lazy: loaded when a profile runs, so `import mlkg.export` stays light
     from ..errors import RemoteAccessError
 
     def load(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -450,6 +456,7 @@ def _clean(obj: Any) -> Any:
 
 
 def _write_cards(p: Profile, g: Graph) -> tuple[dict[str, str], list[Any]]:
+    # lazy: loaded when a profile runs, so `import mlkg.export` stays light
     from . import cards
 
     files: dict[str, str] = {}
@@ -482,6 +489,7 @@ def export(source: Any, profile: str, *, format: str = "turtle", model: str | No
     if p.writer == "datahub":
         import tempfile
 
+        # lazy: loaded when a profile runs, so `import mlkg.export` stays light
         from .datahub import build_mcps, write_file
 
         mcps = build_mcps(source)
@@ -494,6 +502,7 @@ def export(source: Any, profile: str, *, format: str = "turtle", model: str | No
     _retype(g, p.retype)
     res = ExportResult(profile, graph=g)
     if p.writer == "rdf":
+        # lazy: loaded when a profile runs, so `import mlkg.export` stays light
         from ..rdf.formats import normalize_format
 
         fmt = normalize_format(format)

@@ -24,7 +24,9 @@ def read_fair4ml(source: str | Path | dict[str, Any]) -> Graph:
     """
     from pyld import jsonld
 
+    # lazy: loaded when a document is read
     from ..rdf.closure import add_super_properties
+    # lazy: loaded when a document is read
     from .engine import construct, document_loader
 
     name = "<document>" if isinstance(source, dict) else str(source)
@@ -47,6 +49,7 @@ def read_fair4ml(source: str | Path | dict[str, Any]) -> Graph:
         raise InputError("no triples", source=name, expected="FAIR4ML JSON-LD with at least one fair4ml:MLModel")
     from rdflib import RDF
 
+    # lazy: loaded when a document is read
     from ..namespaces import MLKG_IRI
 
     out = construct(g, ("fair4ml-read.rq",))
