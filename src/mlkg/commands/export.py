@@ -48,6 +48,7 @@ def register(app: typer.Typer) -> None:
         """
         # lazy: the export engine loads only when the command runs
         from ..export import PROFILES, export
+
         # lazy: the export engine loads only when the command runs
         from ..rdf.formats import write_atomic
 

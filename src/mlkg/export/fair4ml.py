@@ -26,6 +26,7 @@ def read_fair4ml(source: str | Path | dict[str, Any]) -> Graph:
 
     # lazy: loaded when a document is read
     from ..rdf.closure import add_super_properties
+
     # lazy: loaded when a document is read
     from .engine import construct, document_loader
 
