@@ -85,3 +85,16 @@ def test_diagram_metric_draws_the_series(tmp_path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     none = runner.invoke(get_app(), ["diagram", "sagemaker-prod.fraud-endpoint", str(ttl), "--metric", "auc"])
     assert none.exit_code == 2 and "no numeric values of 'auc'" in none.stderr
+
+
+def test_serving_at_from_one_sagemaker_import() -> None:
+    """The SageMaker importer's golden graph (moto, botocore's service model) records the endpoint's update time:
+    serving_at answers from that one import, with hand-written expected rows."""
+    from pathlib import Path
+
+    golden = Path(__file__).resolve().parents[1] / "importers" / "sagemaker" / "golden" / "estate.ttl"
+    g = Graph().parse(golden)
+    after = serving_at(g, "sagemaker.fraud-scoring", "2026-12-01")
+    assert [(r.version_name, r.model_name, r.status, r.environment, r.deployed_at.isoformat()) for r in after] == [
+        ("sagemaker.fraud-detector.2", "sagemaker.fraud-detector", "InService", "prod", "2026-11-30T12:00:00+00:00")]
+    assert serving_at(g, "sagemaker.fraud-scoring", "2026-11-30T11:59:59Z") == []
