@@ -46,6 +46,10 @@ def generated_pages() -> dict[str, Callable[[], str]]:
     }
     for path, text in specs.pages().items():
         pages[path] = functools.partial(str, text)
+    from . import importer_pages
+
+    for path, text in importer_pages.pages().items():
+        pages[path] = functools.partial(str, text)
     return pages
 
 
@@ -66,9 +70,9 @@ def write_pages(root: Path | None = None, *, check: bool = False) -> list[str]:
         if not check:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-    if not check:  # pages of classes that no longer exist
+    if not check:  # pages of classes or importers that no longer exist
         known = set(generated_pages())
-        for path in (root / "reference" / "entities").glob("*.md"):
+        for path in [*(root / "reference" / "entities").glob("*.md"), *(root / "importers").glob("*.md")]:
             rel = str(path.relative_to(root))
             if rel not in known:
                 path.unlink()
@@ -155,7 +159,13 @@ def stage(out: Path) -> Path:
     template = resource_path("mkdocs.yml").read_text()
     indent = template[:template.index(marker)].rsplit("\n", 1)[1]
     entries = "\n".join(f"{indent}- {c.__name__}: {PAGE_DIR}/{page_name(c)}" for c in entity_classes())
-    config.write_text(template.replace(indent + marker, entries))
+    text = template.replace(indent + marker, entries)
+    from ..importers import registry
+
+    imarker = "# importer pages: added by mlkg.docs.site when the site is staged"
+    iindent = text[:text.index(imarker)].rsplit("\n", 1)[1]
+    text = text.replace(iindent + imarker, "\n".join(f"{iindent}- {n}: importers/{n}.md" for n in registry.names()))
+    config.write_text(text)
     return config
 
 
