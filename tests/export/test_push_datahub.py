@@ -170,6 +170,7 @@ def test_push_to_loopback_gms_sends_what_the_file_holds(tmp_path, gms):
     assert len(sent) == 12
 
 
+@pytest.mark.slow  # DataHub's emitter retries with back-off before it gives up (~30 s)
 def test_unreachable_server_is_a_clear_error(tmp_path):
     import socket
 

@@ -37,12 +37,12 @@ def reference(name: str, packs: tuple[str, ...], focus: frozenset[URIRef] | None
 
 
 def _cases() -> list[Any]:
-    """Every graph × pack set; on the synthetic estates (pySHACL's public engine takes seconds there) only
-    core+governance runs by default, the rest with ``-m slow``."""
+    """Every graph × pack set; the synthetic estates (pySHACL's public engine takes seconds to tens of seconds
+    there) run with ``-m slow`` (CI runs them), the examples and fixtures by default."""
     out = []
     for name in GRAPHS:
         for packs in PACK_SETS:
-            slow = name.startswith("synth") and (name != "synth-planted" or packs != ("core", "governance"))
+            slow = name.startswith("synth")
             out.append(pytest.param(name, packs, id=f"{name}-{_pid(packs)}",
                                     marks=[pytest.mark.slow] if slow else []))
     return out
