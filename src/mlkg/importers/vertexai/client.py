@@ -201,7 +201,7 @@ class LiveClient:
                 yield json.loads(type(item).to_json(item, always_print_fields_with_no_presence=False,
                                                     use_integers_for_enums=False))
         except Exception as e:
-            f = fatal(e, where=f"{self.where} {what}", attempts=counter["n"] + 1)
+            f = fatal(e, where=f"{self.where} {what}", attempts=counter["n"] or 1)  # calls made: each failure counted
             if f is not None:
                 raise f from None
             raise SourceUnavailable(f"{self.where}: cannot list {what}: {first_line(e)}") from None
