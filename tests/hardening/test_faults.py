@@ -117,16 +117,41 @@ def test_load_killed_on_oxigraph(data: dict[str, Any], tmp_path: Path) -> None:
     assert data["n_old"] in seen
 
 
+def _graph_names(store_url: str) -> set[str]:
+    from mlkg.store import open_store
+
+    s = open_store(store_url)
+    try:
+        return {str(r["g"]) for r in s.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    finally:
+        s.close()
+
+
+def _killed_loads_leaving_no_trace(url: str, data: dict[str, Any]) -> None:
+    """The session's servers are shared with other tests: drop every graph this test (and its killed writers'
+    staging graphs) added, so later tests see the server as it was."""
+    from mlkg.store import open_store
+
+    before = _graph_names(url)
+    try:
+        _kill_loads(url, data, ["load", str(data["new"]), "--store", url, "-g", G, "--no-progress"])
+    finally:
+        s = open_store(url)
+        try:
+            for g in sorted(_graph_names(url) - before):
+                s.update(f"DROP SILENT GRAPH <{g}>")
+        finally:
+            s.close()
+
+
 @pytest.mark.server
 def test_load_killed_on_oxigraph_serve(data: dict[str, Any], oxigraph_server: Any) -> None:
-    url = oxigraph_server.store_url
-    _kill_loads(url, data, ["load", str(data["new"]), "--store", url, "-g", G, "--no-progress"])
+    _killed_loads_leaving_no_trace(oxigraph_server.store_url, data)
 
 
 @pytest.mark.server
 def test_load_killed_on_virtuoso(data: dict[str, Any], virtuoso_server: Any) -> None:
-    url = virtuoso_server.store_url
-    _kill_loads(url, data, ["load", str(data["new"]), "--store", url, "-g", G, "--no-progress"])
+    _killed_loads_leaving_no_trace(virtuoso_server.store_url, data)
 
 
 def _om_models(d: Path, n: int) -> Path:
