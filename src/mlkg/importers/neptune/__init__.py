@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ...model import entities as m
 from ..base import Capability, Importer, ImporterConfig, SourceUnavailable, option
@@ -63,19 +64,21 @@ class NeptuneImporter(Importer[NeptuneConfig]):
     examples = ("mlkg import neptune .neptune -o runs.ttl",
                 "mlkg import neptune .neptune/offline/run__1234__5678__abcd --project acme/iris -o run.ttl")
 
-    def test_connection(self) -> None:
+    def _found(self) -> Any:
+        """The offline run folders under the given paths (the check of test_connection and entities)."""
         if not self.config.paths:
             raise SourceUnavailable("neptune: nothing to import: give offline run folders")
-        containers(self.config.paths)
+        return containers(self.config.paths)
+
+    def test_connection(self) -> None:
+        self._found()
 
     def entities(self) -> Iterator[m.Entity]:
         from . import oplog
         from .mapping import Mapper
 
         c, report = self.config, self.report
-        if not c.paths:
-            raise SourceUnavailable("neptune: nothing to import: give offline run folders")
-        found = containers(c.paths)
+        found = self._found()
         yield self.service()
         report.count("services")
         mapper = Mapper(self, project=c.project)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ...model import entities as m
 from ..base import Capability, Importer, ImporterConfig, SourceUnavailable, first_line, option
@@ -57,19 +58,21 @@ class WandbImporter(Importer[WandbConfig]):
     examples = ("mlkg import wandb wandb/ -o runs.ttl",
                 "mlkg import wandb wandb/offline-run-20260101_120000-abc123 --strict -o run.ttl")
 
-    def test_connection(self) -> None:
+    def _files(self) -> Any:
+        """The run-*.wandb files under the given paths (the check of test_connection and entities)."""
         if not self.config.paths:
             raise SourceUnavailable("wandb: nothing to import: give offline run folders or .wandb files")
-        run_files(self.config.paths)
+        return run_files(self.config.paths)
+
+    def test_connection(self) -> None:
+        self._files()
 
     def entities(self) -> Iterator[m.Entity]:
         from . import records
         from .mapping import Mapper
 
         c, report = self.config, self.report
-        if not c.paths:
-            raise SourceUnavailable("wandb: nothing to import: give offline run folders or .wandb files")
-        files = run_files(c.paths)
+        files = self._files()
         yield self.service()
         report.count("services")
         if not files:
