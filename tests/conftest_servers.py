@@ -25,9 +25,15 @@ VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A fresh ``oxigraph serve`` (on-disk store in a temp dir) shared by the session."""
+    yield from private_oxigraph_server(tmp_path_factory.mktemp("oxserve"))
+
+
+def private_oxigraph_server(location: Path, *, union: bool = False) -> Iterator[OxigraphServer]:
+    """Start an ``oxigraph serve`` of one's own (for tests whose writes could outlive them, such as killed
+    clients whose request the server still finishes); skips with the reason when it cannot start."""
     if oxigraph_binary() is None:
         pytest.skip("oxigraph binary not found: pip install oxigraph (mlkg[server])")
-    srv = OxigraphServer(location=tmp_path_factory.mktemp("oxserve"), union=False)
+    srv = OxigraphServer(location=location, union=union)
     try:
         srv.start()
     except Exception as e:
@@ -141,9 +147,14 @@ class VirtuosoServer:
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
     """A fresh Virtuoso (Debian virtuoso-opensource) shared by the session."""
+    yield from private_virtuoso_server(tmp_path_factory.mktemp("virtuoso"))
+
+
+def private_virtuoso_server(root: Path) -> Iterator[VirtuosoServer]:
+    """Start a Virtuoso of one's own in ``root``; skips with the reason when it cannot start."""
     if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None or not VIRTUOSO_INI.exists():
         pytest.skip("Virtuoso not installed: apt-get install -y virtuoso-opensource")
-    srv = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    srv = VirtuosoServer(root)
     try:
         srv.start()
     except Exception as e:

@@ -117,41 +117,33 @@ def test_load_killed_on_oxigraph(data: dict[str, Any], tmp_path: Path) -> None:
     assert data["n_old"] in seen
 
 
-def _graph_names(store_url: str) -> set[str]:
-    from mlkg.store import open_store
+@pytest.fixture
+def own_oxigraph_server(tmp_path: Path) -> Any:
+    from conftest_servers import private_oxigraph_server
 
-    s = open_store(store_url)
-    try:
-        return {str(r["g"]) for r in s.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
-    finally:
-        s.close()
+    yield from private_oxigraph_server(tmp_path / "oxserve")
 
 
-def _killed_loads_leaving_no_trace(url: str, data: dict[str, Any]) -> None:
-    """The session's servers are shared with other tests: drop every graph this test (and its killed writers'
-    staging graphs) added, so later tests see the server as it was."""
-    from mlkg.store import open_store
+@pytest.fixture
+def own_virtuoso_server(tmp_path: Path) -> Any:
+    from conftest_servers import private_virtuoso_server
 
-    before = _graph_names(url)
-    try:
-        _kill_loads(url, data, ["load", str(data["new"]), "--store", url, "-g", G, "--no-progress"])
-    finally:
-        s = open_store(url)
-        try:
-            for g in sorted(_graph_names(url) - before):
-                s.update(f"DROP SILENT GRAPH <{g}>")
-        finally:
-            s.close()
+    yield from private_virtuoso_server(tmp_path / "virtuoso")
+
+
+# Each server test starts a server of its own: a killed client's last request may still be finished by the
+# server after the test ends (the body was sent before the kill), so nothing it writes may reach servers that
+# other tests share.
+@pytest.mark.server
+def test_load_killed_on_oxigraph_serve(data: dict[str, Any], own_oxigraph_server: Any) -> None:
+    url = own_oxigraph_server.store_url
+    _kill_loads(url, data, ["load", str(data["new"]), "--store", url, "-g", G, "--no-progress"])
 
 
 @pytest.mark.server
-def test_load_killed_on_oxigraph_serve(data: dict[str, Any], oxigraph_server: Any) -> None:
-    _killed_loads_leaving_no_trace(oxigraph_server.store_url, data)
-
-
-@pytest.mark.server
-def test_load_killed_on_virtuoso(data: dict[str, Any], virtuoso_server: Any) -> None:
-    _killed_loads_leaving_no_trace(virtuoso_server.store_url, data)
+def test_load_killed_on_virtuoso(data: dict[str, Any], own_virtuoso_server: Any) -> None:
+    url = own_virtuoso_server.store_url
+    _kill_loads(url, data, ["load", str(data["new"]), "--store", url, "-g", G, "--no-progress"])
 
 
 def _om_models(d: Path, n: int) -> Path:
