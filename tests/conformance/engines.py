@@ -46,7 +46,7 @@ def _debian_fix() -> Path:
     fix = CACHE / "jena-4.5.0-fix"
     marker = fix / "xerces" / "impl"
     if not marker.is_dir():
-        tmp = CACHE / "jena-4.5.0-fix.tmp"
+        tmp = CACHE / f"jena-4.5.0-fix.tmp{os.getpid()}"  # per process: pytest-xdist workers may race here
         shutil.rmtree(tmp, ignore_errors=True)
         with zipfile.ZipFile(DEBIAN_JARS / "jena-core.jar") as z:
             prefix = "org/apache/jena/ext/xerces/"
@@ -55,9 +55,19 @@ def _debian_fix() -> Path:
                     dest = tmp / "xerces" / name[len(prefix):]
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     dest.write_bytes(z.read(name))
-        shutil.rmtree(fix, ignore_errors=True)
-        tmp.rename(fix)
+        _publish(tmp, fix, marker)
     return fix
+
+
+def _publish(tmp: Path, dest: Path, marker: Path) -> None:
+    """Move a finished ``tmp`` dir to ``dest`` unless another process got there first (then keep theirs)."""
+    try:
+        tmp.rename(dest)
+    except OSError:
+        if not marker.exists():
+            shutil.rmtree(dest, ignore_errors=True)
+            tmp.rename(dest)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def jena() -> Jena | None:
@@ -79,13 +89,12 @@ def _harness(j: Jena) -> Path:
     key = hashlib.sha256(src.read_bytes() + j.classpath.encode()).hexdigest()[:12]
     out = CACHE / f"harness-{j.version}-{key}"
     if not (out / "Harness.class").exists():
-        tmp = out.with_suffix(".tmp")
+        tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         subprocess.run(["javac", "-nowarn", "-d", str(tmp), "-cp", j.classpath, str(src)], check=True,
                        capture_output=True, timeout=300)
-        shutil.rmtree(out, ignore_errors=True)
-        tmp.rename(out)
+        _publish(tmp, out, out / "Harness.class")
     return out
 
 
