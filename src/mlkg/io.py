@@ -21,7 +21,7 @@ from .dataset import Store, as_store
 from .errors import InputError
 from .history.log import as_of as history_as_of
 from .model import FeatureSource, MLModel, MLModelService, PlatformType
-from .model.base import iter_fields
+from .model.base import Ref, iter_fields
 from .model.json import document_from_json, entity_from_dict
 from .rdf import build
 from .rdf.closure import add_super_properties
@@ -86,25 +86,33 @@ def open_source(paths: Sequence[str] | None, store: str | Store | None = None, *
     return as_store(g)
 
 
-def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | None = None,
+def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | MLModelService | Ref | None = None,
                   engine: str = "fast", base: str | None = None, allow_remote: bool = False,
                   check_schema: bool = True) -> Graph:
     """Read files into one rdflib graph with the lineage super-property triples (all-or-nothing: any bad input
     raises before anything is written).
 
     ``from_`` is the input kind (``auto``: ``.json`` is mlkg/OpenMetadata JSON unless it carries an
-    ``@context``, ``.jsonld`` JSON-LD, anything else RDF by suffix); ``service`` an MlModelService JSON file for
-    models that name no service; ``engine`` ``fast`` or ``pyld`` (the reference JSON-LD processor).
+    ``@context``, ``.jsonld`` JSON-LD, anything else RDF by suffix); ``service`` the service of models that
+    name none: an MlModelService JSON file (mlkg's shape), an :class:`MLModelService`, or a :class:`Ref` to one
+    (a service FQN: the models are placed under it, no service entity is added); ``engine`` ``fast`` or ``pyld`` (the reference JSON-LD processor).
 
     :raises InputError: naming file, JSON path and what was expected.
     """
     g = build.new_graph()
-    svc_entity = None
-    if service:
+    svc_entity: MLModelService | None = None
+    svc_ref: Ref | None = None
+    if isinstance(service, Ref):
+        svc_ref = service
+    elif isinstance(service, MLModelService):
+        svc_entity = service
+    elif service:
         data = read_json(service)
         if check_schema:
             _schema_check(data, "mlmodelService", service)
-        svc_entity = entity_from_dict(MLModelService, data, source=service)
+        svc_entity = entity_from_dict(MLModelService, data, source=service)  # type: ignore[assignment]
+    if svc_entity is not None:
+        svc_ref = svc_entity.ref()
     for name in inputs:
         kind = from_
         if kind == "auto":
@@ -118,8 +126,10 @@ def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | 
                 if check_schema:
                     _schema_check(data, "document", name)
                 ents = document_from_json(data, source=name)
+                if svc_ref is not None:
+                    svc_type = svc_entity.service_type if svc_entity is not None else None
+                    ents = [_with_service(e, svc_ref, svc_type) for e in ents]
                 if svc_entity is not None:
-                    ents = [_with_service(e, svc_entity) for e in ents]
                     ents.append(svc_entity)
                 if engine == "pyld":
                     pyld_graph(build.to_jsonld(ents, base=base), graph=g, lineage=False, source=name)
@@ -136,11 +146,11 @@ def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | 
     return g
 
 
-def _with_service(e: Any, svc: Any) -> Any:
+def _with_service(e: Any, svc: Ref, service_type: Any) -> Any:
     if isinstance(e, MLModel) and e.service is None:
-        kw: dict[str, Any] = {"service": svc.ref(), "fqn": None}
-        if e.service_type is None and isinstance(svc.service_type, PlatformType):
-            kw["service_type"] = svc.service_type
+        kw: dict[str, Any] = {"service": svc, "fqn": None}
+        if e.service_type is None and isinstance(service_type, PlatformType):
+            kw["service_type"] = service_type
         # rebuild so FQNs (and the IRIs minted from them) are re-derived under the service
         return _rebuild(dataclasses.replace(e, **kw))
     return e

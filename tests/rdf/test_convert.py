@@ -79,8 +79,9 @@ def test_sample_data_shape_with_service_file(tmp_path: Path) -> None:
     assert set(models) == {"eta_predictions", "forecast_sales"}
     assert models["eta_predictions"].fqn == "mlflow_svc.eta_predictions"
     assert "never-stored" not in out.read_text()  # secrets in the connection are dropped
-    back = run("convert", str(out), "--to", "openmetadata", "--shape", "sample-data")
-    produced = {m["name"]: m for m in json.loads(back.stdout)["models"]}
+    back = run("convert", str(out), "--to", "openmetadata", "--shape", "sample-data", "-o", str(tmp_path / "sd"))
+    assert back.returncode == 0, back.stderr
+    produced = {m["name"]: m for m in json.loads((tmp_path / "sd" / "models.json").read_text())}
     for original in src["models"]:
         assert _subset(original, produced[original["name"]]) == []
 
@@ -195,7 +196,7 @@ def test_create_shape_is_a_create_request(tmp_path: Path) -> None:
     assert run("convert", str(DATA / "om_mlmodel_api.json"), "-o", str(ttl)).returncode == 0
     r = run("convert", str(ttl), "--to", "openmetadata", "--shape", "create")
     assert r.returncode == 0, r.stderr
-    (req,) = json.loads(r.stdout)["models"]
+    (req,) = [json.loads(line) for line in r.stdout.splitlines() if '"algorithm"' in line]  # JSON Lines
     assert req["service"] == "mlflow_prod" and req["dashboard"] == "superset_prod.churn_performance"
     assert "id" not in req and "updatedAt" not in req  # server-side fields are not part of a create request
     assert {f["name"] for f in req["mlFeatures"]} == {"recency", "frequency", "segment"}

@@ -15,6 +15,7 @@ import dataclasses
 import difflib
 from datetime import date, datetime
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, assert_never
 
 from ..errors import InputError
@@ -263,13 +264,22 @@ def _document(data: Any, default: type[Entity]) -> list[Entity]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def ref_to_json(r: Ref, *, shape: str = "api") -> Any:
-    """An EntityReference object (``shape="api"``) or an FQN string (``"create"``, ``"sample-data"``)."""
+#: A function giving the uuid of a reference's target (OpenMetadata's EntityReference requires ``id``).
+RefId = Callable[[Ref], str | None]
+
+
+def ref_to_json(r: Ref, *, shape: str = "api", ref_id: RefId | None = None) -> Any:
+    """An EntityReference object (``shape="api"``) or an FQN string (``"create"``, ``"sample-data"``).
+
+    ``ref_id``, for the api shape: the target's uuid when the reference has none (OpenMetadata's
+    ``EntityReference`` requires ``id`` and ``type``)."""
     if shape != "api" and r.fqn:
         return r.fqn
     out: dict[str, Any] = {}
     for key, attr in _REF_KEYS.items():
         v = getattr(r, attr)
+        if v is None and attr == "id" and ref_id is not None:
+            v = ref_id(r)
         if v is not None:
             out[key] = v
     return out
@@ -292,7 +302,7 @@ def _omitted(e: Entity, fname: str, spec: FieldSpec, value: Any) -> bool:
     return spec.omit_when_default and value == e.default_value(fname)
 
 
-def _to_json(e: Entity, fname: str, spec: FieldSpec, v: Any, shape: str) -> Any:
+def _to_json(e: Entity, fname: str, spec: FieldSpec, v: Any, shape: str, ref_id: RefId | None) -> Any:
     k = spec.kind
     if k is FieldKind.LITERAL:
         return _literal_to_json(v, spec)
@@ -304,9 +314,9 @@ def _to_json(e: Entity, fname: str, spec: FieldSpec, v: Any, shape: str) -> Any:
     if k is FieldKind.ENUM:
         return v.value
     if k is FieldKind.REF:
-        return ref_to_json(v, shape=shape)
+        return ref_to_json(v, shape=shape, ref_id=ref_id)
     if k is FieldKind.CHILD:
-        return entity_to_dict(v, shape=shape)
+        return entity_to_dict(v, shape=shape, ref_id=ref_id)
     if k is FieldKind.IRI:
         return shorten_iri(v, spec)
     if k is FieldKind.JSON:
@@ -314,9 +324,10 @@ def _to_json(e: Entity, fname: str, spec: FieldSpec, v: Any, shape: str) -> Any:
     assert_never(k)
 
 
-def entity_to_dict(e: Entity, *, shape: str = "api") -> dict[str, Any]:
+def entity_to_dict(e: Entity, *, shape: str = "api", ref_id: RefId | None = None) -> dict[str, Any]:
     """``e`` as mlkg JSON. ``shape``: ``api`` (EntityReference objects) or ``create``/``sample-data`` (FQN strings
-    for references, as OpenMetadata's create requests and sample-data files have them)."""
+    for references, as OpenMetadata's create requests and sample-data files have them). ``ref_id`` gives the
+    uuid of a referenced entity whose reference carries none (see :func:`ref_to_json`)."""
     out: dict[str, Any] = {}
     extra: Any = None
     for f, spec in iter_fields(type(e)):
@@ -329,8 +340,8 @@ def entity_to_dict(e: Entity, *, shape: str = "api") -> dict[str, Any]:
             continue
         if _omitted(e, f.name, spec, val):
             continue
-        out[spec.json] = [_to_json(e, f.name, spec, v, shape) for v in val] if spec.many else _to_json(
-            e, f.name, spec, val, shape)
+        out[spec.json] = [_to_json(e, f.name, spec, v, shape, ref_id) for v in val] if spec.many else _to_json(
+            e, f.name, spec, val, shape, ref_id)
     if isinstance(extra, dict):
         for key, v in extra.items():
             out.setdefault(key, v)
