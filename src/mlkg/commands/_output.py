@@ -9,7 +9,7 @@ import json
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -147,15 +147,16 @@ def emit(rows: Sequence[Any], fmt: str, *, columns: Sequence[str] | None = None,
 
 
 @contextmanager
-def progress(message: str, *, quiet: bool = False, console: Console | None = None) -> Iterator[None]:
-    """A spinner with ``message`` and the time spent on stderr while a long step runs; only on a terminal, never
-    with ``-q`` (``console`` is for tests)."""
+def progress(message: str, *, quiet: bool = False, console: Console | None = None
+             ) -> Iterator[Callable[[str], None]]:
+    """A spinner with ``message`` on stderr while a long step runs; only on a terminal, never with ``-q``
+    (``console`` is for tests). It yields a function that replaces the message (a no-op when nothing shows)."""
     console = console or Console(stderr=True)
     if quiet or not console.is_terminal:
-        yield
+        yield lambda _line: None
         return
-    with console.status(message, spinner="dots"):
-        yield
+    with console.status(message, spinner="dots") as status:
+        yield lambda line: status.update(f"{message}: {line}")
 
 
 def write_text(text: str, output: str | None, *, note: str, quiet: bool = False) -> None:

@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
             raise fail("give INPUT files or --store STORE")
         if to == "openmetadata" and shape == "sample-data" and (not output or output == "-"):
             raise fail("--shape sample-data writes a folder (service.json and models.json): give -o DIR")
-        svc = _service(service)
+        svc = resolve_service(service)
         with progress(f"reading {len(inputs or [])} input(s)" + (f" and {store}" if store else ""), quiet=quiet):
             g = read_inputs(inputs or [], store=store, from_=from_, service=svc, engine=engine, base=base,
                             allow_remote=allow_remote)
@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
         write_text(text, output, note=f"wrote {len(g)} triples to", quiet=quiet)
 
 
-def _service(spec: str | None) -> Any:
+def resolve_service(spec: str | None) -> Any:
     """``--service``: a JSON file in any of OpenMetadata's service shapes (an :class:`MLModelService`), or an FQN
     (a reference: the models are placed under it, as ``import openmetadata --service NAME`` does)."""
     if not spec:
@@ -186,7 +186,7 @@ def _write_sample_data(g: Any, output: str, base: str | None, quiet: bool) -> No
     root = Path(output)
     if root.exists() and not root.is_dir():
         raise InputError("not a folder", source=output, expected="a folder for service.json and models.json")
-    files = []
+    files: list[tuple[Path, Any]] = []
     for sd in folders:
         where = root if len(folders) == 1 else root / sd.service_name
         files.append((where / "service.json", sd.service))

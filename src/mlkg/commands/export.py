@@ -10,6 +10,7 @@ import typer
 
 from . import _options as opt
 from ._errors import fail, handle_errors, naming
+from ._output import progress
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +28,7 @@ def register(app: typer.Typer) -> None:
                                 help="RDF format of mls, prov and om-rdf: turtle, nt, jsonld, rdfxml, trig."),
         model: str | None = typer.Option(None, "--model", help="Card profiles: only the card of this model or "
                                                                   "version (FQN or IRI)."),
+        quiet: bool = opt.quiet(),
     ) -> None:
         """Export ML metadata in the vocabulary another tool reads.
 
@@ -59,9 +61,11 @@ def register(app: typer.Typer) -> None:
             # lazy: the export engine loads only when the command runs
             from ..io import open_source
 
-            g = open_source(files, store)
+            with progress(f"reading {len(files or [])} file(s)" + (f" and {store}" if store else ""), quiet=quiet):
+                g = open_source(files, store)
             try:
-                res = export(g, profile, format=fmt, model=model)
+                with progress(f"exporting as {profile}", quiet=quiet):
+                    res = export(g, profile, format=fmt, model=model)
             except ValueError as e:  # unknown RDF format
                 raise fail(str(e)) from None
         cards = p.writer in ("cards", "bundle")

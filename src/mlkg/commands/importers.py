@@ -335,12 +335,15 @@ def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, s
         importer.test_connection()
         typer.echo(f"ok: {importer.source()}", err=True)
         return
-    if not kw["quiet"]:
-        importer.report.progress = lambda line: typer.echo(line, err=True)
+    from ._output import progress  # lazy: rich
+
     output = kw["output"] if kw["output"] else (None if kw["store"] else "-")
-    report = run(importer, output=output, fmt=kw["fmt"], store=kw["store"], graph=kw["graph"], base=kw["base"],
-                 strict=kw["strict"], om_requests=kw["om_requests"], report_json=kw["report_json"],
-                 with_provenance=not kw["no_provenance"])
+    # progress: a spinner showing the importer's latest line, on a terminal only (the report follows anyway)
+    with progress(f"importing {importer.source()}", quiet=kw["quiet"]) as update:
+        importer.report.progress = update
+        report = run(importer, output=output, fmt=kw["fmt"], store=kw["store"], graph=kw["graph"], base=kw["base"],
+                     strict=kw["strict"], om_requests=kw["om_requests"], report_json=kw["report_json"],
+                     with_provenance=not kw["no_provenance"])
     if not kw["quiet"]:
         if kw["output"]:
             where = f" → {kw['output']}"

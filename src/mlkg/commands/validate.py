@@ -52,12 +52,19 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
 
 
 def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] = ("core",), fmt: str = "text",
-        fail_on: str = "Violation", graph: Any = None, engine: str = "auto") -> int:
-    """Validate and print the report; returns the exit code (0 passes, 1 does not)."""
+        fail_on: str = "Violation", graph: Any = None, engine: str = "auto", quiet: bool = True) -> int:
+    """Validate and print the report; returns the exit code (0 passes, 1 does not). Unless ``quiet``, a spinner
+    on stderr (on a terminal only) says what is being done."""
     from ..validate import validate
+    from ._output import progress  # lazy: rich and the validator load only when the command runs
 
-    g = graph if graph is not None else load_inputs(files, store)
-    report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on, engine=engine)
+    if graph is not None:
+        g = graph
+    else:
+        with progress(f"reading {len(files)} file(s)" + (f" and {store}" if store else ""), quiet=quiet):
+            g = load_inputs(files, store)
+    with progress(f"validating {len(g)} triples against {', '.join(packs) or 'core'}", quiet=quiet):
+        report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on, engine=engine)
     if fmt == "json":
         typer.echo(report.dumps(), nl=False)
     else:
@@ -82,6 +89,8 @@ def register(app: typer.Typer) -> None:
                                     help="Least severe result that fails: Violation, Warning or Info."),
         engine: str = typer.Option("auto", "--engine", help="SHACL engine: auto, pyshacl (pySHACL's own "
                                    "validate()), pyshacl-focus or oxigraph; every engine gives the same results."),
+        quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on stderr (errors are still "
+                                                                  "printed)."),
     ) -> None:
         """Validate ML metadata against SHACL rule packs (exit 0 conforms, 1 does not, 2 bad input).
 
@@ -103,6 +112,6 @@ def register(app: typer.Typer) -> None:
         for p in packs:
             if p not in PACKS and not Path(p).is_file():
                 raise fail(f"{p}: no such rule pack (expected {', '.join(PACKS)} or the path of a Turtle file)")
-        code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on, engine=engine)
+        code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on, engine=engine, quiet=quiet)
         if code:
             raise typer.Exit(code)
