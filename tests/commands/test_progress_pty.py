@@ -84,5 +84,10 @@ def test_progress_shows_on_a_terminal_and_not_when_piped(command: str, tmp_path:
     piped = CliRunner().invoke(get_app(), args)  # stderr is a pipe here
     assert piped.exit_code == 0, piped.output
     assert shown not in piped.stderr
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_quiet_means_no_progress_even_on_a_terminal(command: str, tmp_path: Path) -> None:
+    args, shown = _commands(tmp_path)[command]
     code, quiet = on_a_terminal([*args, "-q"])
     assert code == 0 and shown not in quiet, quiet
