@@ -188,3 +188,22 @@ def test_bad_service_and_bad_shape_requests_are_clear_errors(tmp_path: Path) -> 
     r = run("convert", ttl, "--to", "openmetadata", "--shape", "create")
     assert r.exit_code == 2 and "has no service" in r.stderr and "Traceback" not in r.output
     assert r.stdout == ""
+
+
+def test_a_richer_graph_validates_and_says_what_openmetadata_has_no_field_for(tmp_path: Path) -> None:
+    """The fraud-detection example (versions, metrics, deployments, datasets, owners, tags) in OpenMetadata's
+    shapes: valid, with mlkg's additions named on stderr; ``--to mlkg`` keeps everything."""
+    fraud = ROOT / "examples" / "output" / "fraud_detection.ttl"
+    r = run("convert", fraud, "--to", "openmetadata")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["models"] and all(oms.errors(x, oms.MLMODEL) == [] for x in doc["models"])
+    assert all(oms.errors(x, oms.SERVICE) == [] for x in doc["services"])
+    assert "has no field for: metrics" in r.stderr and "--to mlkg" in r.stderr
+    r = run("convert", fraud, "--to", "openmetadata", "--shape", "create")
+    bodies = [json.loads(line) for line in r.stdout.splitlines()]
+    assert all(oms.errors(b, oms.CREATE_MLMODEL if "algorithm" in b else oms.CREATE_SERVICE) == [] for b in bodies)
+    full, back = tmp_path / "g.json", tmp_path / "back.ttl"
+    assert run("convert", fraud, "--to", "mlkg", "-o", full).exit_code == 0
+    assert run("convert", full, "-o", back).exit_code == 0
+    assert isomorphic(Graph().parse(fraud), Graph().parse(back))

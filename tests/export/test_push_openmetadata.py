@@ -70,7 +70,7 @@ class FakeOpenMetadata(BaseHTTPRequestHandler):
         if not self._authorized():
             return
         st = self.state
-        for coll, held in (("tables", st["tables"]), ("dashboards", st["dashboards"])):
+        for coll, held in (("tables", st["tables"]), ("dashboards", st["dashboards"]), ("teams", st["teams"])):
             prefix = f"/api/v1/{coll}/name/"
             if self.path.startswith(prefix):
                 fqn = unquote(self.path[len(prefix):].split("?")[0])
@@ -90,6 +90,9 @@ class FakeOpenMetadata(BaseHTTPRequestHandler):
             problems = oms.errors(body, oms.CREATE_SERVICE)
             if problems:
                 return self._error(400, "; ".join(problems))
+            for o in body.get("owners") or []:
+                if o["id"] not in st["teams"].values():
+                    return self._error(404, f"{o['type']} instance for {o['id']} not found")
             st["service_requests"].append(body)
             code, entity = self._upsert(st["services"], body["name"], body, {})
             st["errors"] += [f"answer: {e}" for e in oms.errors(entity, oms.SERVICE)]
@@ -100,6 +103,9 @@ class FakeOpenMetadata(BaseHTTPRequestHandler):
                 return self._error(400, "; ".join(problems))
             if body["name"] in st["conflicts"]:
                 return self._error(409, f"Entity already exists: {body['name']}")
+            for o in body.get("owners") or []:
+                if o["id"] not in st["teams"].values():
+                    return self._error(404, f"{o['type']} instance for {o['id']} not found")
             svc = st["services"].get(body["service"])
             if svc is None:
                 return self._error(404, f"mlmodelService instance for {body['service']} not found")
@@ -138,7 +144,7 @@ def om():
     FakeOpenMetadata.state = {
         "tables": {t: str(uuid.uuid4()) for t in TABLES}, "dashboards": {d: str(uuid.uuid4()) for d in DASHBOARDS},
         "services": {}, "models": {}, "service_requests": [], "model_requests": [], "lookups": [], "errors": [],
-        "conflicts": set(),
+        "conflicts": set(), "teams": {},
     }
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenMetadata)
     t = threading.Thread(target=server.serve_forever, daemon=True)
@@ -223,3 +229,17 @@ def test_conflict_not_found_and_unreachable_are_clear_errors(om) -> None:
     assert r.exit_code == 2 and "cannot reach OpenMetadata" in r.stderr, r.output
     for res in (r,):
         assert "Traceback" not in res.output and TOKEN not in res.output
+
+
+def test_owners_and_tables_of_a_richer_graph_get_the_servers_ids(om) -> None:
+    """The fraud-detection example: services and the model owned by a team, features read from a table."""
+    url, st = om
+    fraud = Path(__file__).resolve().parents[2] / "examples" / "output" / "fraud_detection.ttl"
+    st["teams"]["data-science"] = str(uuid.uuid4())
+    st["tables"]["snowflake.analytics.public.fraud_features"] = str(uuid.uuid4())
+    r = run("push", "openmetadata", fraud, "--url", url, "--token", TOKEN)
+    assert r.exit_code == 0, r.output
+    assert st["errors"] == []
+    owners = {o["id"] for b in st["service_requests"] + st["model_requests"] for o in b.get("owners") or []}
+    assert owners == {st["teams"]["data-science"]}
+    assert "has no field for: " in r.stderr  # versions, metrics, ... are named, not silently dropped

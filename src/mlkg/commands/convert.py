@@ -165,6 +165,9 @@ def _echo_report(report: Any, quiet: bool) -> None:
         typer.echo(f"mlkg: note: {w.item + ': ' if w.item else ''}{w.message}", err=True)
     for s in report.skipped:
         typer.echo(f"mlkg: note: {s.item}: {s.message}", err=True)
+    if report.counts.get("not exported"):
+        typer.echo(f"mlkg: note: {report.counts['not exported']} entities other than ML models and services are "
+                   "not part of OpenMetadata's ML shapes (--to mlkg or an RDF format keeps them)", err=True)
 
 
 def _write_sample_data(g: Any, output: str, base: str | None, quiet: bool) -> None:

@@ -169,7 +169,8 @@ def _api_model(model: m.MLModel, idmap: _Ids, report: ImportReport, service_type
 
 def _api_service(svc: m.MLModelService, idmap: _Ids, report: ImportReport) -> dict[str, Any]:
     full = entity_to_dict(svc, shape="api", ref_id=idmap.of_ref)
-    request = create_service_request(svc)  # serviceType mapped and an MLflow connection rebuilt from its URL
+    # serviceType mapped (with a warning for a platform OpenMetadata lacks), an MLflow connection from its URL
+    request = create_service_request(svc, report)
     out = {k: full[k] for k in SERVICE_KEYS if k in full}
     if "connection" in request:  # an MLflow URL is the connection's trackingUri, not lost
         full.pop("serviceUrl", None)
@@ -255,7 +256,11 @@ def create_bodies(entities: Iterable[Entity], report: ImportReport, *,
     services, models = _ml(entities, report)
     idmap = _Ids(entities, base)
     look = resolve or idmap.of_ref
-    out = [Body("service", s.fqn or s.name, create_service_request(s, report)) for s in services]
+    out = []
+    for s in services:
+        body = create_service_request(s, report)
+        _with_ids(body, look, f"service {s.fqn}")
+        out.append(Body("service", s.fqn or s.name, body))
     for x in models:
         body = create_request(x, report)
         _with_ids(body, look, f"model {x.fqn}")
