@@ -468,6 +468,69 @@ class DriftMonitor(Entity):
         return ["drift", self.name]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Period(Entity):
+    """Fields shared by the periods a platform records: a stage or alias assignment, a serving interval.
+
+    ``started_at`` is the platform's own time; where the platform keeps only the time of its last change (MLflow's
+    ``last_updated_timestamp``, SageMaker's ``LastModifiedTime``), the period is known to have begun by then.
+    No ``ended_at`` while it lasts.
+    """
+
+    started_at: datetime | None = lit(V.startedAt, datatype="dateTime",
+                                      doc="When it began, by the platform's clock (or by when, see timesFrom).")
+    ended_at: datetime | None = lit(V.endedAt, datatype="dateTime", doc="When it ended; none while it lasts.")
+    times_from: str | None = lit(V.timesFrom, doc="The platform and field the times were read from.")
+
+    def _stamp(self) -> str:
+        return self.started_at.isoformat() if isinstance(self.started_at, datetime) else ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageAssignment(Period):
+    """A period in which a model version was in a lifecycle stage (PROV-O activity; see the history docs)."""
+
+    TYPE = "stageAssignment"
+    CLASS = "StageAssignment"
+
+    name: str = lit(V.name, default="stage", text=ENTITY_NAME, omit_when_default=True, doc="Always 'stage'.")
+    stage: Stage = enumf(V.assignedStage, Stage, required=True, doc="The stage.")
+
+    def child_key(self) -> list[str]:
+        return ["stage", str(self.stage), self._stamp()]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AliasAssignment(Period):
+    """A period in which a registry alias pointed at a model version."""
+
+    TYPE = "aliasAssignment"
+    CLASS = "AliasAssignment"
+
+    name: str = lit(V.name, default="alias", text=ENTITY_NAME, omit_when_default=True, doc="Always 'alias'.")
+    alias: str = lit(V.assignedAlias, required=True, text=NON_EMPTY, doc="The alias (champion, challenger).")
+
+    def child_key(self) -> list[str]:
+        return ["alias", self.alias, self._stamp()]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServingInterval(Period):
+    """A period in which a deployment served a model version, with its traffic share."""
+
+    TYPE = "servingInterval"
+    CLASS = "ServingInterval"
+
+    name: str = lit(V.name, default="serving", text=ENTITY_NAME, omit_when_default=True, doc="Always 'serving'.")
+    model_version: Ref | None = ref(V.servedVersion, "modelVersion", doc="The version served.")
+    traffic_percentage: float | None = lit(V.trafficPercentage, datatype="float", minimum=0, maximum=100,
+                                           doc="Share of the endpoint's requests it received, in %.")
+
+    def child_key(self) -> list[str]:
+        version = self.model_version.key if isinstance(self.model_version, Ref) else ""
+        return ["served", version, self._stamp()]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Models and versions
 # ---------------------------------------------------------------------------------------------------------------
@@ -523,6 +586,10 @@ class ModelVersion(TrainedArtifact):
     features: list[Ref] = ref(V.usesFeature, "mlFeature", many=True, doc="Features this version uses.")
     created_by: Ref | None = ref(V.createdBy, "user", doc="Who registered the version.")
     algorithm_ref: Ref | None = ref(V.implementsAlgorithm, "algorithm", doc="The algorithm, as a node.")
+    stage_history: list[StageAssignment] = child(V.hasStageAssignment, StageAssignment,
+                                                 doc="When the version entered (and left) stages.")
+    alias_history: list[AliasAssignment] = child(V.hasAliasAssignment, AliasAssignment,
+                                                 doc="When aliases pointed at the version.")
 
     def child_key(self) -> list[str]:
         return [self.name]
@@ -553,6 +620,8 @@ class Endpoint(Asset):
                                  doc="Tables the endpoint writes predictions to.")
     metrics: list[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Online metrics.")
     drift_monitors: list[DriftMonitor] = child(V.hasDriftMonitor, DriftMonitor, doc="Drift monitors.")
+    serving_history: list[ServingInterval] = child(V.hasServingInterval, ServingInterval,
+                                                   doc="When the deployment served which version.")
 
     def default_fqn(self) -> str:
         if isinstance(self.service, Ref) and self.service.fqn:
