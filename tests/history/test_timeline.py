@@ -97,4 +97,6 @@ def test_serving_at_from_one_sagemaker_import() -> None:
     after = serving_at(g, "sagemaker.fraud-scoring", "2026-12-01")
     assert [(r.version_name, r.model_name, r.status, r.environment, r.deployed_at.isoformat()) for r in after] == [
         ("sagemaker.fraud-detector.2", "sagemaker.fraud-detector", "InService", "prod", "2026-11-30T12:00:00+00:00")]
+    # the period starts at the endpoint's LastModifiedTime: moto's frozen clock, as its creation time
+    assert after[0].served_from.isoformat() == "2026-11-30T12:00:00+00:00" and after[0].served_until is None
     assert serving_at(g, "sagemaker.fraud-scoring", "2026-11-30T11:59:59Z") == []

@@ -43,10 +43,27 @@ def timeline_graph():
     return to_graph([svc, model, endpoint])
 
 
+def interval_graph():
+    """An endpoint that served version 1 from 1 to 5 March and version 2 since (recorded periods), each version
+    trained on a table of its own."""
+    svc = m.MLModelService(name="sm", service_type="SageMaker")
+    model = m.MLModel(name="fraud", service="sm", versions=[
+        m.ModelVersion(name=n, training_datasets=[m.Ref(type="table", fqn=f"dwh.tx{n}")]) for n in ("1", "2")])
+    v = {n: m.Ref(type="modelVersion", fqn=f"sm.fraud.{n}") for n in ("1", "2")}
+    endpoint = m.Endpoint(
+        name="fraud-ep", service=m.Ref(type="mlmodelService", fqn="sm"), model_version=v["2"], serving_history=[
+            m.ServingInterval(model_version=v["1"], started_at=datetime(2026, 3, 1, tzinfo=UTC),
+                              ended_at=datetime(2026, 3, 5, tzinfo=UTC), traffic_percentage=100.0),
+            m.ServingInterval(model_version=v["2"], started_at=datetime(2026, 3, 5, tzinfo=UTC))])
+    return to_graph([svc, model, endpoint, *(m.Table(name=f"tx{n}", fqn=f"dwh.tx{n}") for n in ("1", "2"))])
+
+
 #: (graph, query name, parameters as a user gives them: FQNs, not IRIs)
 CASES = [
     (timeline_graph, "metric_series", {"entity": "sm.fraud-ep", "metric": "psi"}),
     (timeline_graph, "serving", {"endpoint": "sm.fraud-ep", "at": "2026-03-05"}),
+    (interval_graph, "serving", {"endpoint": "sm.fraud-ep", "at": "2026-03-03"}),
+    (interval_graph, "serving", {"endpoint": "sm.fraud-ep"}),
     (fraud_graph, "impact", {"entity": "sf.prod.transactions"}),
     (fraud_graph, "upstream", {"entity": "fraud_dash"}),
     (fraud_graph, "downstream", {"entity": "sf.prod.customers"}),

@@ -50,6 +50,7 @@ def register(app: typer.Typer) -> None:
         """
         # lazy: see the module docstring
         from .. import query as q
+        from ..history.timeline import HISTORY_QUERIES
         from ..io import open_source
 
         check_format(fmt)
@@ -70,6 +71,8 @@ def register(app: typer.Typer) -> None:
                 params[key] = q.convert_param(spec, key, value)
             q.check_params(spec, params)
         source = open_source(files or [], store, as_of=as_of)
+        # a store's history answers some queries better than the graph as of one time (mlkg.history.timeline)
+        history_fn = HISTORY_QUERIES.get(name) if store and not as_of else None
         with naming(files):
-            rows = q.run_named(source, name, params)
-        emit(rows, fmt, columns=None if rows else q.columns(name), iris=iris)
+            found = history_fn(source, **params) if history_fn else q.run_named(source, name, params)
+        emit(found, fmt, columns=None if found else q.columns(name), iris=iris)

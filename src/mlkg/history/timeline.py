@@ -1,32 +1,101 @@
 """Which version served an endpoint at a time, on any graph or on a store that keeps history.
 
-``serving_at`` answers "which model version was serving endpoint E at time t". On a store that keeps history
-(:mod:`mlkg.history.log`) it reads the graph as it was at t; in any graph it keeps only the deployments the
-platform recorded as made by t (``mlkg:deployedAt``: SageMaker's endpoint update time, Vertex AI's deploy time,
-...), so a single import with recorded times answers for the time since the last deployment. The metric of an
-entity over time is :func:`mlkg.query.metric_series` (no history needed: each value carries its time).
+``serving_at`` answers "which model version was serving endpoint E at time t". The answer comes from the
+platforms' own times, in the graph (see docs/history.md):
+
+* a **serving interval** (``mlkg:ServingInterval``: the version, the start, the end, the traffic share) where the
+  platform recorded when a deployment began: SageMaker's endpoint ``LastModifiedTime``, Vertex AI's
+  ``DeployedModel.createTime``, a batch transform job's start and end. A period covers t when it began by t and
+  had not ended (the end is excluded);
+* else the deployment time ``mlkg:deployedAt`` of the version the endpoint serves now (deployed by t).
+
+A single import answers for the time since the platform's recorded start. Platforms keep no end of a period (an
+endpoint's earlier config, an undeployed model are simply gone), so on a store that keeps history
+(:mod:`mlkg.history.log`) the imports before and after t are both read: the periods of the graph as of t, and
+those of the first import after t. A period of the earlier import that the later one no longer has ended when a
+period of the same endpoint that the later one has began (the new config replaced it), or else by the later
+import's time. A version deployed on 1 March and replaced on 5 March, imported on 2 and 7 March, answers for
+3 March and not for 6 March, when its successor does.
+
+The metric of an entity over time is :func:`mlkg.query.metric_series` (no history needed: each value carries its
+time).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any
 
 from rdflib import URIRef
 
+from ..errors import InputError
 from ..query import Serving, serving
 from ..store import Store
 from .log import as_of, keeps_history, parse_time, records
 
 
+def _period(row: Serving) -> tuple[str | None, str]:
+    start = parse_time(row.served_from).isoformat() if isinstance(row.served_from, datetime) else ""
+    return row.version, start
+
+
+def _closed(before: list[Serving], after: list[Serving], next_import: datetime) -> list[Serving]:
+    """The periods of an import and of the next one, those that the next no longer has closed (see the module
+    docstring); rows without a recorded period are kept as they are."""
+    later = {_period(r) for r in after if r.served_from is not None}
+    out: list[Serving] = []
+    for r in before:
+        if r.served_from is None or r.served_until is not None or _period(r) in later:
+            out.append(r)
+            continue
+        starts = [parse_time(s.served_from) for s in after if s.served_from is not None
+                  and _period(s) not in {_period(b) for b in before}
+                  and parse_time(s.served_from) > parse_time(r.served_from)]
+        out.append(dataclasses.replace(r, served_until=min(starts) if starts else next_import))
+    seen = {_period(r) for r in out if r.served_from is not None}
+    out += [r for r in after if r.served_from is not None and _period(r) not in seen]
+    return out
+
+
+def _rows(view: Store, endpoint: str | URIRef) -> list[Serving] | None:
+    """Every row of ``serving`` in ``view``; None when the endpoint is not in it (not imported yet, or gone)."""
+    try:
+        return serving(view, endpoint)
+    except InputError:
+        return None
+
+
 def serving_at(source: Any, endpoint: str | URIRef, at: str | datetime | date) -> list[Serving]:
     """The version(s) endpoint ``endpoint`` served at time ``at`` (see the module docstring).
 
-    :param source: an rdflib Graph or a mlkg Store; a store that keeps history is read as of ``at``.
+    :param source: an rdflib Graph or a mlkg Store; a store that keeps history is read as of ``at`` and at the
+        first import after it.
     :param endpoint: FQN or IRI of the endpoint.
     :param at: ISO date or datetime (a date means the end of that day, UTC).
     """
     t = parse_time(at, source="at")
-    if isinstance(source, Store) and keeps_history(source) and records(source):
-        return serving(as_of(source, t), endpoint, t)
-    return serving(source, endpoint, t)
+    if not (isinstance(source, Store) and keeps_history(source) and records(source)):
+        return serving(source, endpoint, t)
+    before = _rows(as_of(source, t), endpoint)
+    later = sorted({r.time for r in records(source) if r.time > t})
+    after = _rows(as_of(source, later[0]), endpoint) if later else None
+    if before is None and after is None:
+        return serving(source, endpoint, t)  # nowhere: the current graph's error names the endpoint
+    if after is None:
+        rows = before or []
+    else:
+        rows = _closed(before or [], after, later[0])
+    kept = [r for r in rows if r.covers(t)]
+    return sorted(kept, key=lambda s: (s.version_name or "", s.model_name or "",
+                                       parse_time(s.served_from).isoformat() if s.served_from else ""))
+
+
+def serving_history(source: Any, endpoint: str | URIRef, at: str | None = None) -> list[Serving]:
+    """What ``mlkg query serving`` runs on a store: :func:`serving_at` when ``at`` is given, else every row."""
+    return serving(source, endpoint) if at is None else serving_at(source, endpoint, at)
+
+
+#: Bundled queries whose answer on a store that keeps history reads more than the graph as of one time: query name
+#: → the function ``mlkg query NAME --store S`` runs instead of the plain query (same parameters).
+HISTORY_QUERIES = {"serving": serving_history}

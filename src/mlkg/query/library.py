@@ -380,7 +380,9 @@ def metric_series(source: Source, entity: str | URIRef, metric: str) -> list[Ser
 
 @dataclass(frozen=True)
 class Serving:
-    """A model version behind an endpoint (``serving``), with the time the platform says it was deployed."""
+    """A model version behind an endpoint (``serving``): one period the platform recorded (``served_from`` to
+    ``served_until``, none while it lasts), or the version it serves now with the time the platform says it was
+    deployed; with what the version was trained on (dataset FQNs, or IRIs where a dataset has no FQN)."""
 
     endpoint: str
     version: str | None
@@ -390,23 +392,48 @@ class Serving:
     deployed_at: datetime | None
     status: Any
     environment: str | None
+    served_from: datetime | None = None
+    served_until: datetime | None = None
+    traffic_percentage: float | None = None
+    trained_on: tuple[str, ...] = ()
+
+    def covers(self, at: datetime | date | str) -> bool:
+        """Served at ``at``: within the recorded period (its end excluded), else deployed by then; a row with no
+        time at all is taken as serving (the graph says nothing against it)."""
+        t = _moment(at)
+        if self.served_from is not None or self.served_until is not None:
+            return ((self.served_from is None or _moment(self.served_from) <= t)
+                    and (self.served_until is None or t < _moment(self.served_until)))
+        return self.deployed_at is None or _moment(self.deployed_at) <= t
 
 
 def serving(source: Source, endpoint: str | URIRef, at: datetime | date | str | None = None) -> list[Serving]:
-    """The version(s) an endpoint serves. With ``at`` (an ISO date or datetime; a date means the end of that day,
-    UTC), only deployments the platform recorded as made by then (``mlkg:deployedAt``); on a store that keeps
-    history, :func:`mlkg.history.timeline.serving_at` first reads the graph as it was at that time."""
+    """The version(s) an endpoint serves or served, one row per recorded period. With ``at`` (an ISO date or
+    datetime; a date means the end of that day, UTC), only the rows that cover that time (:meth:`Serving.covers`:
+    the period ``mlkg:ServingInterval`` where the platform recorded one, else the deployment time
+    ``mlkg:deployedAt``); on a store that keeps history, :func:`mlkg.history.timeline.serving_at` also reads the
+    imports before and after that time."""
     e = resolve(source, endpoint, kind="Endpoint")
-    limit = _moment(at) if at is not None else None
-    out = []
+    grouped: dict[tuple, tuple[dict[str, Any], set[str]]] = {}
     for r in run_named_query(source, "serving", {"endpoint": e}):
-        deployed = py(r["deployedAt"])
-        if limit is not None and isinstance(deployed, datetime) and _moment(deployed) > limit:
-            continue  # deployed after the time asked about
-        out.append(Serving(endpoint=str(r["endpoint"]), version=_s(r["version"]), version_name=_s(r["versionName"]),
-                           model=_s(r["model"]), model_name=_s(r["modelName"]), deployed_at=deployed,
-                           status=py(r["status"]), environment=_s(r["environment"])))
-    return sorted(out, key=lambda s: (s.version_name or "", s.model_name or ""))
+        key = tuple(str(r[k]) if r[k] is not None else None for k in (
+            "endpoint", "version", "model", "servedFrom", "servedUntil", "traffic", "deployedAt"))
+        row, data = grouped.setdefault(key, (dict(r), set()))
+        if r["trainedOn"] is not None:
+            data.add(_s(r["trainedOnName"]) or str(r["trainedOn"]))
+    out = []
+    for row, data in grouped.values():
+        traffic = py(row["traffic"])
+        s = Serving(endpoint=str(row["endpoint"]), version=_s(row["version"]), version_name=_s(row["versionName"]),
+                    model=_s(row["model"]), model_name=_s(row["modelName"]), deployed_at=py(row["deployedAt"]),
+                    status=py(row["status"]), environment=_s(row["environment"]), served_from=py(row["servedFrom"]),
+                    served_until=py(row["servedUntil"]),
+                    traffic_percentage=float(traffic) if isinstance(traffic, (int, float, Decimal)) else None,
+                    trained_on=tuple(sorted(data)))
+        if at is None or s.covers(at):
+            out.append(s)
+    return sorted(out, key=lambda s: (s.version_name or "", s.model_name or "",
+                                      _moment(s.served_from).isoformat() if s.served_from else ""))
 
 
 def _moment(value: datetime | date | str) -> datetime:

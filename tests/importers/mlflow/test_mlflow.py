@@ -209,6 +209,28 @@ def test_graph_contains_the_hand_written_expectations(store: dict[str, Any], imp
 
 
 @pytest.mark.slow
+def test_the_stage_is_a_period_from_mlflows_last_update_and_aliases_have_none(store: dict[str, Any],
+                                                                              imported: Any) -> None:
+    """MLflow keeps no transition history: version 1's Archived stage runs from the version's
+    ``last_updated_timestamp`` (set by the transition), as the MLflow client reports it; no stage, no period;
+    ``registered_model_aliases`` has no time column, so no alias periods."""
+    from mlflow import MlflowClient
+
+    from mlkg.model.base import epoch_ms_to_datetime
+
+    ents, _ = imported
+    (model,) = [e for e in _by_type(ents, m.MLModel) if e.name == store["expected"]["model"]]
+    mv1 = MlflowClient(tracking_uri=store["uri"], registry_uri=store["uri"]).get_model_version(model.name, "1")
+    v = {x.name: x for x in model.versions}
+    assert [(s.stage, s.started_at, s.ended_at, s.times_from) for s in v["1"].stage_history] == [
+        (m.Stage.ARCHIVED, epoch_ms_to_datetime(mv1.last_updated_timestamp), None,
+         "MLflow ModelVersion.last_updated_timestamp")]
+    assert v["1"].stage_history[0].started_at > v["1"].created_at  # the transition came after the registration
+    assert v["2"].stage_history == [] and v["3"].stage_history == []
+    assert all(x.alias_history == [] for x in model.versions) and v["2"].aliases == ["champion"]
+
+
+@pytest.mark.slow
 def test_registry_every_version_aliases_stages_tags(store: dict[str, Any], imported: Any) -> None:
     ents, report = imported
     exp = store["expected"]

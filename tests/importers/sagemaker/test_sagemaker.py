@@ -72,6 +72,7 @@ def test_fields_moto_drops_through_the_stubber(aws_env: None) -> None:
             "SupportedContentTypes": ["application/json"], "SupportedResponseMIMETypes": ["application/json"]},
         "CustomerMetadataProperties": {"owner": "carol", "data_snapshot": "2026-09"},
         "ModelLifeCycle": {"Stage": "Staging", "StageStatus": "Approved"},
+        "LastModifiedTime": datetime(2026, 10, 3, 14, 0, tzinfo=UTC),
         "CreatedBy": {"IamIdentity": {"Arn": "arn:aws:sts::111122223333:assumed-role/ml/carol"}},
         "MetadataProperties": {"GeneratedBy": f"{arn}:training-job/churn-4"},
     }
@@ -104,6 +105,10 @@ def test_fields_moto_drops_through_the_stubber(aws_env: None) -> None:
     assert not report.problems, report.text()
     v = by_type(ents, m.MLModel)["sagemaker.churn"].versions[0]
     assert v.name == "4" and v.stage is m.Stage.STAGING and v.status == "Approved"
+    # the lifecycle stage is a period from the package's last change (SageMaker keeps no stage history)
+    assert [(s.stage, s.started_at, s.ended_at, s.times_from) for s in v.stage_history] == [
+        (m.Stage.STAGING, datetime(2026, 10, 3, 14, 0, tzinfo=UTC), None,
+         "SageMaker DescribeModelPackage.LastModifiedTime (ModelLifeCycle.Stage)")]
     assert v.source == "s3://ml/churn/4/" and v.algorithm == "pytorch"
     assert v.created_by.fqn == "arn:aws:sts::111122223333:assumed-role/ml/carol"
     assert [o.fqn for o in v.owners] == ["carol"] and [t.tag_fqn for t in v.tags] == ["data_snapshot.2026-09"]

@@ -125,8 +125,17 @@ def test_endpoint_and_batch_transform_are_deployments_of_version_2(imported: Any
     assert rt.model_version.fqn == "sagemaker.fraud-detector.2" and rt.model.fqn == "sagemaker.fraud-detector"
     assert rt.instance_type == "ml.m5.large" and rt.environment == "prod" and rt.traffic_percentage == 100.0
     assert rt.url == "https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/fraud-scoring/invocations"
+    frozen = datetime(2026, 11, 30, 12, tzinfo=UTC)  # moto's clock (freezegun): every platform time
+    assert [(s.model_version.fqn, s.started_at, s.ended_at, s.traffic_percentage, s.times_from)
+            for s in rt.serving_history] == [
+        ("sagemaker.fraud-detector.2", frozen, None, 100.0, "SageMaker DescribeEndpoint.LastModifiedTime")]
     batch = eps["sagemaker.fraud-nightly-2026-11-30"]
     assert batch.deployment_type is m.DeploymentType.BATCH and batch.model_version.fqn == rt.model_version.fqn
+    assert [(s.model_version.fqn, s.started_at, s.ended_at) for s in batch.serving_history] == [
+        ("sagemaker.fraud-detector.2", frozen, frozen)]
+    # no ModelLifeCycle in moto: the Production stage is derived from approval and serving, so it has no period
+    versions = {v.name: v for v in by_type(ents, m.MLModel)["sagemaker.fraud-detector"].versions}
+    assert versions["2"].stage is m.Stage.PRODUCTION and versions["2"].stage_history == []
     assert [p.fqn for p in batch.predictions] == ["sagemaker.s3://fraud-ml/predictions/nightly/"]
     assert [o.fqn for o in batch.owners] == ["bob"]
 

@@ -79,6 +79,9 @@ def main() -> None:
                             dedicated_resources=v.DedicatedResources(
                                 machine_spec=v.MachineSpec(machine_type="n1-standard-2"), min_replica_count=1))])
     endpoint.create_time = "2026-10-20T10:00:00Z"
+    # when each model was deployed (DeployedModel.createTime): version 1 with the endpoint, version 2 two days later
+    endpoint.deployed_models[0].create_time = "2026-10-22T09:00:00Z"
+    endpoint.deployed_models[1].create_time = "2026-10-20T10:00:00Z"
     pipelines = []
     for pid, ver, c in (("8001", "1", 0.5), ("8002", "2", 1.0)):
         tp = v.TrainingPipeline(

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,15 @@ def test_endpoint_deployed_models_and_runs(offline: Any) -> None:
     assert e2.model_version.fqn == "vertexai.churn-classifier.2" and e2.instance_type == "n1-standard-4"
     assert e2.environment == "prod" and e2.status is m.DeploymentStatus.IN_SERVICE
     assert (e2.traffic_percentage, eps["vertexai.churn-prod.churn-v1"].traffic_percentage) == (90.0, 10.0)
+    # each deployed model served its version from its own createTime, with its share of the split
+    assert [(ep, s.model_version.fqn, s.started_at, s.ended_at, s.traffic_percentage)
+            for ep in sorted(eps) for s in eps[ep].serving_history] == [
+        ("vertexai.churn-prod.churn-v1", "vertexai.churn-classifier.1", datetime(2026, 10, 20, 10, tzinfo=UTC), None,
+         10.0),
+        ("vertexai.churn-prod.churn-v2", "vertexai.churn-classifier.2", datetime(2026, 10, 22, 9, tzinfo=UTC), None,
+         90.0)]
+    # aliases carry no time in Vertex AI: no alias periods
+    assert all(v.alias_history == [] for v in by_type(ents, m.MLModel)["vertexai.churn-classifier"].versions)
     assert e2.url == ("https://europe-west4-aiplatform.googleapis.com/v1/projects/123456/locations/"
                       "europe-west4/endpoints/9001:predict")
     runs = by_type(ents, m.TrainingRun)
@@ -122,6 +132,20 @@ def test_metric_history_and_production_through_the_cli(tmp_path: Path) -> None:
     rows = json.loads(cli.invoke(get_app(), ["query", "production", str(out), "-f", "json"]).stdout)
     assert {(r["version_label"], r["endpoint_name"]) for r in rows} == {
         ("1", "vertexai.churn-prod.churn-v1"), ("2", "vertexai.churn-prod.churn-v2")}
+
+
+def test_serving_at_from_the_deploy_times_of_one_import() -> None:
+    """Version 2 was deployed on 22 October beside version 1 (deployed with the endpoint on 20 October)."""
+    from mlkg.history.timeline import serving_at
+
+    g = Graph().parse(HERE / "golden" / "rest.ttl")
+    assert [(r.version_name, r.traffic_percentage) for r in serving_at(g, "vertexai.churn-prod.churn-v2",
+                                                                        "2026-10-21")] == []
+    assert [(r.version_name, r.traffic_percentage, r.served_from.isoformat())
+            for r in serving_at(g, "vertexai.churn-prod.churn-v2", "2026-10-23")] == [
+        ("vertexai.churn-classifier.2", 90.0, "2026-10-22T09:00:00+00:00")]
+    assert [r.version_name for r in serving_at(g, "vertexai.churn-prod.churn-v1", "2026-10-21")] == [
+        "vertexai.churn-classifier.1"]
 
 
 def test_the_gapic_rest_client_against_a_loopback_server_gives_the_same_entities(offline: Any) -> None:

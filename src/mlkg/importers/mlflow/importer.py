@@ -31,6 +31,7 @@ from .mapping import (
     name_filter,
     parse_signature,
     split_of,
+    stage_history,
     tag_labels,
 )
 
@@ -255,8 +256,10 @@ class MlflowImporter(Importer[MlflowConfig]):
                 features.append(m.Feature(name=name, position=pos, data_type=feature_type(typ),
                                           fqn=ids.fqn_child(model_fqn, name)))
         user = getattr(mv, "user_id", None)
+        stage = self.registry.stage(mv.current_stage)
         v = m.ModelVersion(
-            name=label, fqn=ids.fqn_child(model_fqn, label), stage=self.registry.stage(mv.current_stage),
+            name=label, fqn=ids.fqn_child(model_fqn, label), stage=stage,
+            stage_history=stage_history(stage, getattr(mv, "last_updated_timestamp", None)),
             aliases=aliases, tags=tag_labels(mv.tags if isinstance(getattr(mv, "tags", None), dict) else {}),
             description=mv.description or None, source=mv.source or None, status=mv.status or None,
             created_at=timestamp(mv.creation_timestamp),

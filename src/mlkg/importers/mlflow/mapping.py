@@ -8,7 +8,20 @@ from typing import Any
 from ... import ids
 from ...model import entities as m
 from ..base import ImportReport
-from ..mappers import DatasetInput, looks_like_secret, split_for
+from ..mappers import DatasetInput, looks_like_secret, split_for, timestamp
+
+
+def stage_history(stage: m.Stage | None, last_updated_ms: Any) -> list[m.StageAssignment]:
+    """The version's current stage as a period from ``last_updated_timestamp``: MLflow keeps no transition history,
+    and a transition (or an archiving by ``archive_existing_versions``) sets that time, as does a description edit;
+    so the stage held from then at the latest. No stage (``None``) is no period. Aliases have no time in MLflow
+    (``registered_model_aliases`` holds name, alias and version only): when an alias moved is the history store's
+    (:func:`mlkg.history.log.as_of`, the import times of the provenance records)."""
+    if stage is None or stage is m.Stage.NONE or not isinstance(last_updated_ms, (int, float)):
+        return []
+    return [m.StageAssignment(stage=stage, started_at=timestamp(last_updated_ms),
+                              times_from="MLflow ModelVersion.last_updated_timestamp")]
+
 
 _NUMERIC = {"double", "float", "long", "integer", "int", "int32", "int64", "float32", "float64", "number"}
 _CATEGORICAL = {"string", "boolean", "bool", "binary", "str", "object", "category"}

@@ -33,6 +33,14 @@ model card                                :class:`ModelCard` of the version (or 
 
 Stage: ``ModelLifeCycle.Stage`` when set (Production, Staging, Archived, anything else → none); otherwise an
 Approved package that an InService endpoint serves is in Production. Approval stays in ``status``.
+
+Times (the periods of :mod:`mlkg.history.timeline`): SageMaker keeps no history of a package's stage or of an
+endpoint's configs, only the time of the last change. A package's ``ModelLifeCycle`` stage is a
+:class:`StageAssignment` from ``LastModifiedTime`` (the stage was set by then); a stage mlkg derives from approval
+and serving has no time of its own and gets none. An InService (or Updating) endpoint variant serving a package
+is a :class:`ServingInterval` from the endpoint's ``LastModifiedTime`` (its current config served from then at the
+latest; ``CreationTime`` when absent), open; a batch transform job is one from ``TransformStartTime`` to
+``TransformEndTime``. Earlier configs and approvals are the history store's (successive imports).
 """
 
 from __future__ import annotations
@@ -58,6 +66,8 @@ _ENDPOINT_STATUS = {
     "OutOfService": m.DeploymentStatus.OUT_OF_SERVICE, "Deleting": m.DeploymentStatus.DELETING,
     "Failed": m.DeploymentStatus.FAILED,
 }
+#: Endpoint states in which the current config serves requests.
+_SERVING = (m.DeploymentStatus.IN_SERVICE, m.DeploymentStatus.UPDATING)
 _TRANSFORM_STATUS = {
     "InProgress": m.DeploymentStatus.CREATING, "Failed": m.DeploymentStatus.FAILED,
     "Stopping": m.DeploymentStatus.OUT_OF_SERVICE, "Stopped": m.DeploymentStatus.OUT_OF_SERVICE,
@@ -352,6 +362,11 @@ def version(names: Names, group: str, package: dict[str, Any], *, previous: str 
     labels, owners = tags_and_owners(tags, {k: str(v) for k, v in (package.get(
         "CustomerMetadataProperties") or {}).items()})
     # the training job's final metrics and hyperparameters are the version's too (as nodes of the version)
+    life = (package.get("ModelLifeCycle") or {}).get("Stage")
+    changed = when(package.get("LastModifiedTime"))
+    stages = [m.StageAssignment(stage=stage, started_at=changed,
+                                times_from="SageMaker DescribeModelPackage.LastModifiedTime (ModelLifeCycle.Stage)")
+              ] if life and stage is not None and changed is not None else []
     run_metrics = [dataclasses.replace(e, fqn=None) for e in run.metrics] if run is not None else []
     run_params = [dataclasses.replace(h, fqn=None) for h in run.params] if run is not None else []
     return m.ModelVersion(
@@ -366,7 +381,7 @@ def version(names: Names, group: str, package: dict[str, Any], *, previous: str 
         run=Ref(type="trainingRun", fqn=names.run(run_name)) if run_name else None,
         previous_version=Ref(type="modelVersion", fqn=names.version(group, previous)) if previous else None,
         ml_hyper_parameters=run_params, metrics=[*metrics, *run_metrics], tags=labels, owners=owners, model_card=card,
-        compliance=[approval] if approval is not None else [])
+        compliance=[approval] if approval is not None else [], stage_history=stages)
 
 
 def model(names: Names, group: dict[str, Any], versions: list[m.ModelVersion], *,
@@ -422,11 +437,17 @@ def endpoint(names: Names, desc: dict[str, Any], variant: dict[str, Any], *, sev
     model_ref, version_ref = serves
     url = (f"https://runtime.sagemaker.{region}.amazonaws.com/endpoints/{ep_name}/invocations"
            if region else None)
+    status = _ENDPOINT_STATUS.get(str(desc.get("EndpointStatus")))
+    since, stamp = (when(desc.get("LastModifiedTime")), "LastModifiedTime") if desc.get("LastModifiedTime") else (
+        when(desc.get("CreationTime")), "CreationTime")
+    serving = [m.ServingInterval(model_version=version_ref, traffic_percentage=share, started_at=since,
+                                 times_from=f"SageMaker DescribeEndpoint.{stamp}")] if (
+        version_ref is not None and since is not None and status in _SERVING) else []
     return m.Endpoint(
         name=f"{ep_name}/{vname}" if several else ep_name,
         fqn=names.endpoint(ep_name, vname if several else None),
         display_name=f"{ep_name} ({vname})" if several else None,
-        deployment_type=m.DeploymentType.REALTIME, status=_ENDPOINT_STATUS.get(str(desc.get("EndpointStatus"))),
+        deployment_type=m.DeploymentType.REALTIME, status=status, serving_history=serving,
         environment=environment_of(tags), service=Ref(type="mlmodelService", fqn=names.service),
         model=model_ref, model_version=version_ref, instance_type=variant.get("InstanceType") or None,
         traffic_percentage=share, deployed_at=when(desc.get("CreationTime")), url=url, tags=labels, owners=owners,
@@ -442,8 +463,12 @@ def batch_deployment(names: Names, job: dict[str, Any], *, serves: tuple[Ref | N
         if out_uri else []
     labels, owners = tags_and_owners(tags)
     model_ref, version_ref = serves
+    start, end = when(job.get("TransformStartTime")), when(job.get("TransformEndTime"))
+    serving = [m.ServingInterval(model_version=version_ref, started_at=start, ended_at=end,
+                                 times_from="SageMaker DescribeTransformJob.TransformStartTime/TransformEndTime")
+               ] if version_ref is not None and start is not None and job.get("TransformJobStatus") != "Failed" else []
     return m.Endpoint(
-        name=name, fqn=names.endpoint(name), deployment_type=m.DeploymentType.BATCH,
+        name=name, fqn=names.endpoint(name), deployment_type=m.DeploymentType.BATCH, serving_history=serving,
         status=_TRANSFORM_STATUS.get(str(job.get("TransformJobStatus"))),
         environment=environment_of(tags), service=Ref(type="mlmodelService", fqn=names.service),
         model=model_ref, model_version=version_ref,

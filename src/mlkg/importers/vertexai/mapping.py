@@ -19,6 +19,12 @@ training pipeline / custom job              :class:`TrainingRun`: state, start a
 ML Metadata ``system.Experiment``           :class:`Experiment`
 ML Metadata ``system.ExperimentRun``        :class:`TrainingRun` with ``_params`` and ``_metrics``
 ==========================================  ==================================================================
+
+Times (the periods of :mod:`mlkg.history.timeline`): a deployed model is a :class:`ServingInterval` of its
+endpoint from its ``createTime`` (when it was deployed), open, with its current traffic share (Vertex AI keeps no
+history of the split, nor an undeploy time: a model undeployed since is absent, and the history store's successive
+imports close its interval). Version aliases carry no time of their own (``versionUpdateTime`` is any change of
+the version), so they get no :class:`AliasAssignment`.
 """
 
 from __future__ import annotations
@@ -218,6 +224,12 @@ def endpoint(names: Names, res: dict[str, Any], deployed: dict[str, Any], *, sev
     p = parse_name(str(res["name"])) or {}
     machine = (((deployed.get("dedicatedResources") or {}).get("machineSpec") or {}).get("machineType")
                or ((deployed.get("automaticResources") and "automatic") or None))
+    share = float((res.get("trafficSplit") or {}).get(str(deployed.get("id")), 0)) if res.get("trafficSplit") \
+        else None
+    since = when(deployed.get("createTime"))
+    serving = [m.ServingInterval(model_version=serves[1], traffic_percentage=share, started_at=since,
+                                 times_from="Vertex AI DeployedModel.createTime")] if (
+        serves[1] is not None and since is not None) else []
     return m.Endpoint(
         name=f"{display}/{dep_label}" if several else display,
         fqn=names.endpoint(display, dep_label if several else None),
@@ -225,9 +237,8 @@ def endpoint(names: Names, res: dict[str, Any], deployed: dict[str, Any], *, sev
         deployment_type=m.DeploymentType.REALTIME, status=m.DeploymentStatus.IN_SERVICE,
         environment=environment_of(res.get("labels")), service=Ref(type="mlmodelService", fqn=names.service),
         model=serves[0], model_version=serves[1], instance_type=machine,
-        traffic_percentage=float((res.get("trafficSplit") or {}).get(str(deployed.get("id")), 0))
-        if res.get("trafficSplit") else None,
-        deployed_at=when(deployed.get("createTime")) or when(res.get("createTime")),
+        traffic_percentage=share, serving_history=serving,
+        deployed_at=since or when(res.get("createTime")),
         url=f"https://{p.get('location')}-aiplatform.googleapis.com/v1/{res['name']}:predict"
         if p.get("location") else None, tags=tags, owners=owners, description=res.get("description") or None)
 
