@@ -20,6 +20,7 @@ import pytest
 
 from mlkg.importers import get
 from mlkg.model import entities as m
+from mlkg.model.base import epoch_ms_to_datetime
 
 pytest.importorskip("mlflow")
 serving = pytest.importorskip("databricks.sdk.service.serving")
@@ -43,9 +44,9 @@ def serving_responses() -> dict[str, Any]:
         config=s.EndpointCoreConfigOutput(
             served_entities=[
                 s.ServedEntityOutput(name="fraud-2", entity_name="fraud", entity_version="2", workload_size="Small",
-                                     workload_type=s.ServingModelWorkloadType.CPU),
+                                     workload_type=s.ServingModelWorkloadType.CPU, creation_timestamp=T0 + 60_000),
                 s.ServedEntityOutput(name="fraud-3", entity_name="fraud", entity_version="3", workload_size="Medium",
-                                     workload_type=s.ServingModelWorkloadType.CPU)],
+                                     workload_type=s.ServingModelWorkloadType.CPU, creation_timestamp=T0 + 120_000)],
             traffic_config=s.TrafficConfig(routes=[s.Route(served_model_name="fraud-2", traffic_percentage=80),
                                                    s.Route(served_model_name="fraud-3", traffic_percentage=20)])))
     llm = s.ServingEndpoint(name="chat", state=summary.state, config=s.EndpointCoreConfigSummary(
@@ -126,6 +127,11 @@ def test_serving_endpoints_are_deployments_of_the_registry_versions(databricks: 
     assert e2.url.endswith("/serving-endpoints/fraud-scoring/invocations")
     assert [o.fqn for o in e2.owners] == ["ana@example.com"] and [t.tag_fqn for t in e2.tags] == ["cost-center.risk"]
     assert [s.item for s in imp.report.skipped] == ["serving endpoint chat entity llama"]
+    # each served entity served its version from its own creation time (Databricks keeps no end)
+    assert [(f, s.model_version.fqn, s.started_at, s.ended_at, s.traffic_percentage)
+            for f in sorted(eps) for s in eps[f].serving_history] == [
+        ("mlflow.fraud-scoring.fraud-2", "mlflow.fraud.2", epoch_ms_to_datetime(T0 + 60_000), None, 80.0),
+        ("mlflow.fraud-scoring.fraud-3", "mlflow.fraud.3", epoch_ms_to_datetime(T0 + 120_000), None, 20.0)]
 
 
 def test_serving_can_be_turned_off(databricks: list[str]) -> None:

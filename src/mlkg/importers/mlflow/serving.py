@@ -10,6 +10,10 @@ the importer's own FQNs, so it lands on the version the registry import made): t
 → Failed unless the previous config still serves), workload size and type as the
 instance type, its traffic share, creation time, creator, tags (``env`` → environment) and its invocation URL. Foundation and
 external models (no registered version) are skipped, with the reason.
+
+Times: a served entity of a serving (READY) endpoint is a :class:`~mlkg.model.entities.ServingInterval` from its
+``creation_timestamp`` (when that config's entity was created), open, with its traffic share; Databricks keeps no
+end of an earlier config.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from ...model.base import Ref, epoch_ms_to_datetime
 from ..base import SourceUnavailable, first_line, missing_sdk
 
 ENV_KEYS = ("env", "environment", "stage")
+#: States in which an endpoint's current config serves requests.
+_SERVING = (m.DeploymentStatus.IN_SERVICE, m.DeploymentStatus.UPDATING)
 
 
 def _value(x: Any) -> str:
@@ -90,18 +96,23 @@ def endpoints(importer: Any, client: Any = None) -> Iterator[m.Endpoint]:
             size = " ".join(x for x in (_value(getattr(e, "workload_size", None)),
                                         _value(getattr(e, "workload_type", None))) if x) or None
             model_fqn = importer.registry.model_fqn(model_name)
+            version_ref = Ref(type="modelVersion", fqn=importer.registry.version_fqn(model_name, str(version))) \
+                if version is not None else None
+            status = status_of(getattr(detail, "state", None))
+            share = float(routes[entity_label]) if entity_label in routes else (100.0 if not several else None)
+            since = getattr(e, "creation_timestamp", None)
+            serving = [m.ServingInterval(model_version=version_ref, traffic_percentage=share,
+                                         started_at=epoch_ms_to_datetime(int(since)),
+                                         times_from="Databricks ServedEntityOutput.creation_timestamp")] if (
+                version_ref is not None and since and status in _SERVING) else []
             yield m.Endpoint(
                 name=f"{summary.name}/{entity_label}" if several else str(summary.name),
                 fqn=importer.fqn(str(summary.name), entity_label if several else ""),
                 display_name=f"{summary.name} ({entity_label})" if several else None,
-                deployment_type=m.DeploymentType.REALTIME, status=status_of(getattr(detail, "state", None)),
+                deployment_type=m.DeploymentType.REALTIME, status=status, serving_history=serving,
                 environment=env, service=importer.service_ref(),
-                model=Ref(type="mlmodel", fqn=model_fqn),
-                model_version=Ref(type="modelVersion", fqn=importer.registry.version_fqn(model_name, str(version)))
-                if version is not None else None,
-                instance_type=size,
-                traffic_percentage=float(routes[entity_label]) if entity_label in routes else (
-                    100.0 if not several else None),
+                model=Ref(type="mlmodel", fqn=model_fqn), model_version=version_ref, instance_type=size,
+                traffic_percentage=share,
                 deployed_at=epoch_ms_to_datetime(int(detail.creation_timestamp))
                 if getattr(detail, "creation_timestamp", None) else None,
                 url=f"{host}/serving-endpoints/{summary.name}/invocations" if host else None,
