@@ -166,3 +166,40 @@ def test_which_version_served_on_3_march_and_what_it_was_trained_on(sagemaker_hi
             ("sagemaker.fraud-detector.2", None)]
     finally:
         store.close()
+
+
+def _sagemaker_import(version: str, since: datetime):
+    svc = m.MLModelService(name="sm", service_type="SageMaker")
+    model = m.MLModel(name="fraud", service="sm", versions=[m.ModelVersion(name="1"), m.ModelVersion(name="2")])
+    ref = m.Ref(type="modelVersion", fqn=f"sm.fraud.{version}")
+    ep = m.Endpoint(name="fraud-ep", service=m.Ref(type="mlmodelService", fqn="sm"), model_version=ref,
+                    serving_history=[m.ServingInterval(model_version=ref, started_at=since)])
+    return to_graph([svc, model, ep])
+
+
+def test_the_next_import_is_the_endpoints_own_source() -> None:
+    """Another source imported between t and the endpoint's next import does not hide the switch."""
+    from mlkg.history.log import replace_with_history
+    from mlkg.store import open_store
+
+    store = open_store("memory:")
+    sm, other = "https://w3id.org/mlkg/graph/import/sagemaker/prod", "https://w3id.org/mlkg/graph/import/hf/hub"
+    replace_with_history(store, sm, _sagemaker_import("1", datetime(2026, 3, 1, tzinfo=UTC)),
+                         time=datetime(2026, 3, 2, tzinfo=UTC))
+    replace_with_history(store, other, to_graph([m.MLModelService(name="hf", service_type="HuggingFace")]),
+                         time=datetime(2026, 3, 6, tzinfo=UTC))
+    replace_with_history(store, sm, _sagemaker_import("2", datetime(2026, 3, 5, tzinfo=UTC)),
+                         time=datetime(2026, 3, 7, tzinfo=UTC))
+    rows = serving_at(store, "sm.fraud-ep", "2026-03-05T12:00:00Z")
+    assert [(r.version_name, r.served_from.day) for r in rows] == [("sm.fraud.2", 5)]
+    rows = serving_at(store, "sm.fraud-ep", "2026-03-04")
+    assert [(r.version_name, r.served_from.day, r.served_until.day) for r in rows] == [("sm.fraud.1", 1, 5)]
+    # a period that vanished with no successor ends by the import that no longer had it
+    replace_with_history(store, sm, to_graph([m.MLModelService(name="sm", service_type="SageMaker"),
+                                              m.Endpoint(name="fraud-ep",
+                                                         service=m.Ref(type="mlmodelService", fqn="sm"))]),
+                         time=datetime(2026, 3, 9, tzinfo=UTC))
+    assert [(r.version_name, r.served_until.day) for r in serving_at(store, "sm.fraud-ep", "2026-03-08")] == [
+        ("sm.fraud.2", 9)]
+    assert serving_at(store, "sm.fraud-ep", "2026-03-10") == []
+    store.close()

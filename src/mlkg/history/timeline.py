@@ -30,7 +30,7 @@ from typing import Any
 from rdflib import URIRef
 
 from ..errors import InputError
-from ..query import Serving, serving
+from ..query import Serving, resolve, serving
 from ..store import Store
 from .log import as_of, keeps_history, parse_time, records
 
@@ -66,6 +66,16 @@ def _rows(view: Store, endpoint: str | URIRef) -> list[Serving] | None:
         return None
 
 
+def _graphs_of(store: Store, endpoint: str | URIRef) -> set[str] | None:
+    """The source graphs that hold the endpoint now; None when it is not in the store (any import may tell)."""
+    try:
+        iri = resolve(store, endpoint, kind="Endpoint")
+    except InputError:
+        return None
+    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    return {str(r["g"]) for r in rows} or None
+
+
 def serving_at(source: Any, endpoint: str | URIRef, at: str | datetime | date) -> list[Serving]:
     """The version(s) endpoint ``endpoint`` served at time ``at`` (see the module docstring).
 
@@ -78,7 +88,8 @@ def serving_at(source: Any, endpoint: str | URIRef, at: str | datetime | date) -
     if not (isinstance(source, Store) and keeps_history(source) and records(source)):
         return serving(source, endpoint, t)
     before = _rows(as_of(source, t), endpoint)
-    later = sorted({r.time for r in records(source) if r.time > t})
+    graphs = _graphs_of(source, endpoint)  # the next import of the endpoint's own source, not of any source
+    later = sorted({r.time for r in records(source) if r.time > t and (graphs is None or r.graph in graphs)})
     after = _rows(as_of(source, later[0]), endpoint) if later else None
     if before is None and after is None:
         return serving(source, endpoint, t)  # nowhere: the current graph's error names the endpoint

@@ -361,12 +361,13 @@ def version(names: Names, group: str, package: dict[str, Any], *, previous: str 
     image = next((c.get("Image") for c in containers if c.get("Image")), None)
     labels, owners = tags_and_owners(tags, {k: str(v) for k, v in (package.get(
         "CustomerMetadataProperties") or {}).items()})
-    # the training job's final metrics and hyperparameters are the version's too (as nodes of the version)
+    # the platform's own stage, from its last change (see the module notes)
     life = (package.get("ModelLifeCycle") or {}).get("Stage")
     changed = when(package.get("LastModifiedTime"))
     stages = [m.StageAssignment(stage=stage, started_at=changed,
                                 times_from="SageMaker DescribeModelPackage.LastModifiedTime (ModelLifeCycle.Stage)")
               ] if life and stage is not None and changed is not None else []
+    # the training job's final metrics and hyperparameters are the version's too (as nodes of the version)
     run_metrics = [dataclasses.replace(e, fqn=None) for e in run.metrics] if run is not None else []
     run_params = [dataclasses.replace(h, fqn=None) for h in run.params] if run is not None else []
     return m.ModelVersion(
