@@ -12,7 +12,7 @@ platforms' own times, in the graph (see docs/history.md):
 A single import answers for the time since the platform's recorded start. Platforms keep no end of a period (an
 endpoint's earlier config, an undeployed model are simply gone), so on a store that keeps history
 (:mod:`mlkg.history.log`) the imports before and after t are both read: the periods of the graph as of t, and
-those of the first import after t. A period of the earlier import that the later one no longer has ended when a
+those of the first import after t of the endpoint's source. A period of the earlier import that the later one no longer has ended when a
 period of the same endpoint that the later one has began (the new config replaced it), or else by the later
 import's time. A version deployed on 1 March and replaced on 5 March, imported on 2 and 7 March, answers for
 3 March and not for 6 March, when its successor does.
