@@ -78,7 +78,9 @@ def kitchen_sink() -> list[m.Entity]:
                                risks=[m.Risk(name="drift", severity="medium", mitigation="weekly retrain")]),
         compliance=[m.ComplianceRecord(name="gdpr", framework="GDPR", status="approved", allows_pii=True,
                                        approved_by="dpo", approved_at=T0, reference="https://example.org/gdpr/1")],
-        license="Apache-2.0", owners=[m.Ref(type="user", fqn="alice")], tags=["Tier.Tier1"])
+        license="Apache-2.0", owners=[m.Ref(type="user", fqn="alice")], tags=["Tier.Tier1"],
+        stage_history=[m.StageAssignment(stage="Production", started_at=T0, times_from="MLflow")],
+        alias_history=[m.AliasAssignment(alias="champion", started_at=T0)])
     v2 = m.ModelVersion(name="2", stage="Archived", created_at=datetime(2025, 1, 1, tzinfo=UTC))
     model = m.MLModel(
         name="churn", service="mlflow_prod", service_type="Mlflow", algorithm="XGBoost", target="churned",
@@ -94,6 +96,8 @@ def kitchen_sink() -> list[m.Entity]:
         deployments=[m.Endpoint(name="churn-endpoint", deployment_type="realtime", status="InService",
                                 url="https://serving.example.com/churn", environment="production",
                                 model_version="mlflow_prod.churn.3", instance_type="ml.m5.large", deployed_at=T0,
+                                serving_history=[m.ServingInterval(model_version="mlflow_prod.churn.3", started_at=T0,
+                                                                   traffic_percentage=100.0)],
                                 predictions=[f"{wh}.churn_scores"],
                                 drift_monitors=[m.DriftMonitor(name="psi", method="psi", threshold=0.2,
                                                                status="ok", feature="mlflow_prod.churn.recency",
