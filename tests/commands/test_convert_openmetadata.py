@@ -166,6 +166,24 @@ def test_service_fqn_places_models_as_the_service_file_does(tmp_path: Path) -> N
          "https://w3id.org/mlkg/id/mlmodel/mlflow_svc.forecast_sales"}
 
 
+def test_a_create_request_and_an_api_entity_serve_as_service_files(tmp_path: Path) -> None:
+    """Every shape OpenMetadata uses for a service works with convert --service: the create request (no id) and
+    the API entity mlkg writes, as well as sample data's service.json (above)."""
+    models, service, _, _ = CASES["models"]
+    ttl = tmp_path / "g.ttl"
+    assert run("convert", models, "--service", service, "-o", ttl).exit_code == 0
+    request = json.loads(run("convert", ttl, "--to", "openmetadata", "--shape", "create").stdout.splitlines()[0])
+    entity = json.loads(run("convert", ttl, "--to", "openmetadata").stdout)["services"][0]
+    assert "id" not in request and "id" in entity
+    for i, shape in enumerate((request, entity)):
+        f = tmp_path / f"svc{i}.json"
+        f.write_text(json.dumps(shape))
+        out = tmp_path / f"g{i}.ttl"
+        r = run("convert", models, "--service", f, "-o", out)
+        assert r.exit_code == 0, r.output
+        assert "mlflow_svc.eta_predictions" in out.read_text()
+
+
 def test_models_without_a_service_convert_with_a_warning(tmp_path: Path) -> None:
     models = CASES["models"][0]
     r = run("convert", models, "-o", tmp_path / "g.ttl")
@@ -186,7 +204,8 @@ def test_bad_service_and_bad_shape_requests_are_clear_errors(tmp_path: Path) -> 
     r = run("convert", ttl, "--to", "openmetadata", "--shape", "sample-data")
     assert r.exit_code == 2 and "give -o DIR" in r.stderr
     r = run("convert", ttl, "--to", "openmetadata", "--shape", "create")
-    assert r.exit_code == 2 and "has no service" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 2 and "has no service" in r.stderr and "--service" in r.stderr
+    assert "Traceback" not in r.output
     assert r.stdout == ""
 
 

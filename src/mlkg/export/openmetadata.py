@@ -262,6 +262,10 @@ def create_bodies(entities: Iterable[Entity], report: ImportReport, *,
         _with_ids(body, look, f"service {s.fqn}")
         out.append(Body("service", s.fqn or s.name, body))
     for x in models:
+        if x.service is None:
+            raise InputError(f"model {x.name!r} has no service; a CreateMlModelRequest needs one",
+                             source=f"model {x.fqn}", path="service",
+                             expected="models placed in a service (convert them with --service FILE|FQN)")
         body = create_request(x, report)
         _with_ids(body, look, f"model {x.fqn}")
         out.append(Body("model", x.fqn or x.name, body))
