@@ -31,6 +31,7 @@ def _commands(tmp: Path) -> dict[str, tuple[list[str], str]]:
                     "-o", str(tmp / "om.ttl")], "importing openmetadata"),
         "export": (["export", FRAUD, "--profile", "prov", "-o", str(tmp / "prov.ttl")], "exporting as prov"),
         "convert": (["convert", FRAUD, "--to", "nt", "-o", str(tmp / "f.nt")], "writing"),
+        "load": (["load", FRAUD, "--store", f"oxigraph:{tmp / 'kg'}"], "loading fraud_detection.ttl"),
     }
 
 
@@ -75,7 +76,7 @@ def _a_real_terminal(monkeypatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
-@pytest.mark.parametrize("command", ["validate", "import", "export", "convert"])
+@pytest.mark.parametrize("command", ["validate", "import", "export", "convert", "load"])
 def test_progress_shows_on_a_terminal_and_not_when_piped(command: str, tmp_path: Path) -> None:
     args, shown = _commands(tmp_path)[command]
     code, term = on_a_terminal(args)

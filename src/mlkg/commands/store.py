@@ -19,6 +19,7 @@ import typer
 
 from ..errors import InputError
 from ._errors import handle_errors
+from ._output import progress as spinner
 
 STORE_HELP = ("Store URL: memory:, oxigraph:PATH or sparql:http://host:port/path "
               "(default: $MLKG_STORE).")
@@ -113,8 +114,10 @@ def register(app: typer.Typer) -> None:
                 replace = not append and target not in done_graphs
                 bar.start(f.name, f.stat().st_size)
                 t0 = time.perf_counter()
-                n = s.load(path=f, format=fmt, graph=target, replace=replace, lineage=not no_lineage,
-                           progress=bar if bar.enabled else None)
+                # small files: a spinner on a terminal (big ones have the bar)
+                with spinner(f"loading {f.name}", quiet=bar.enabled or not show):
+                    n = s.load(path=f, format=fmt, graph=target, replace=replace, lineage=not no_lineage,
+                               progress=bar if bar.enabled else None)
                 done_graphs.add(target)
                 where = f"<{target}>" if target else ("its own graphs" if quads else "the default graph")
                 typer.echo(f"mlkg: loaded {n} triples from {f} into {where} of {s.url} "
