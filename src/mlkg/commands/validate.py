@@ -55,14 +55,22 @@ def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] 
         fail_on: str = "Violation", graph: Any = None, engine: str = "auto", quiet: bool = True) -> int:
     """Validate and print the report; returns the exit code (0 passes, 1 does not). Unless ``quiet``, a spinner
     on stderr (on a terminal only) says what is being done."""
-    from ..validate import validate
+    from ..validate import read_files, validate
     from ._output import progress  # lazy: rich and the validator load only when the command runs
 
     if graph is not None:
         g = graph
     else:
         with progress(f"reading {len(files)} file(s)" + (f" and {store}" if store else ""), quiet=quiet):
-            g = load_inputs(files, store)
+            g = None
+            if store and not files:
+                from ..store import open_store  # lazy: the store backends load only for --store
+
+                g = open_store(store)  # an oxigraph: store is validated in place (no copy into memory)
+            elif not store:
+                g = read_files(files)  # N-Triples/Turtle straight into pyoxigraph; None: read them with rdflib
+            if g is None:
+                g = load_inputs(files, store)
     with progress(f"validating {len(g)} triples against {', '.join(packs) or 'core'}", quiet=quiet):
         report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on, engine=engine)
     if fmt == "json":

@@ -25,17 +25,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from ..dataset import OxigraphView
 from ..model.base import Entity
 from ..rdf.build import to_graph
 from .engines import ENGINES, Unsupported, get_engine
+from .engines.oxview import OXIGRAPH_SUFFIXES, OxData, load_files
 from .focus import as_focus, expand_focus
 from .packs import PACKS, Shapes, load_pack, shapes_for
 from .report import RANK, SEVERITIES, ValidationReport, ValidationResult, empty_report, read_report
 
-__all__ = ["ENGINES", "PACKS", "SEVERITIES", "ValidationReport", "ValidationResult", "expand_focus", "load_pack",
-           "validate"]
+__all__ = ["ENGINES", "PACKS", "SEVERITIES", "OxData", "ValidationReport", "ValidationResult", "expand_focus",
+           "load_pack", "read_files", "validate"]
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +60,19 @@ def _chain(engine: str, focus: set[URIRef] | None, inference: bool) -> list[str]
     return ["oxigraph", "pyshacl-focus", "pyshacl"]
 
 
-def run_engines(data: Graph, shapes: Shapes, *, focus: set[URIRef] | None, inference: bool,
+def run_engines(data: Graph | OxData, shapes: Shapes, *, focus: set[URIRef] | None, inference: bool,
                 engine: str = "auto") -> tuple[Graph, str]:
-    """The W3C report graph from the first engine in line that can run, and that engine's name."""
+    """The W3C report graph from the first engine in line that can run, and that engine's name. Data already in
+    pyoxigraph (:class:`OxData`) goes to the ``oxigraph`` engine as it is; the others get an rdflib copy."""
     chain = _chain(engine, focus, inference)
+    copy: Graph | None = None
     for i, name in enumerate(chain):
         eng = get_engine(name)
+        arg: Any = data
+        if isinstance(data, OxData) and (name != "oxigraph" or focus is not None or inference):
+            copy = arg = copy if copy is not None else data.to_graph()
         try:
-            return eng.run(data, shapes, focus=focus, inference=inference), name
+            return eng.run(arg, shapes, focus=focus, inference=inference), name
         except Unsupported as e:
             if i == len(chain) - 1:
                 raise
@@ -72,13 +80,32 @@ def run_engines(data: Graph, shapes: Shapes, *, focus: set[URIRef] | None, infer
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def validate(graph_or_entities: Graph | GraphSource | Entity | Iterable[Entity],
+def read_files(files: Sequence[str | Path]) -> OxData | None:
+    """RDF files parsed straight into pyoxigraph for :func:`validate` (with the lineage super-property triples),
+    or None when some file is not N-Triples or Turtle, or holds something the two parsers read differently
+    (an explicit ``xsd:string``, a relative IRI, ...), or cannot be read: the caller then loads the files with
+    rdflib (``mlkg.commands.validate.load_inputs``), which also names the error. Validating the result gives
+    exactly the report of the files read by rdflib."""
+    if not files or any(Path(str(f)).suffix.lower() not in OXIGRAPH_SUFFIXES for f in files):
+        return None
+    from .engines.oxigraph import _safe  # lazy: the engine module is imported on first use
+
+    try:
+        return load_files(files, kept=_safe)
+    except (ValueError, SyntaxError, OSError) as e:
+        log.info("reading %s with rdflib (%s)", ", ".join(map(str, files)), e)
+        return None
+
+
+def validate(graph_or_entities: Graph | GraphSource | OxData | ox.Store | Entity | Iterable[Entity],
              packs: Sequence[str | Path] | str | Path = ("core",), *,
              focus: Iterable[Any] | Any | None = None, fail_on: str = "Violation",
              inference: bool = False, engine: str = "auto") -> ValidationReport:
     """Validate a graph, a store, or entities (converted with :func:`mlkg.rdf.build.to_graph`) against rule packs.
 
-    :param graph_or_entities: an rdflib graph, an mlkg store (``open_store(...)``), an entity, or entities.
+    :param graph_or_entities: an rdflib graph, an mlkg store (``open_store(...)``; an ``oxigraph:`` store is
+        validated in place, without a copy), a :class:`pyoxigraph.Store`, files read by :func:`read_files`, an
+        entity, or entities.
     :param packs: pack names (``core``, ``governance``) or paths of Turtle files of SHACL shapes.
     :param focus: IRIs or entities: check only these nodes (entities bring the nodes they own; see
         :func:`expand_focus` for IRIs). None checks every target in the graph.
@@ -104,12 +131,17 @@ def validate(graph_or_entities: Graph | GraphSource | Entity | Iterable[Entity],
         report_graph, used = empty_report(), engine
     else:
         report_graph, used = run_engines(data, shapes, focus=focus_nodes, inference=inference, engine=engine)
-    return read_report(report_graph, shapes.names, shapes.parent, data, fail_on, engine=used)
+    labels = data.graph() if isinstance(data, OxData) else data
+    return read_report(report_graph, shapes.names, shapes.parent, labels, fail_on, engine=used)
 
 
-def _data_graph(source: Any) -> Graph:
-    if isinstance(source, Graph):
+def _data_graph(source: Any) -> Graph | OxData:
+    if isinstance(source, (Graph, OxData)):
         return source
+    if isinstance(source, ox.Store):
+        return OxData(source)
+    if isinstance(source, OxigraphView):
+        return OxData(source.ox)
     if isinstance(source, GraphSource) and not isinstance(source, Entity):
         return source.to_graph()
     ents = [source] if isinstance(source, Entity) else list(source)

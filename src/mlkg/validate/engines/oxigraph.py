@@ -34,6 +34,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from ...namespaces import SH
 from . import Unsupported
+from .oxview import OxData
 from .pyshacl_focus import FocusPyShaclEngine
 
 if TYPE_CHECKING:
@@ -92,8 +93,47 @@ def _safe(lex: str, dt: str) -> bool:
     return pat.match(lex) is not None
 
 
-def to_oxigraph(data: Graph) -> ox.Store:
-    """The triples of ``data`` in a new in-memory pyoxigraph store (default graph), with the marks.
+def _marks_of(s: Any, p: Any, lex: str, dts: str, lexical: set[tuple[Any, Any]],
+              validity: set[tuple[Any, Any]]) -> None:
+    if not _safe(lex, dts):
+        lexical.add((s, p))
+        pat = _VALID.get(dts)
+        if pat is None or not pat.match(lex):
+            validity.add((s, p))
+
+
+class Marks:
+    """The (subject, predicate) pairs whose lexical or datatype tests pyoxigraph cannot decide like rdflib, per
+    kind (``lexical``, ``validity``), and how a query tests them: in side graphs of the store (``graphs``), or by
+    listing the subjects (a user's store, which validation never writes to)."""
+
+    def __init__(self, lexical: set[tuple[Any, Any]], validity: set[tuple[Any, Any]], *, graphs: bool) -> None:
+        self.graphs = graphs
+        self.by_kind: dict[str, dict[str, set[Any]]] = {"lexical": {}, "validity": {}}
+        for kind, pairs in (("lexical", lexical), ("validity", validity)):
+            for s, p in pairs:
+                self.by_kind[kind].setdefault(str(p), set()).add(s)
+
+    def test(self, kind: str, x: str, preds: list[str]) -> str:
+        """A SPARQL expression: true when node ``x`` may have a marked value on one of ``preds``."""
+        marked = self.by_kind[kind]
+        parts = []
+        for p in preds:
+            subjects = marked.get(p)
+            if not subjects:
+                continue
+            if self.graphs:
+                g = LEXICAL if kind == "lexical" else VALIDITY
+                parts.append(f"EXISTS {{ GRAPH <{g}> {{ {x} <{DIRTY}> <{p}> }} }}")
+            elif len(subjects) > 200 or not all(isinstance(t, URIRef) for t in subjects):
+                return "true"  # unknown: every node with a value there is a candidate
+            else:
+                parts.append(f"{x} IN ({', '.join(f'<{t}>' for t in sorted(subjects))})")
+        return "(" + " || ".join(parts) + ")" if parts else "false"
+
+
+def to_oxigraph(data: Graph) -> tuple[ox.Store, Marks]:
+    """The triples of ``data`` in a new in-memory pyoxigraph store (default graph), with the marks in side graphs.
 
     The triples go through N-Triples text (each term written once) and pyoxigraph's parser: about twice as fast
     as building a ``pyoxigraph.Quad`` per triple.
@@ -117,23 +157,50 @@ def to_oxigraph(data: Graph) -> ox.Store:
         if isinstance(o, Literal):
             dt = o.datatype
             if dt is not None and dt not in plain:
-                lex, dts = str(o), str(dt)
-                if not _safe(lex, dts):
-                    lexical.add((s, p))
-                    pat = _VALID.get(dts)
-                    if pat is None or not pat.match(lex):
-                        validity.add((s, p))
+                _marks_of(s, p, str(o), str(dt), lexical, validity)
         lines.append(f"{nt(s)} {nt(p)} {nt(o)} .\n")
     store = ox.Store()
     try:
         store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        for graph, marks in ((LEXICAL, lexical), (VALIDITY, validity)):
-            if marks:
-                store.bulk_load("".join(f"{nt(s)} <{DIRTY}> {nt(p)} .\n" for s, p in marks).encode("utf-8"),
-                                format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        _store_marks(store, lexical, validity, nt)
     except SyntaxError as e:  # a term rdflib accepts and N-Triples does not (an IRI with a space, ...)
         raise Unsupported(f"the data graph does not convert to N-Triples: {e}") from None
-    return store
+    return store, Marks(lexical, validity, graphs=True)
+
+
+def _store_marks(store: ox.Store, lexical: set[tuple[Any, Any]], validity: set[tuple[Any, Any]],
+                 nt: Callable[[Any], str]) -> None:
+    for graph, marks in ((LEXICAL, lexical), (VALIDITY, validity)):
+        if marks:
+            store.bulk_load("".join(f"{nt(s)} <{DIRTY}> {nt(p)} .\n" for s, p in marks).encode("utf-8"),
+                            format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+
+
+def _file_marks(data: OxData) -> Marks:
+    """Marks of data parsed from files: the pairs :func:`.oxview.load_files` kept the file's literals of."""
+    lexical: set[tuple[Any, Any]] = set()
+    validity: set[tuple[Any, Any]] = set()
+    for (s, p), lits in data.originals.items():
+        for lit in lits:
+            _marks_of(s, p, str(lit), str(lit.datatype), lexical, validity)
+    _store_marks(data.ox, lexical, validity, lambda t: t.n3())
+    return Marks(lexical, validity, graphs=True)
+
+
+def _store_validity_marks(data: OxData, preds: set[str]) -> Marks:
+    """Marks of a user's store: its lexical forms are the reference (no lexical marks); the datatype test is
+    unknown for a stored typed literal rdflib may read as ill-typed. Only the predicates a datatype test looks at
+    are scanned."""
+    validity: set[tuple[Any, Any]] = set()
+    lexical: set[tuple[Any, Any]] = set()
+    args = data.query_args()
+    for p in sorted(preds):
+        q = (f"SELECT ?s ?o WHERE {{ ?s <{p}> ?o FILTER (isLiteral(?o) && datatype(?o) != <{XSD.string}> "
+             f"&& datatype(?o) != <{RDF.langString}>) }}")
+        for row in data.ox.query(q, **args):  # type: ignore[union-attr]
+            o = row[1]
+            _marks_of(_from_ox(row[0]), URIRef(p), o.value, o.datatype.value, lexical, validity)
+    return Marks(set(), validity, graphs=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -191,10 +258,35 @@ def _items(g: Graph, node: Any) -> list[Any]:
     return out
 
 
+#: Constraint parameters of a property shape that a node without values on the path satisfies, besides the ones
+#: decided below (sh:minCount, sh:qualifiedMinCount, sh:hasValue).
+_HOLDS_WITHOUT_VALUES = {
+    SH.maxCount, SH.datatype, SH.nodeKind, SH["class"], SH["in"], SH.pattern, SH.flags, SH.minLength,
+    SH.maxLength, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.node, SH["not"],
+    SH["and"], SH["or"], SH.xone, SH.lessThan, SH.lessThanOrEquals, SH.disjoint, SH.languageIn, SH.uniqueLang,
+    SH.qualifiedValueShape, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint}
+
+
+def path_predicates(g: Graph) -> set[URIRef]:
+    """The predicates the shapes' paths name directly (IRIs and alternatives of IRIs)."""
+    out: set[URIRef] = set()
+    for p in g.objects(None, SH.path):
+        if isinstance(p, URIRef):
+            out.add(p)
+    for alt in g.objects(None, SH.alternativePath):
+        try:
+            out.update(x for x in _items(g, alt) if isinstance(x, URIRef))
+        except _Unknown:
+            pass
+    return out
+
+
 class _Compiler:
-    def __init__(self, g: Graph) -> None:
+    def __init__(self, g: Graph, absent: frozenset[URIRef] = frozenset()) -> None:
         self.g = g
         self.n = 0
+        #: Predicates the data has no triple of: a property shape on them is decided at compile time.
+        self.absent = absent
 
     def var(self) -> str:
         self.n += 1
@@ -297,14 +389,14 @@ class _Compiler:
 
     def _value(self, pred: Any, o: Any, v: str, strict: bool, dirty: str | None) -> str:
         """A constraint on one value node ``v``."""
-        kind = ("validity" if pred == SH.datatype else
+        kind = ("validity" if pred == SH.datatype and o in _CASTABLE else
                 "lexical" if pred in (SH.pattern, SH.minLength, SH.maxLength, SH["in"], SH.languageIn) else None)
         if pred == SH.nodeKind:
             if o not in _NODE_KINDS:
                 raise _Unknown
             test = _NODE_KINDS[o].format(v=v)
         elif pred == SH["class"]:
-            test = f"EXISTS {{ {v} <{RDF.type}>/<{RDFS.subClassOf}>* {_term(o)} }}"
+            test = f"EXISTS {{ {v} {_TYPE} {_term(o)} }}"
         elif pred == SH.datatype:
             if not isinstance(o, URIRef):
                 raise _Unknown
@@ -342,7 +434,7 @@ class _Compiler:
         if kind is not None:
             if dirty is None:
                 raise _Unknown
-            d = dirty.replace("{graph}", LEXICAL if kind == "lexical" else VALIDITY)
+            d = dirty.replace("{kind}", kind)
             if d != "false":
                 test = f"(!({d}) && {test})" if strict else f"(({d}) || {test})"
         return f"COALESCE({test}, {'false' if strict else 'true'})"
@@ -360,6 +452,10 @@ class _Compiler:
         except _Unknown:
             return default
         direct = self.direct_predicates(g.value(ps, SH.path))
+        if direct is not None and self.absent.issuperset(direct):
+            decided = self._without_values(ps, top)
+            if decided is not None:
+                return decided
         parts: list[str] = []
         value_parts: list[tuple[Any, Any]] = []
         flags = g.value(ps, SH.flags)
@@ -414,6 +510,29 @@ class _Compiler:
             parts.append(f"NOT EXISTS {{ {x} {path} {v} . FILTER (!({_and(tests)})) }}")
         return _and(parts)
 
+    def _without_values(self, ps: Any, top: bool) -> str | None:
+        """Whether a node with no value on the path of ``ps`` conforms to it (``true``/``false``), or None when
+        some parameter needs more than that."""
+        g = self.g
+        result = "true"
+        for pred in set(g.predicates(ps, None)) - _META - {SH.path}:
+            if pred == SH.sparql:
+                if not top:
+                    return None
+                continue  # its own query
+            for o in g.objects(ps, pred):
+                n = o.value if isinstance(o, Literal) else None
+                if pred in (SH.minCount, SH.qualifiedMinCount):
+                    if not isinstance(n, int):
+                        return None
+                    if n > 0:
+                        result = "false"
+                elif pred == SH.hasValue:
+                    result = "false"
+                elif pred not in _HOLDS_WITHOUT_VALUES:
+                    return None
+        return result
+
     def _qualified(self, ps: Any, q: Any, x: str, path: str, direct: list[URIRef] | None, strict: bool,
                    depth: int) -> str:
         g = self.g
@@ -433,7 +552,9 @@ class _Compiler:
     def _dirty(self, x: str, direct: list[URIRef] | None) -> str | None:
         if direct is None:
             return None
-        return "(" + " || ".join(f"EXISTS {{ GRAPH <{{graph}}> {{ {x} <{DIRTY}> <{p}> }} }}" for p in direct) + ")"
+        if not direct:
+            return "false"
+        return f"\x00{{kind}}|{x}|{' '.join(str(p) for p in direct)}\x00"
 
     # -- targets and SPARQL-based constraints -----------------------------------------------------------------
 
@@ -442,9 +563,9 @@ class _Compiler:
         g = self.g
         out = []
         for c in g.objects(shape, SH.targetClass):
-            out.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {_term(c)} .")
+            out.append(f"?this {_TYPE} {_term(c)} .")
         if (shape, RDF.type, RDFS.Class) in g:
-            out.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {_term(shape)} .")
+            out.append(f"?this {_TYPE} {_term(shape)} .")
         for n in g.objects(shape, SH.targetNode):
             out.append(f"VALUES ?this {{ {_term(n)} }}")
         for p in g.objects(shape, SH.targetSubjectsOf):
@@ -453,11 +574,11 @@ class _Compiler:
             raise Unsupported("sh:targetObjectsOf and SHACL-AF targets")
         return out
 
-    def sparql_parts(self, shape: Any) -> list[tuple[str, str]]:
+    def sparql_parts(self, shape: Any) -> list[tuple[str, str] | Cycle]:
         """``SELECT ?this`` queries (``$this`` free) of the SPARQL-based constraints of a shape and its
         property shapes."""
         g = self.g
-        out = []
+        out: list[tuple[str, str] | Cycle] = []
         holders = [(shape, None)] + [(ps, g.value(ps, SH.path)) for ps in g.objects(shape, SH.property)]
         for holder, path in holders:
             for c in g.objects(holder, SH.sparql):
@@ -480,8 +601,29 @@ class _Compiler:
                 head = q.split("WHERE", 1)[0] if "WHERE" in q else q.split("{", 1)[0]
                 if not re.search(r"\?this\b|\*", head):
                     raise Unsupported("a SPARQL constraint that does not select $this")
-                out.append((self._prefixes(c), _body(q)))
+                cycle = self._cycle(c, _body(q))
+                out.append(cycle if cycle is not None else (self._prefixes(c), _body(q)))
         return out
+
+    def _cycle(self, c: Any, body: str) -> Cycle | None:
+        """The cycle rule ``$this P ?value . ?value P* $this`` (P one IRI), or None for any other query."""
+        m = _CYCLE.match(body)
+        if m is None:
+            return None
+        first, star = m.group(1), m.group(2)
+        prefixes = {str(self.g.value(d, SH.prefix)): str(self.g.value(d, SH.namespace))
+                    for holder in self.g.objects(c, SH.prefixes) for d in self.g.objects(holder, SH.declare)}
+
+        def iri(t: str) -> str | None:
+            if t.startswith("<") and t.endswith(">"):
+                return t[1:-1]
+            pre, colon, local = t.partition(":")
+            if colon and pre in prefixes and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", local):
+                return prefixes[pre] + local
+            return None
+
+        p1, p2 = iri(first), iri(star)
+        return Cycle(p1) if p1 is not None and p1 == p2 else None
 
     def _prefixes(self, c: Any) -> str:
         g = self.g
@@ -492,6 +634,110 @@ class _Compiler:
                 if p is not None and ns is not None:
                     lines.append(f"PREFIX {p}: <{ns}>")
         return "\n".join(lines) + "\n"
+
+
+#: Stands for ``rdf:type/rdfs:subClassOf*`` in compiled queries: plain ``rdf:type`` (an index lookup instead of a
+#: path) when the data has no ``rdfs:subClassOf`` triple.
+_TYPE = "\x00type\x00"
+_TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+_DIRTY_TOKEN = re.compile(r"\x00(lexical|validity)\|([^|]*)\|([^\x00]*)\x00")
+
+
+_CYCLE = re.compile(r"\s*SELECT\s+(?:DISTINCT\s+)?\?this\s+\?value\s+WHERE\s*\{\s*\?this\s+(\S+)\s+\?value\s*\.\s*"
+                    r"\?value\s+(\S+)\*\s+\?this\s*\.?\s*\}\s*$")
+
+
+class Cycle:
+    """A SPARQL-based constraint that is the cycle rule over one predicate: its candidates are the nodes with an
+    edge inside a strongly connected component of that predicate's graph (:func:`cyclic_subjects`), found by one
+    pass over the edges instead of a path query per edge."""
+
+    def __init__(self, predicate: str) -> None:
+        self.predicate = predicate
+
+
+def cyclic_subjects(edges: Iterable[tuple[Any, Any]]) -> set[Any]:
+    """The subjects ``s`` of edges ``(s, o)`` where ``o`` reaches ``s`` (``o`` is ``s``, or both are in one strongly
+    connected component): exactly the nodes ``$this P ?value . ?value P* $this`` binds.
+
+    Nodes that reach no cycle are trimmed first (repeatedly dropping nodes without a successor: lineage is
+    nearly always acyclic, so nothing is left), then Tarjan's algorithm (iterative) runs on what remains.
+    """
+    ids: dict[Any, int] = {}
+    names: list[Any] = []
+    src: list[int] = []
+    dst: list[int] = []
+    for s, o in edges:
+        i = ids.get(s)
+        if i is None:
+            i = ids[s] = len(names)
+            names.append(s)
+        j = ids.get(o)
+        if j is None:
+            j = ids[o] = len(names)
+            names.append(o)
+        src.append(i)
+        dst.append(j)
+    n = len(names)
+    succ: list[list[int]] = [[] for _ in range(n)]
+    pred: list[list[int]] = [[] for _ in range(n)]
+    out_deg = [0] * n
+    for i, j in zip(src, dst):
+        succ[i].append(j)
+        pred[j].append(i)
+        out_deg[i] += 1
+    alive = [True] * n
+    todo = [i for i in range(n) if out_deg[i] == 0]
+    while todo:
+        v = todo.pop()
+        alive[v] = False
+        for u in pred[v]:
+            out_deg[u] -= 1
+            if out_deg[u] == 0:
+                todo.append(u)
+    index = [-1] * n
+    low = [0] * n
+    comp = [-1] * n
+    on = [False] * n
+    stack: list[int] = []
+    counter = 0
+    for root in range(n):
+        if not alive[root] or index[root] >= 0:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on[root] = True
+        work = [(root, iter(succ[root]))]
+        while work:
+            v, it = work[-1]
+            advanced = False
+            for w in it:
+                if not alive[w]:
+                    continue
+                if index[w] < 0:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on[w] = True
+                    work.append((w, iter(succ[w])))
+                    advanced = True
+                    break
+                if on[w] and index[w] < low[v]:
+                    low[v] = index[w]
+            if advanced:
+                continue
+            work.pop()
+            if work and low[v] < low[work[-1][0]]:
+                low[work[-1][0]] = low[v]
+            if low[v] == index[v]:
+                while True:
+                    w = stack.pop()
+                    on[w] = False
+                    comp[w] = index[v]
+                    if w == v:
+                        break
+    return {names[i] for i, j in zip(src, dst) if alive[i] and (i == j or (comp[i] >= 0 and comp[i] == comp[j]))}
 
 
 def _body(q: str) -> str:
@@ -514,57 +760,104 @@ def _or(parts: Iterable[str]) -> str:
 
 
 class Compiled:
-    """Per top-level shape: its node, the candidate queries."""
+    """Per top-level shape: its node, the candidate queries (templates: see :meth:`queries`)."""
 
-    def __init__(self, shapes: Shapes, top: list[Any]) -> None:
-        comp = _Compiler(shapes.graph)
-        self.queries: list[tuple[Any, list[str]]] = []
+    def __init__(self, shapes: Shapes, top: list[Any], absent: frozenset[URIRef] = frozenset()) -> None:
+        comp = _Compiler(shapes.graph, absent)
+        self.templates: list[tuple[Any, str, list[str | Cycle]]] = []
         for shape in top:
             targets = comp.targets(shape)
             if not targets:
                 continue
             union = " UNION ".join(f"{{ {t} }}" for t in targets)
-            qs = []
+            qs: list[str | Cycle] = []
             if (shape, SH.deactivated, Literal(True)) in shapes.graph:
                 continue
             cond = comp.conforms(shape, "?this", True, top=True)
             if cond != "true":
                 qs.append(f"SELECT DISTINCT ?this WHERE {{ {union} FILTER (!({cond})) }}")
-            for prologue, body in comp.sparql_parts(shape):
-                qs.append(f"{prologue}SELECT DISTINCT ?this WHERE {{ {union} {{ {body} }} }}")
-            self.queries.append((shape, qs))
+            for part in comp.sparql_parts(shape):
+                if isinstance(part, Cycle):
+                    qs.append(part)
+                else:
+                    prologue, body = part
+                    qs.append(f"{prologue}SELECT DISTINCT ?this WHERE {{ {union} {{ {body} }} }}")
+            self.templates.append((shape, union, qs))
+        #: The predicates whose values a datatype test looks at (the only ones a store's marks are needed for).
+        self.validity_predicates = {p for _s, _u, qs in self.templates for q in qs if isinstance(q, str)
+                                    for m in _DIRTY_TOKEN.finditer(q) if m.group(1) == "validity"
+                                    for p in m.group(3).split()}
+
+    def queries(self, marks: Marks, subclasses: bool) -> list[tuple[Any, str, list[str | Cycle]]]:
+        """The candidate queries for some data: its marks substituted, and ``rdf:type`` for the class tests when
+        the data has no ``rdfs:subClassOf`` triple (``subclasses`` False)."""
+        out = []
+        for shape, union, qs in self.templates:
+            done: list[str | Cycle] = []
+            for q in qs:
+                if isinstance(q, str):
+                    q = _DIRTY_TOKEN.sub(lambda m: marks.test(m.group(1), m.group(2), m.group(3).split()), q)
+                    q = q.replace(_TYPE, _TYPE_PATH if subclasses else f"<{RDF.type}>")
+                done.append(q)
+            out.append((shape, union.replace(_TYPE, _TYPE_PATH if subclasses else f"<{RDF.type}>"), done))
+        return out
 
 
-def compile_shapes(shapes: Shapes, top: list[Any]) -> Compiled:
-    """The candidate queries of the top-level shapes ``top`` (cached per shapes by the engine)."""
-    return Compiled(shapes, top)
+def compile_shapes(shapes: Shapes, top: list[Any], absent: frozenset[URIRef] = frozenset()) -> Compiled:
+    """The candidate queries of the top-level shapes ``top`` for data without triples of the ``absent``
+    predicates (cached per shapes and absent set by the engine)."""
+    return Compiled(shapes, top, absent)
 
 
 class OxigraphEngine:
-    """Candidates from SPARQL on pyoxigraph, checked by pySHACL's shapes (``pyshacl-focus``)."""
+    """Candidates from SPARQL on pyoxigraph, checked by pySHACL's shapes (``pyshacl-focus``).
+
+    ``run`` takes an rdflib graph (copied into a new store) or an :class:`~.oxview.OxData` (data already in
+    pyoxigraph: a user's store, or files parsed straight into one), which pySHACL then reads through
+    :class:`~.oxview.OxigraphGraph` without a copy.
+    """
 
     name = "oxigraph"
 
     def __init__(self) -> None:
         self.checker = FocusPyShaclEngine()
 
-    def compiled(self, shapes: Shapes) -> Compiled:
+    def compiled(self, shapes: Shapes, data: OxData | None = None) -> Compiled:
+        """The compiled shapes; for ``data``, with the property shapes on predicates it has no triple of
+        decided at compile time."""
         parsed = self.checker.parsed(shapes)
-        with shapes.lock:
-            c = shapes.cache.get(self.name)
-        if c is None:
-            c = compile_shapes(shapes, [s.node for s, _t in parsed.index])
+        absent: frozenset[URIRef] = frozenset()
+        if data is not None:
             with shapes.lock:
-                shapes.cache[self.name] = c
+                preds = shapes.cache.get(f"{self.name}:paths")
+            if preds is None:
+                preds = sorted(path_predicates(shapes.graph))
+                with shapes.lock:
+                    shapes.cache[f"{self.name}:paths"] = preds
+            args = data.query_args()
+            absent = frozenset(p for p in preds if not data.ox.query(f"ASK {{ ?s <{p}> ?o }}", **args))
+        key = (self.name, absent)
+        with shapes.lock:
+            c = shapes.cache.get(key)
+        if c is None:
+            c = compile_shapes(shapes, [s.node for s, _t in parsed.index], absent)
+            with shapes.lock:
+                shapes.cache[key] = c
         return c
 
-    def candidates(self, store: ox.Store, compiled: Compiled) -> list[tuple[Any, list[Any]]]:
+    def candidates(self, data: OxData, compiled: Compiled, marks: Marks) -> list[tuple[Any, list[Any]]]:
+        store, args = data.ox, data.query_args()
+        subclasses = bool(store.query(f"ASK {{ ?a <{RDFS.subClassOf}> ?b }}", **args))
+        edges: dict[str, set[Any]] = {}
         work = []
-        for shape, queries in compiled.queries:
+        for shape, union, queries in compiled.queries(marks, subclasses):
             found: set[Any] = set()
             for q in queries:
+                if isinstance(q, Cycle):
+                    found |= self._cyclic(data, q.predicate, union, edges)
+                    continue
                 try:
-                    rows = store.query(q)
+                    rows = store.query(q, **args)
                 except SyntaxError as e:
                     raise Unsupported(f"pyoxigraph cannot run the query for {shape}: {e}") from None
                 for row in rows:  # type: ignore[union-attr]
@@ -572,17 +865,40 @@ class OxigraphEngine:
             work.append((shape, sorted(found, key=str)))
         return work
 
-    def run(self, data: Graph, shapes: Shapes, *, focus: set[URIRef] | None = None,
-            inference: bool = False, store: ox.Store | None = None) -> Graph:
+    def _cyclic(self, data: OxData, predicate: str, union: str, cache: dict[str, set[Any]]) -> set[Any]:
+        """The targets (``union``) that the cycle rule over ``predicate`` may report."""
+        args = data.query_args()
+        cyc = cache.get(predicate)
+        if cyc is None:
+            rows = data.ox.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}", **args)
+            cyc = cache[predicate] = cyclic_subjects((r[0], r[1]) for r in rows)  # type: ignore[union-attr]
+        if not cyc:
+            return set()
+        nodes = [t for t in cyc if isinstance(t, ox.NamedNode)]
+        if len(nodes) == len(cyc) and len(nodes) <= 1000:
+            values = " ".join(str(t) for t in nodes)
+            q = f"SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {values} }} {union} }}"
+            return {_from_ox(r[0]) for r in data.ox.query(q, **args)}  # type: ignore[union-attr]
+        targets = data.ox.query(f"SELECT DISTINCT ?this WHERE {{ {union} }}", **args)
+        return {_from_ox(r[0]) for r in targets if r[0] in cyc}  # type: ignore[union-attr]
+
+    def run(self, data: Graph | OxData, shapes: Shapes, *, focus: set[URIRef] | None = None,
+            inference: bool = False) -> Graph:
         if inference:
             raise Unsupported("RDFS inference runs in pySHACL's public validate()")
         if focus is not None:
             raise Unsupported("focus validation runs in pyshacl-focus")
-        compiled = self.compiled(shapes)
-        if store is None:
-            store = to_oxigraph(data)
-        work = self.candidates(store, compiled)
-        return self.checker.check(data, shapes, work)
+        if isinstance(data, OxData):
+            compiled = self.compiled(shapes, data)
+            marks = (_store_validity_marks(data, compiled.validity_predicates) if data.canonical
+                     else _file_marks(data))
+            view = data.graph()
+        else:
+            store, marks = to_oxigraph(data)
+            data, view = OxData(store, graphs=[ox.DefaultGraph()]), data
+            compiled = self.compiled(shapes, data)
+        work = self.candidates(data, compiled, marks)
+        return self.checker.check(view, shapes, work)
 
 
 def _from_ox(t: Any) -> Any:
