@@ -836,7 +836,7 @@ class OxigraphEngine:
                     shapes.cache[f"{self.name}:paths"] = preds
             args = data.query_args()
             absent = frozenset(p for p in preds if not data.ox.query(f"ASK {{ ?s <{p}> ?o }}", **args))
-        key = (self.name, absent)
+        key = f"{self.name}:" + " ".join(sorted(absent))
         with shapes.lock:
             c = shapes.cache.get(key)
         if c is None:
@@ -889,15 +889,16 @@ class OxigraphEngine:
         if focus is not None:
             raise Unsupported("focus validation runs in pyshacl-focus")
         if isinstance(data, OxData):
-            compiled = self.compiled(shapes, data)
-            marks = (_store_validity_marks(data, compiled.validity_predicates) if data.canonical
-                     else _file_marks(data))
-            view = data.graph()
+            ox_data = data
+            compiled = self.compiled(shapes, ox_data)
+            marks = (_store_validity_marks(ox_data, compiled.validity_predicates) if ox_data.canonical
+                     else _file_marks(ox_data))
+            view = ox_data.graph()
         else:
             store, marks = to_oxigraph(data)
-            data, view = OxData(store, graphs=[ox.DefaultGraph()]), data
-            compiled = self.compiled(shapes, data)
-        work = self.candidates(data, compiled, marks)
+            ox_data, view = OxData(store, graphs=[ox.DefaultGraph()]), data
+            compiled = self.compiled(shapes, ox_data)
+        work = self.candidates(ox_data, compiled, marks)
         return self.checker.check(view, shapes, work)
 
 

@@ -15,7 +15,7 @@ shows those, so pySHACL sees exactly what rdflib's parser of the file would have
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,8 +161,8 @@ class OxigraphGraph(RdflibStore):
                 self._len = sum(1 for _ in self._quads(None, None, None))
         return self._len
 
-    def contexts(self, triple: Any = None) -> Iterator[Any]:
-        return iter(())
+    def contexts(self, triple: Any = None) -> Generator[Graph, None, None]:
+        yield from ()
 
     # -- namespaces (the graph's namespace manager keeps its bindings here) ---------------------------------
 
@@ -186,7 +186,7 @@ class OxigraphGraph(RdflibStore):
     def add(self, triple: Any, context: Any = None, quoted: bool = False) -> None:
         raise TypeError("this graph is a read-only view of a pyoxigraph store")
 
-    def addN(self, quads: Iterable[Any]) -> None:  # noqa: N802 (rdflib's name)
+    def addN(self, quads: Iterable[Any]) -> None:
         raise TypeError("this graph is a read-only view of a pyoxigraph store")
 
     def remove(self, triple: Any, context: Any = None) -> None:
