@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import PROV, RDF
 
-from ..dataset import Source, Store, as_store
+from ..dataset import OxigraphView, Source, Store, as_store
 from ..model import REGISTRY
 from ..namespaces import MLKG, MLKG_IRI
 from ..rdf.closure import super_properties
@@ -171,6 +172,69 @@ class _Index:
         return got
 
 
+class _OxIndex:
+    """Neighbours, classes and names read from a pyoxigraph store's own index (``quads_for_pattern``), with no
+    term conversion: a predicate is matched as the pyoxigraph term it is, and a node is only ever its IRI string
+    (the ``oxigraph:`` backend and :class:`pyoxigraph.Store` sources)."""
+
+    def __init__(self, view: OxigraphView) -> None:
+        self.ox = view.ox
+        self.hidden = view._staging
+        self.followed = {ox.NamedNode(p): p for p in _followed()}
+        self.type_p = ox.NamedNode(RDF_TYPE)
+        self.fqn_p = ox.NamedNode(FQN)
+        self._info: dict[str, tuple[frozenset[str], str | None]] = {}
+
+    def _quads(self, quads: Any) -> Any:
+        hidden = self.hidden
+        if not hidden:
+            return quads
+        return (q for q in quads if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in hidden))
+
+    def neighbours(self, node: str, direction: str) -> dict[str, set[str]]:
+        """Nodes one lineage step from ``node`` → the properties of the triples linking them."""
+        n = ox.NamedNode(node)
+        up = direction != "down"
+        quads = self.ox.quads_for_pattern(n, None, None) if up else self.ox.quads_for_pattern(None, None, n)
+        followed, named = self.followed, ox.NamedNode
+        found: dict[str, set[str]] = {}
+        types: list[str] = []
+        names: list[str] = []
+        for q in self._quads(quads):
+            pred = q.predicate
+            p = followed.get(pred)
+            if p is None:
+                if up:  # the node's own classes and names come with its outgoing quads: keep them for info()
+                    if pred == self.type_p:
+                        types.append(q.object.value)
+                    elif pred == self.fqn_p:
+                        names.append(q.object.value)
+                continue
+            other = q.object if up else q.subject
+            if type(other) is named:
+                found.setdefault(other.value, set()).add(p)
+        if up and node not in self._info:
+            self._info[node] = (frozenset(types), min(names) if names else None)
+        return {k: v for k, v in found.items() if v & TRAVERSE}
+
+    def info(self, node: str) -> tuple[frozenset[str], str | None]:
+        """Classes and FQN of a node."""
+        got = self._info.get(node)
+        if got is not None:
+            return got
+        n = ox.NamedNode(node)
+        types = frozenset(q.object.value for q in self._quads(self.ox.quads_for_pattern(n, self.type_p, None)))
+        names = sorted(q.object.value for q in self._quads(self.ox.quads_for_pattern(n, self.fqn_p, None)))
+        got = (types, names[0] if names else None)
+        self._info[node] = got
+        return got
+
+
+def _index(store: Store) -> Any:
+    """The BFS reader of a store: its pyoxigraph index when it has one, else :meth:`Store.neighbours`."""
+    return _OxIndex(store) if isinstance(store, OxigraphView) else _Index(store)
+
+
 class _Edges:
     """Neighbours, classes and names from the rows of a lineage query (the SPARQL method)."""
 
@@ -219,7 +283,7 @@ def _use_bfs(store: Store, method: str) -> bool:
 def lineage_reader(store: Store, start: str, direction: str, method: str, query: str | None = None) -> Any:
     """What a walk reads neighbours from: the store's index (BFS), or the edges one lineage query returns."""
     if _use_bfs(store, method):
-        return _Index(store)
+        return _index(store)
     rows = run_query(store, load_query(query or ("downstream" if direction == "down" else "upstream")),
                      {"entity": URIRef(start)})
     return _Edges(store, rows, direction, start)
@@ -332,7 +396,7 @@ def path_between(source: Source, start: str | URIRef, end: str | URIRef, *, meth
     b = str(resolve(store, end))
     for direction, (up_end, down_end) in (("down", (a, b)), ("up", (b, a))):
         if _use_bfs(store, method):
-            reader: Any = _Index(store)
+            reader: Any = _index(store)
             seen = bfs(reader, a, direction, None, stop=b)
         else:
             rows = run_query(store, load_query("path"), {"start": URIRef(up_end), "end": URIRef(down_end)})
