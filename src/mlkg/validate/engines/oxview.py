@@ -126,7 +126,7 @@ class OxigraphGraph(RdflibStore):
         s, p, o = triple_pattern
         try:
             xs, xp, xo = (to_ox(t) if t is not None else None for t in (s, p, o))
-        except TypeError:  # a term oxigraph has no equivalent of (a variable, a graph): it matches nothing
+        except (TypeError, ValueError):  # a term oxigraph has no equivalent of or refuses: the store has none
             return
         none: Iterator[Any] = iter(())
         keys = self._keys
@@ -201,15 +201,15 @@ def load_files(paths: Sequence[str | Path], *, kept: Any = None) -> OxData:
     """RDF files (suffixes in :data:`OXIGRAPH_SUFFIXES`) parsed straight into a new in-memory store, with the
     lineage super-property triples, as ``mlkg validate`` reads them.
 
-    Each file is read by the bulk loader and once more by pyoxigraph's parser, to find the typed literals the
-    store may keep in another lexical form (``kept(lex, datatype)`` is True for a form it surely keeps); for each
-    (subject, predicate) holding one, every typed literal of the pair is recorded as the file wrote it in
-    :attr:`OxData.originals`.
+    Each file is parsed once by pyoxigraph's parser; the quads go to the store's bulk loader, and the typed
+    literals the store may keep in another lexical form (``kept(lex, datatype)`` is True for a form it surely
+    keeps) are found on the way: for each (subject, predicate) holding one, every typed literal of the pair is
+    recorded as the file wrote it in :attr:`OxData.originals`.
 
-    :raises ValueError: for a suffix pyoxigraph is not used for, an explicit ``xsd:string`` datatype (rdflib keeps
-        it apart from a plain literal, pyoxigraph does not) or a relative IRI; the caller reads the files with
-        rdflib instead.
-    :raises SyntaxError: pyoxigraph's parse error (the caller reads the file with rdflib for mlkg's message).
+    :raises ValueError: for a suffix pyoxigraph is not used for, or an explicit ``xsd:string`` datatype (rdflib
+        keeps it apart from a plain literal, pyoxigraph does not); the caller reads the files with rdflib instead.
+    :raises SyntaxError: pyoxigraph's parse error, a relative IRI among them (the caller reads the file with
+        rdflib, for mlkg's message or rdflib's reading of the IRI).
     """
     store = ox.Store()
     originals: dict[tuple[Any, Any], list[Literal]] = {}
@@ -222,24 +222,27 @@ def load_files(paths: Sequence[str | Path], *, kept: Any = None) -> OxData:
         raw = p.read_bytes()
         if b"XMLSchema#string" in raw or (b"XMLSchema#" in raw and _PREFIXED_STRING.search(raw)):
             raise ValueError(f"{p}: explicit xsd:string literals")
-        store.bulk_load(raw, format=fmt, to_graph=ox.DefaultGraph())
+        quads = []
+        typed: dict[tuple[Any, Any], list[Any]] = {}
         dirty: set[tuple[Any, Any]] = set()
         for q in ox.parse(raw, format=fmt):
+            quads.append(q)
             o = q.object
             if type(o) is lit_type:
                 dt = o.datatype.value
-                if dt not in _PLAIN_DT and (kept is None or not kept(o.value, dt)):
-                    dirty.add((q.subject, q.predicate))
-        if any(isinstance(s, ox.BlankNode) for s, _p in dirty):
-            raise ValueError(f"{p}: a blank node holds a literal pyoxigraph rewrites")
-        if dirty:
-            for q in ox.parse(raw, format=fmt):
-                o = q.object
-                if type(o) is lit_type and (q.subject, q.predicate) in dirty and o.datatype.value not in _PLAIN_DT:
-                    have = originals.setdefault((from_ox(q.subject), from_ox(q.predicate)), [])
-                    t = from_ox(o)
-                    if t not in have:
-                        have.append(t)
+                if dt not in _PLAIN_DT:
+                    key = (q.subject, q.predicate)
+                    typed.setdefault(key, []).append(o)
+                    if kept is None or not kept(o.value, dt):
+                        dirty.add(key)
+        store.bulk_extend(quads)  # the parsed quads themselves: blank nodes keep the names the marks use
+        del quads
+        for key in dirty:
+            have = originals.setdefault((from_ox(key[0]), from_ox(key[1])), [])
+            for lit in typed[key]:
+                t = from_ox(lit)
+                if t not in have:
+                    have.append(t)
     if store.query(closure_missing(None)):
         store.update(closure_update(None))
     return OxData(store, graphs=[ox.DefaultGraph()], originals=originals, canonical=False,
