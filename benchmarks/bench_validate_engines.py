@@ -82,6 +82,24 @@ def _rdflib_parse(path: str) -> None:
     load_inputs([path])
 
 
+def _in_place_only(path: str, packs: tuple[str, ...], baseline: float) -> bool:
+    validate(ox.Store(), packs)  # warm-up: parse the shapes
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+    first: Counter[tuple[Any, ...]] | None = None
+    ok = True
+    for label, fn in (("oxigraph store", lambda: validate(store, packs)),
+                      ("oxigraph file", lambda: validate(read_files([path]), packs))):
+        cpu, wall, rep = measure(fn)
+        k = keys(rep)
+        first = k if first is None else first
+        ok = ok and k == first
+        print(f"{len(store):>10,} {label:<14} {cpu:>8.2f} {wall:>8.2f} {len(rep.results):>8} "
+              f"{baseline / cpu:>9.1f}x {'yes' if k == first else 'NO':>5}", flush=True)
+    print(f"# CPU ratio = {baseline} s (given) / engine CPU; load average now {os.getloadavg()[0]:.1f}")
+    return ok
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100k,1M")
@@ -97,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
                          "pyshacl-focus figure at 1M, when the machine is too busy to measure it again); the "
                          "first engine still gives the results the others are compared with")
     ap.add_argument("--no-rdflib-parse", action="store_true", help="skip the rdflib parse row")
+    ap.add_argument("--nt", metavar="FILE", help="only the oxigraph store and file rows, on this N-Triples file "
+                    "(say one written by an earlier run: no rdflib graph is built; needs --baseline-cpu; the two "
+                    "rows are compared with each other)")
     ap.add_argument("--rust-python", metavar="PYTHON", help="an interpreter with the Rust `shacl` package "
                     "(pip install shacl, in its own venv): also time it on the same N-Triples and shapes "
                     "(its time includes its own parse of the file; threads' CPU summed)")
@@ -111,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'triples':>10} {'engine':<14} {'CPU s':>8} {'wall s':>8} {'results':>8} {'CPU ratio':>10} "
           f"{'same':>5}")
     ok = True
+    if args.nt:
+        if args.baseline_cpu is None:
+            ap.error("--nt needs --baseline-cpu")
+        return 0 if _in_place_only(args.nt, packs, args.baseline_cpu) else 1
     for n in [parse_size(s) for s in args.sizes.split(",") if s.strip()]:
         g = synth.graph_of_size(n, seed=args.seed)
         _break_one_model(g, n, args.seed)

@@ -13,12 +13,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
 
 from mlkg.commands.validate import load_inputs
 from mlkg.dataset import OxigraphView
-from mlkg.namespaces import SH
-from mlkg.validate import ValidationReport, read_files, validate
+from mlkg.namespaces import MLKG, SH
+from mlkg.validate import ValidationReport, expand_focus, read_files, validate
 from mlkg.validate.engines.oxigraph import cyclic_subjects
 
 from .corpus import fixture_files  # type: ignore[import-not-found]
@@ -67,6 +68,21 @@ def test_a_store_is_validated_in_place_with_pyshacls_results(name: str, packs: t
     assert keys(got) == keys(ref)
     assert got.conforms == ref.conforms
     assert OxigraphView(store).count() == len(store)  # nothing written into the user's store (no side graphs)
+
+
+def test_incremental_validation_of_a_store_reads_it_in_place() -> None:
+    """``focus=`` on a store: pyshacl-focus on the store's graph view gives what it gives on the copy."""
+    g = graph("model_versions.ttl")
+    store = _store_of(g)
+    copy = OxigraphView(store).to_graph()
+    models = sorted(s for s in copy.subjects(RDF.type, MLKG.MLModel) if isinstance(s, URIRef))
+    assert models
+    for packs in PACKS:
+        focus = expand_focus(copy, models[:2])
+        got = validate(store, packs, focus=focus)
+        ref = validate(copy, packs, focus=focus)
+        assert got.engine == ref.engine == "pyshacl-focus"
+        assert keys(got) == keys(ref)
 
 
 @pytest.mark.parametrize("packs", PACKS, ids="+".join)

@@ -63,13 +63,17 @@ def _chain(engine: str, focus: set[URIRef] | None, inference: bool) -> list[str]
 def run_engines(data: Graph | OxData, shapes: Shapes, *, focus: set[URIRef] | None, inference: bool,
                 engine: str = "auto") -> tuple[Graph, str]:
     """The W3C report graph from the first engine in line that can run, and that engine's name. Data already in
-    pyoxigraph (:class:`OxData`) goes to the ``oxigraph`` engine as it is; the others get an rdflib copy."""
+    pyoxigraph (:class:`OxData`) goes to the ``oxigraph`` engine as it is, to incremental validation as a view of
+    the store (:class:`~.engines.oxview.OxigraphGraph`), and to full validation by another engine as an rdflib
+    copy."""
     chain = _chain(engine, focus, inference)
     copy: Graph | None = None
     for i, name in enumerate(chain):
         eng = get_engine(name)
         arg: Any = data
-        if isinstance(data, OxData) and (name != "oxigraph" or focus is not None or inference):
+        if isinstance(data, OxData) and focus is not None and not inference:
+            arg = data.graph()  # incremental: only the focus nodes' neighbourhoods are read, through the view
+        elif isinstance(data, OxData) and (name != "oxigraph" or inference):
             copy = arg = copy if copy is not None else data.to_graph()
         try:
             return eng.run(arg, shapes, focus=focus, inference=inference), name
