@@ -87,10 +87,17 @@ def serving_at(source: Any, endpoint: str | URIRef, at: str | datetime | date) -
     t = parse_time(at, source="at")
     if not (isinstance(source, Store) and keeps_history(source) and records(source)):
         return serving(source, endpoint, t)
-    before = _rows(as_of(source, t), endpoint)
     graphs = _graphs_of(source, endpoint)  # the next import of the endpoint's own source, not of any source
-    later = sorted({r.time for r in records(source) if r.time > t and (graphs is None or r.graph in graphs)})
-    after = _rows(as_of(source, later[0]), endpoint) if later else None
+    recs = [r for r in records(source) if graphs is None or r.graph in graphs]
+    last = max((r.time for r in recs), default=None)
+
+    def view(when: datetime) -> Store:
+        # at or after the source's last import its graph is the current one: no as-of view to build
+        return source if last is not None and when >= last else as_of(source, when)
+
+    before = _rows(view(t), endpoint)
+    later = sorted({r.time for r in recs if r.time > t})
+    after = _rows(view(later[0]), endpoint) if later else None
     if before is None and after is None:
         return serving(source, endpoint, t)  # nowhere: the current graph's error names the endpoint
     if after is None:
