@@ -4,7 +4,15 @@ The context maps OpenMetadata's exact field names (``mlFeatures``, ``featureSour
 ``mlHyperParameters``, ``mlStore``, ...) and mlkg's additions onto the ontology. Where one JSON key means different
 things in different entities (``dataType`` of a feature, of a feature source, of a column), the context uses
 JSON-LD 1.1 scoped contexts: type-scoped for mlkg's typed documents, property-scoped for OpenMetadata's untyped
-JSON.
+JSON. Two kinds of top-level term go with them:
+
+- a default for such a key at the top level of OpenMetadata's raw (untyped) JSON: the meaning the entities of
+  :data:`UNTYPED_ROOTS` give it (``owners`` → ``mlkg:hasOwner``, ``version`` → ``mlkg:metadataVersion``), without a
+  literal datatype (raw JSON has native numbers, which a datatype would turn into invalid literals such as
+  ``"3.0E-1"^^xsd:decimal``); a type-scoped context overrides it;
+- an alias named after the property (``columnDataType``, ``sourceDataType``, ``operatedBy``) for every meaning such
+  a key has, so a document can name each property with one term whose meaning never depends on which type-scoped
+  context applies. mlkg's JSON-LD export (:mod:`mlkg.rdf.jsonld`) writes only such terms.
 
 The shipped file ``contexts/mlkg.context.jsonld`` is :func:`build_context`'s output; ``python -m
 mlkg.tools.generate`` rewrites it and a test fails when it is stale.
@@ -27,6 +35,16 @@ CONTEXT_URL = "https://w3id.org/mlkg/context.jsonld"
 OM_TYPE_ALIASES = ("mlmodel", "mlmodelService", "table", "dashboard", "team", "user", "glossaryTerm", "domain",
                    "dataProduct", "container", "pipeline")
 
+#: Entities whose meaning of an ambiguous key is the top-level default: OpenMetadata's raw JSON (an untyped MlModel
+#: or MlModelService document) is read with them.
+UNTYPED_ROOTS = ("MLModel", "MLModelService")
+
+
+def _untyped(d: dict[str, Any]) -> dict[str, Any]:
+    """A term definition without its literal datatype (``@id``, ``@vocab`` and ``@json`` coercions stay)."""
+    return {k: v for k, v in d.items() if not (k == "@type" and str(v).startswith("xsd:"))}
+
+
 def _term(spec: FieldSpec) -> dict[str, Any]:
     key = "@reverse" if spec.reverse else "@id"
     d: dict[str, Any] = {key: "mlkg:" + spec.prop}
@@ -47,9 +65,9 @@ def _term(spec: FieldSpec) -> dict[str, Any]:
     return d
 
 
-def _definitions() -> dict[str, dict[str, list[tuple[type, dict[str, Any]]]]]:
+def _definitions() -> dict[str, dict[str, list[tuple[type[Entity], dict[str, Any]]]]]:
     """json key → serialized term definition → classes using it."""
-    defs: dict[str, dict[str, list[tuple[type, dict[str, Any]]]]] = defaultdict(lambda: defaultdict(list))
+    defs: dict[str, dict[str, list[tuple[type[Entity], dict[str, Any]]]]] = defaultdict(lambda: defaultdict(list))
     for cls in REGISTRY.values():
         for _f, spec in iter_fields(cls):
             d = _term(spec)
@@ -104,6 +122,20 @@ def build_context() -> dict[str, Any]:
             for users in variants.values():
                 for cls, d in users:
                     scoped_by_class[cls][key] = d
+            roots = {json.dumps(d, sort_keys=True): d for users in variants.values() for cls, d in users
+                     if cls.CLASS in UNTYPED_ROOTS}
+            if len(roots) == 1:
+                ctx[key] = _untyped(next(iter(roots.values())))
+    # One alias per meaning of an ambiguous key, named after its property (skipped where the name is taken).
+    aliases: dict[str, dict[str, Any]] = {}
+    for key in sorted(conflicting):
+        for users in defs[key].values():
+            d = users[0][1]
+            if "@id" in d:
+                aliases.setdefault(d["@id"].removeprefix("mlkg:"), d)
+    for name, d in sorted(aliases.items()):
+        if name not in ctx and name not in defs:
+            ctx[name] = d
     # OpenMetadata's epoch-millisecond timestamps: untyped for its raw JSON (a JSON-LD processor cannot turn
     # milliseconds into xsd:dateTime, and must not label them as one); typed docs from mlkg carry ISO date-times.
     for cls in REGISTRY.values():

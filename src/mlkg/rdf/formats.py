@@ -250,14 +250,15 @@ def load_graph(paths: Iterable[str | Path], *, fmt: str | None = None, graph: Gr
 
 
 def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True, context: str = "embed") -> str:
-    """Serialize a graph. JSON-LD is compacted with mlkg's context, embedded by default so any processor reads it
-    offline (``context``: see :data:`mlkg.rdf.jsonld.CONTEXT_CHOICES`); Turtle and TriG keep every literal's
+    """Serialize a graph. JSON-LD is compacted with mlkg's context by mlkg's own writer (:func:`mlkg.rdf.jsonld.dumps`),
+    the context embedded by default so any processor reads it offline (``context``: see
+    :data:`mlkg.rdf.jsonld.CONTEXT_CHOICES`); Turtle and TriG keep every literal's
     lexical form (:mod:`mlkg.rdf.turtle`); the others are rdflib's writers."""
     fmt = normalize_format(fmt)
     if fmt == "jsonld":
-        from .jsonld import compact_graph
+        from .jsonld_writer import dumps
 
-        return json.dumps(compact_graph(g, context=context), indent=2, ensure_ascii=False) + "\n"
+        return dumps(g, context=context)
     if fmt in ("nq", "trig"):
         ds = Dataset()
         for t in g:

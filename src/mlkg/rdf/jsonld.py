@@ -3,6 +3,8 @@
 Documents may name mlkg's context by its IRI (:data:`~mlkg.rdf.context.CONTEXT_URL`); an offline document loader
 serves the bundled file. Any other remote context is refused with :class:`~mlkg.errors.RemoteAccessError` unless
 the caller passes ``allow_remote=True``.
+
+Writing JSON-LD needs no processor: :mod:`mlkg.rdf.jsonld_writer` (re-exported here as :func:`dumps`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rdflib.namespace import RDF, XSD
 
 from ..errors import InputError, RemoteAccessError
 from .context import CONTEXT_URL, load_context
+from .jsonld_writer import CONTEXT_CHOICES, compact_graph, dumps  # the writer (no pyld: see its module)
 
 _XSD_STRING = str(XSD.string)
 RDF_TYPE = RDF.type
@@ -146,63 +149,4 @@ def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False
         add_super_properties(g)
     return g
 
-
-def graph_to_dataset(g: Graph) -> dict[str, list[dict[str, Any]]]:
-    """An rdflib graph as pyld's dataset dict (pyld's N-Quads parser is quadratic; this is linear)."""
-
-    def term(t: Any) -> dict[str, Any]:
-        if isinstance(t, URIRef):
-            return {"type": "IRI", "value": str(t)}
-        if isinstance(t, BNode):
-            return {"type": "blank node", "value": "_:" + str(t)}
-        d: dict[str, Any] = {"type": "literal", "value": str(t)}
-        if t.language:
-            d["language"] = t.language
-            d["datatype"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-        else:
-            d["datatype"] = str(t.datatype) if t.datatype else _XSD_STRING
-        return d
-
-    return {"@default": [{"subject": term(s), "predicate": term(p), "object": term(o)} for s, p, o in g]}
-
-
-CONTEXT_CHOICES = ("embed", "url")
-"""How an exported document names mlkg's context: ``embed`` (the default) writes the context into the document, so
-any JSON-LD processor reads it offline; ``url`` writes :data:`~mlkg.rdf.context.CONTEXT_URL`, which a processor
-resolves with :func:`document_loader` (or the network). Any other string is written as the reference itself (a
-file next to the document, say)."""
-
-
-def _extra_prefixes(g: Graph, ctx: dict[str, Any]) -> dict[str, str]:
-    """Prefixes (from :data:`mlkg.namespaces.PREFIXES`) for the IRIs of ``g`` that mlkg's context does not name, so
-    ``http://purl.org/dc/terms/isPartOf`` is written ``dct:isPartOf``."""
-    from ..namespaces import PREFIXES
-
-    spaces = {ns: p for p, ns in PREFIXES.items() if p not in ctx}
-    terms = (set(g.predicates()) - {RDF_TYPE}) | set(g.objects(None, RDF_TYPE))  # rdf:type is written "type"
-    terms |= {o.datatype for o in g.objects() if isinstance(o, Literal) and o.datatype is not None}
-    used: dict[str, str] = {}
-    for term in terms:
-        text = str(term)
-        for ns, prefix in spaces.items():
-            if text.startswith(ns) and len(text) > len(ns):
-                used[prefix] = ns
-    return dict(sorted(used.items()))
-
-
-def compact_graph(g: Graph, *, allow_remote: bool = False, context: str = "embed") -> dict[str, Any]:
-    """An arbitrary graph as JSON-LD compacted with mlkg's context (flat nodes in ``@graph``).
-
-    ``context``: one of :data:`CONTEXT_CHOICES`, or a reference to write as the document's ``@context``. The
-    context is extended with prefixes for the other vocabularies the graph uses (PROV-O, DCAT, Dublin Core, ...).
-    """
-    expanded = jsonld.from_rdf(graph_to_dataset(g), {"useNativeTypes": False})
-    ctx = load_context()["@context"]
-    extra = _extra_prefixes(g, ctx)
-    out = jsonld.compact(expanded, {"@context": [ctx, extra] if extra else ctx}, _options(allow_remote))
-    ref: Any = CONTEXT_URL if context == "url" else context
-    if context == "embed":
-        out["@context"] = {**ctx, **extra}
-    else:
-        out["@context"] = [ref, extra] if extra else ref
-    return out
+__all__ = ["CONTEXT_CHOICES", "compact_graph", "document_loader", "dumps", "expand", "to_graph"]
