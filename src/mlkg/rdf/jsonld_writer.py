@@ -28,6 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..model.base import lexical
+from ..namespaces import PREFIXES
 from .context import CONTEXT_URL, load_context
 
 _XSD_STRING = str(XSD.string)
@@ -154,8 +155,6 @@ def dumps(g: Graph, *, context: str = "embed") -> str:
     form except ``xsd:double``, written in its canonical form (:func:`_canonical_double`: the value is the same) so
     that every JSON-LD processor reads the same literal back.
     """
-    from ..namespaces import PREFIXES
-
     terms = _export_terms()
     own = terms.prefixes
     others = {ns: p for p, ns in PREFIXES.items() if p not in terms.context}
