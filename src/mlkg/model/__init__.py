@@ -1,5 +1,7 @@
 """mlkg entity classes (see :mod:`mlkg.model.entities`)."""
 
+import inspect
+
 from .base import REGISTRY, Entity, FieldSpec, OntologyEnum, Ref, iter_fields
 from .entities import *
 from .entities import ROOT_TYPES
@@ -11,13 +13,16 @@ def _document_fields() -> None:
     for cls in sorted(set(REGISTRY.values()), key=lambda c: c.__name__):
         if "Fields (generated from the field specs)" in (cls.__doc__ or ""):
             continue
-        lines = ["", "", "Fields (generated from the field specs):", ""]
+        lines = ["", "", "Instances are immutable: list fields are tuples and JSON values are frozen; make a changed copy",
+                 "with .adding(field=[...]) or dataclasses.replace(entity, field=...) (see help(mlkg.model.Entity)).",
+                 "", "Fields (generated from the field specs):", ""]
         for f, spec in iter_fields(cls):
             prop = str(spec.prop).rsplit("#", 1)[-1]
             lines.append(f"    {f.name} (JSON {spec.json!r}, mlkg:{prop}{', required' if spec.required else ''})")
             if spec.doc:
                 lines.append(f"        {spec.doc}")
-        cls.__doc__ = (cls.__doc__ or cls.__name__).rstrip() + "\n".join(lines) + "\n"
+        # cleandoc first: the appended lines have no indent, which would leave the class's own lines indented
+        cls.__doc__ = inspect.cleandoc(cls.__doc__ or cls.__name__) + "\n".join(lines) + "\n"
 
 
 _document_fields()

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, assert_never
+from typing import Any, ClassVar, Self, assert_never
 
 from rdflib import URIRef
 
@@ -24,6 +24,78 @@ from .. import ids
 from ..errors import InputError
 from ..namespaces import MLKG_IRI
 from ..vocab import MLKG as V
+
+# ---------------------------------------------------------------------------------------------------------------
+# Immutable collections
+# ---------------------------------------------------------------------------------------------------------------
+
+_IMMUTABLE = ("mlkg entities are immutable values and so are their lists: build the entity with all its items, "
+              "or make a new one with entity.adding(field=[item, ...]) or dataclasses.replace(entity, field=[...]), "
+              "then build its parent from the new one (see help(mlkg.model.Entity))")
+
+
+class Items(tuple):  # the element type is the field's annotation
+    """The tuple an entity holds for a list field (``MLModel.versions``, ``ModelVersion.metrics``, ...).
+
+    A plain tuple that also compares equal to a list of the same items, and whose list methods (``append``,
+    ``extend``, ``insert``, ``remove``, ``pop``, ``clear``, ``sort``, ``reverse``, item assignment) raise a
+    :class:`TypeError` saying how to build a new entity instead, so an item can never be added where it
+    would not reach the graph.
+
+    >>> Items([1, 2]) == [1, 2], Items([1, 2]) == (1, 2)
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return tuple.__eq__(self, tuple(other))
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+    def _refuse(self, *_args: Any, **_kw: Any) -> Any:
+        raise TypeError(_IMMUTABLE)
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = _refuse
+
+
+NO_ITEMS = Items()
+"""The empty list field (one object, shared: it cannot change)."""
+
+
+def _no_items() -> Items:
+    return NO_ITEMS
+
+
+class FrozenJSON(dict):
+    """An opaque JSON object an entity keeps whole (``openmetadata_extra``): a dict that refuses changes, with
+    its arrays held as :class:`Items` and its objects as ``FrozenJSON``. ``dict(value)`` gives a mutable copy."""
+
+    def _refuse(self, *_args: Any, **_kw: Any) -> Any:
+        raise TypeError(_IMMUTABLE.replace("their lists", "their JSON values"))
+
+    __setitem__ = __delitem__ = setdefault = update = pop = popitem = clear = __ior__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle rebuild it without item assignment
+        return (FrozenJSON, (dict(self),))
+
+
+def freeze_json(value: Any) -> Any:
+    """A JSON value that cannot be changed in place: objects as :class:`FrozenJSON`, arrays as :class:`Items`."""
+    if isinstance(value, FrozenJSON):
+        return value
+    if isinstance(value, dict):
+        return FrozenJSON({k: freeze_json(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return Items(freeze_json(v) for v in value)
+    return value
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Field specs
@@ -156,7 +228,7 @@ def _f(spec: FieldSpec, default: Any = None, *, compare: bool = True) -> Any:
     if spec.kind is FieldKind.REF and spec.target is None and spec.targets:
         spec = dataclasses.replace(spec, target=spec.targets[0])
     if spec.many:
-        return field(default_factory=list, metadata={"mlkg": spec})
+        return field(default_factory=_no_items, metadata={"mlkg": spec})
     return field(default=default, metadata={"mlkg": spec}, compare=compare)
 
 
@@ -342,6 +414,21 @@ def guess_typed(text: str) -> int | float | bool | str:
     return text
 
 
+def typed_decimal(value: Decimal, path: str = "value") -> float | Decimal:
+    """A :class:`~decimal.Decimal` given for a typed value (rdflib, and so mlkg's readers and query rows, give
+    ``Decimal`` for an xsd:decimal literal): the float it equals when a double holds it exactly in its written
+    form (``Decimal("0.8935")`` → ``0.8935``, so the graph read back gives an equal entity), else the
+    ``Decimal`` itself, every digit kept and written as an xsd:decimal.
+
+    >>> typed_decimal(Decimal("0.8935")), typed_decimal(Decimal("0.12345678901234567890123"))
+    (0.8935, Decimal('0.12345678901234567890123'))
+    """
+    if not value.is_finite():
+        raise InputError(f"{value!r} is not a finite number", path=path, expected="a finite decimal")
+    f = float(value)
+    return f if not math.isinf(f) and Decimal(repr(f)) == value else value
+
+
 def typed_datatype(value: Any, *, exact: bool = False) -> str:
     """XSD datatype of a typed value; with ``exact`` floats are written as xsd:decimal (measured values)."""
     if isinstance(value, bool):
@@ -350,6 +437,8 @@ def typed_datatype(value: Any, *, exact: bool = False) -> str:
         return "integer"
     if isinstance(value, float):
         return "float" if exact else "double"
+    if isinstance(value, Decimal):
+        return "decimal"
     return "string"
 
 
@@ -415,6 +504,10 @@ def coerce_literal(value: Any, spec: FieldSpec, path: str) -> Any:
             raise bad()
         return value
     if dt in ("double", "float"):
+        if isinstance(value, Decimal):  # what rdflib gives for an xsd:decimal (mlkg writes "float" fields so)
+            if not value.is_finite() or (dt == "float" and not isinstance(typed_decimal(value), float)):
+                raise bad()  # an exact field keeps no digit a double would drop
+            return float(value)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad()
         v = float(value)
@@ -491,6 +584,26 @@ class Entity:
 
     Subclasses set ``TYPE`` (the JSON-LD type term and reference type, OpenMetadata's spelling where it has one)
     and ``CLASS`` (the local name of the ontology class).
+
+    **Entities are immutable values.** The constructor checks and normalises its arguments once: strings become
+    references and enum members, list fields become tuples (:class:`Items`) in a canonical order, JSON values are
+    frozen, and each child (version, metric, feature, ...) is stored as a copy named under its parent (its FQN
+    and IRI come from the parent's). So a parent holds its own copies: the child objects and lists you passed
+    in are not the ones it keeps, and changing them later would not reach the graph. Nothing can be changed in
+    place instead: assigning a field raises :class:`dataclasses.FrozenInstanceError`, and ``append``,
+    ``extend``, item assignment and the other list methods raise :class:`TypeError`.
+
+    Build children first, then their parent; to change an entity, make a new one and rebuild its parent::
+
+        v2 = ModelVersion(name="2", metrics=[Evaluation(name="auc", value=0.91)])
+        v2 = v2.adding(metrics=[Evaluation(name="f1", value=0.81, split="test")])   # a new version
+        model = MLModel(name="churn", service="mlflow_prod", versions=[v2])
+        model = dataclasses.replace(model, description="Churn model")                # a new model
+
+    :meth:`adding` appends items to list fields; :func:`dataclasses.replace` sets any field. Both run the
+    constructor's checks again, so new children are named under the parent and new strings become references.
+    FQNs are derived once, when an entity is first built (its own and its children's): to rename an entity or
+    move it to another service, build it anew rather than ``replace`` its ``name``.
     """
 
     TYPE: ClassVar[str] = ""
@@ -557,8 +670,8 @@ class Entity:
             if len(val) < 2:
                 continue
             new = sorted(val, key=_sort_key)
-            if new != val:
-                object.__setattr__(self, f.name, new)
+            if any(a is not b for a, b in zip(new, val)):
+                object.__setattr__(self, f.name, Items(new))
 
     def default_fqn(self) -> str:
         return ids.quote_part(self.name)
@@ -583,7 +696,7 @@ class Entity:
             if spec.many:
                 new = [self._adopt(c) for c in val]
                 if any(a is not b for a, b in zip(new, val)):
-                    object.__setattr__(self, f.name, new)
+                    object.__setattr__(self, f.name, Items(new))
             else:
                 new1 = self._adopt(val)
                 if new1 is not val:
@@ -594,6 +707,30 @@ class Entity:
             return c
         assert self.fqn is not None
         return dataclasses.replace(c, fqn=ids.fqn_child(self.fqn, *c.child_key()))
+
+    # -- builders -----------------------------------------------------------------------------------------------
+
+    def adding(self, **items: Any) -> Self:
+        """A new entity: this one with ``items`` appended to its list fields (a list, a tuple or one item per
+        field), checked and normalised as the constructor does (children named under this entity).
+
+        >>> from mlkg.model import Evaluation, ModelVersion
+        >>> v = ModelVersion(name="2", fqn="svc.churn.2").adding(metrics=[Evaluation(name="auc", value=0.9)])
+        >>> [e.fqn for e in v.metrics]
+        ['svc.churn.2.metric.auc']
+
+        :raises TypeError: when a name is not a list field of this class.
+        """
+        changes: dict[str, Any] = {}
+        for name, new in items.items():
+            f = self.__dataclass_fields__.get(name)
+            spec = f.metadata.get("mlkg") if f is not None else None
+            if spec is None or not spec.many:
+                many = ", ".join(fl.name for fl, sp in iter_fields(type(self)) if sp.many)
+                raise TypeError(f"{type(self).__name__}.adding(): {name!r} is not a list field "
+                                f"(list fields: {many}); use dataclasses.replace() to set other fields")
+            changes[name] = (*getattr(self, name), *(new if isinstance(new, (list, tuple)) else (new,)))
+        return dataclasses.replace(self, **changes)
 
     # -- identity -----------------------------------------------------------------------------------------------
 
@@ -660,12 +797,16 @@ def _coerce_field(val: Any, spec: FieldSpec, name: str) -> Any:
     if val is None:
         return None
     if spec.many:
-        if not isinstance(val, (list, tuple)):
-            raise InputError(f"{name} must be a list", path=name, expected="a list")
-        out = [_coerce_one(v, spec, f"{name}[{i}]") for i, v in enumerate(val)]
-        if all(a is b for a, b in zip(out, val)) and isinstance(val, list):
+        if type(val) is Items and not val:
             return val
-        return out
+        if not isinstance(val, (list, tuple)):
+            raise InputError(f"{name} must be a list", path=name, expected="a list or tuple")
+        if not val:
+            return NO_ITEMS
+        out = [_coerce_one(v, spec, f"{name}[{i}]") for i, v in enumerate(val)]
+        if type(val) is Items and all(a is b for a, b in zip(out, val)):
+            return val
+        return Items(out)
     return _coerce_one(val, spec, name)
 
 
@@ -685,6 +826,8 @@ def _coerce_one(v: Any, spec: FieldSpec, path: str) -> Any:
     if k is FieldKind.LITERAL:
         return coerce_literal(v, spec, path)
     if k is FieldKind.TYPED:
+        if isinstance(v, Decimal):
+            return typed_decimal(v, path)
         if not isinstance(v, (int, float, bool, str)):
             raise InputError(f"{v!r} is not a scalar", path=path, expected="a number, boolean or string")
         return v
@@ -697,7 +840,7 @@ def _coerce_one(v: Any, spec: FieldSpec, path: str) -> Any:
             raise InputError(f"{v!r} is not an IRI or name", path=path, expected="a string")
         return expand_iri(v, spec)
     if k is FieldKind.JSON:
-        return v
+        return freeze_json(v)
     assert_never(k)
 
 

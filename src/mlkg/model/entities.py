@@ -13,6 +13,7 @@ algorithm, hyperparameters, training data, metrics, stage, aliases and deploymen
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -202,9 +203,9 @@ class Asset(Entity):
 
     OPEN_DOMAIN = True
 
-    tags: list[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags and glossary terms.")
-    owners: list[Ref] = ref(V.hasOwner, "team", "user", many=True, doc="Owning users or teams.")
-    domains: list[Ref] = ref(V.inDomain, "domain", many=True, doc="Business domains.")
+    tags: Sequence[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags and glossary terms.")
+    owners: Sequence[Ref] = ref(V.hasOwner, "team", "user", many=True, doc="Owning users or teams.")
+    domains: Sequence[Ref] = ref(V.inDomain, "domain", many=True, doc="Business domains.")
 
     def __post_init__(self) -> None:
         if any(not isinstance(t, TagLabel) for t in self.tags or []):
@@ -220,7 +221,7 @@ class Column(Asset):
     CLASS = "Column"
 
     data_type: str | None = lit(V.columnDataType, json="dataType", doc="Column type as the database names it.")
-    upstream: list[Ref] = ref(V.upstream, "column", "table", "dataset", "container", many=True, doc="Columns this column is derived from.")
+    upstream: Sequence[Ref] = ref(V.upstream, "column", "table", "dataset", "container", many=True, doc="Columns this column is derived from.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,7 +236,7 @@ class FeatureSource(Entity):
                                              doc="Type of the source data.")
     data_source: Ref | None = ref(V.belongsToTable, "table", "container", "dataset", json="dataSource",
                                   doc="The table (or container) holding the source column.")
-    tags: list[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags of the source.")
+    tags: Sequence[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags of the source.")
 
     def __post_init__(self) -> None:
         if self.fqn is None and isinstance(self.data_source, (Ref, Entity, str)):
@@ -260,12 +261,12 @@ class Feature(Entity):
 
     data_type: FeatureType | None = enumf(V.featureDataType, FeatureType, json="dataType",
                                           doc="numerical or categorical.")
-    feature_sources: list[FeatureSource] = child(V.hasFeatureSource, FeatureSource,
+    feature_sources: Sequence[FeatureSource] = child(V.hasFeatureSource, FeatureSource,
                                                  doc="Columns the feature is computed from.")
     feature_algorithm: str | None = lit(V.featureAlgorithm, doc="How the feature is computed (PCA, bucketing...).")
     position: int | None = lit(V.position, datatype="integer", minimum=0,
                                doc="Position of the feature in the model's input signature (0-based).")
-    tags: list[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags of the feature.")
+    tags: Sequence[TagLabel] = child(V.hasTagLabel, TagLabel, json="tags", doc="Tags of the feature.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -406,7 +407,7 @@ class ModelCard(Entity):
     out_of_scope_use: str | None = lit(V.outOfScopeUse, doc="Uses the model is not meant for.")
     limitations: str | None = lit(V.limitations, doc="Known limitations.")
     ethical_considerations: str | None = lit(V.ethicalConsiderations, doc="Ethical considerations.")
-    risks: list[Risk] = child(V.hasRisk, Risk, doc="Risks, biases and limitations.")
+    risks: Sequence[Risk] = child(V.hasRisk, Risk, doc="Risks, biases and limitations.")
     co2e_emissions_grams: Decimal | None = lit(V.co2eEmissionsGrams, datatype="decimal", minimum=0,
                                                doc="Training emissions in grams of CO2 equivalent.")
 
@@ -462,7 +463,7 @@ class DriftMonitor(Entity):
                                   doc="Alert above this value.")
     feature: Ref | None = ref(V.monitorsFeature, "mlFeature", doc="The feature watched, if one.")
     status: str | None = lit(V.monitorStatus, json="status", doc="ok, warning or drifting.")
-    observations: list[Evaluation] = child(V.hasObservation, Evaluation, doc="Measured drift over time.")
+    observations: Sequence[Evaluation] = child(V.hasObservation, Evaluation, doc="Measured drift over time.")
 
     def child_key(self) -> list[str]:
         return ["drift", self.name]
@@ -541,21 +542,21 @@ class TrainedArtifact(Asset):
     """Fields shared by the logical model and its versions."""
 
     algorithm: str | None = lit(V.algorithmName, json="algorithm", doc="Algorithm, e.g. XGBoost.")
-    ml_hyper_parameters: list[HyperParameter] = child(V.hasHyperParameter, HyperParameter,
+    ml_hyper_parameters: Sequence[HyperParameter] = child(V.hasHyperParameter, HyperParameter,
                                                       doc="Hyperparameter settings.")
     ml_store: ModelStore | None = child(V.hasStore, ModelStore, many=False, doc="Artifact and image storage.")
-    metrics: list[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Evaluations (metric values).")
-    training_datasets: list[Ref] = ref(V.trainedOn, "table", "dataset", "container", many=True, doc="Data the model was trained on.")
-    validation_datasets: list[Ref] = ref(V.validatedOn, "table", "dataset", "container", many=True, doc="Validation data.")
-    test_datasets: list[Ref] = ref(V.testedOn, "table", "dataset", "container", many=True, doc="Held-out test data.")
-    predictions: list[Ref] = ref(V.predictionsFrom, "table", "dataset", many=True, reverse=True,
+    metrics: Sequence[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Evaluations (metric values).")
+    training_datasets: Sequence[Ref] = ref(V.trainedOn, "table", "dataset", "container", many=True, doc="Data the model was trained on.")
+    validation_datasets: Sequence[Ref] = ref(V.validatedOn, "table", "dataset", "container", many=True, doc="Validation data.")
+    test_datasets: Sequence[Ref] = ref(V.testedOn, "table", "dataset", "container", many=True, doc="Held-out test data.")
+    predictions: Sequence[Ref] = ref(V.predictionsFrom, "table", "dataset", many=True, reverse=True,
                                  doc="Tables the model's predictions are written to.")
     model_card: ModelCard | None = child(V.hasModelCard, ModelCard, many=False, doc="The model card.")
     license: str | None = iri(V.license, prefix=str(SPDX_LICENSE), doc="Licence (SPDX id or IRI).")
-    fairness: list[FairnessMetric] = child(V.hasFairnessMetric, FairnessMetric, doc="Fairness metrics by group.")
-    feature_importance: list[FeatureImportance] = child(V.hasFeatureImportance, FeatureImportance,
+    fairness: Sequence[FairnessMetric] = child(V.hasFairnessMetric, FairnessMetric, doc="Fairness metrics by group.")
+    feature_importance: Sequence[FeatureImportance] = child(V.hasFeatureImportance, FeatureImportance,
                                                         doc="Explainability: importance per feature.")
-    compliance: list[ComplianceRecord] = child(V.hasComplianceRecord, ComplianceRecord,
+    compliance: Sequence[ComplianceRecord] = child(V.hasComplianceRecord, ComplianceRecord,
                                                doc="Compliance records.")
 
     def __post_init__(self) -> None:
@@ -576,19 +577,19 @@ class ModelVersion(TrainedArtifact):
 
     name: str = lit(V.name, text=ENTITY_NAME, doc="Version label, e.g. '3' or 'v3.0'.")
     stage: Stage | None = enumf(V.stage, Stage, doc="Lifecycle stage.")
-    aliases: list[str] = lit(V.alias, json="aliases", many=True, doc="Registry aliases (champion, challenger).")
+    aliases: Sequence[str] = lit(V.alias, json="aliases", many=True, doc="Registry aliases (champion, challenger).")
     created_at: datetime | None = lit(V.createdAt, datatype="dateTime", doc="When the version was created.")
     release_date: date | None = lit(V.releaseDate, datatype="date", doc="Date the version was released.")
     status: str | None = lit(V.versionStatus, json="status", doc="Registry status, e.g. READY.")
     source: str | None = lit(V.artifactUri, json="source", doc="Artifact URI (models:/..., s3://...).")
     run: Ref | None = ref(V.producedBy, "trainingRun", "pipeline", doc="Run that produced the version.")
     previous_version: Ref | None = ref(V.previousVersion, "modelVersion", doc="The version before this one.")
-    features: list[Ref] = ref(V.usesFeature, "mlFeature", many=True, doc="Features this version uses.")
+    features: Sequence[Ref] = ref(V.usesFeature, "mlFeature", many=True, doc="Features this version uses.")
     created_by: Ref | None = ref(V.createdBy, "user", doc="Who registered the version.")
     algorithm_ref: Ref | None = ref(V.implementsAlgorithm, "algorithm", doc="The algorithm, as a node.")
-    stage_history: list[StageAssignment] = child(V.hasStageAssignment, StageAssignment,
+    stage_history: Sequence[StageAssignment] = child(V.hasStageAssignment, StageAssignment,
                                                  doc="When the version entered (and left) stages.")
-    alias_history: list[AliasAssignment] = child(V.hasAliasAssignment, AliasAssignment,
+    alias_history: Sequence[AliasAssignment] = child(V.hasAliasAssignment, AliasAssignment,
                                                  doc="When aliases pointed at the version.")
 
     def child_key(self) -> list[str]:
@@ -616,11 +617,11 @@ class Endpoint(Asset):
     traffic_percentage: float | None = lit(V.trafficPercentage, datatype="float", minimum=0, maximum=100,
                                            doc="Share of the endpoint's requests this deployment receives, in %.")
     deployed_at: datetime | None = lit(V.deployedAt, datatype="dateTime", doc="When it was deployed.")
-    predictions: list[Ref] = ref(V.predictionsFrom, "table", "dataset", many=True, reverse=True,
+    predictions: Sequence[Ref] = ref(V.predictionsFrom, "table", "dataset", many=True, reverse=True,
                                  doc="Tables the endpoint writes predictions to.")
-    metrics: list[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Online metrics.")
-    drift_monitors: list[DriftMonitor] = child(V.hasDriftMonitor, DriftMonitor, doc="Drift monitors.")
-    serving_history: list[ServingInterval] = child(V.hasServingInterval, ServingInterval,
+    metrics: Sequence[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Online metrics.")
+    drift_monitors: Sequence[DriftMonitor] = child(V.hasDriftMonitor, DriftMonitor, doc="Drift monitors.")
+    serving_history: Sequence[ServingInterval] = child(V.hasServingInterval, ServingInterval,
                                                    doc="When the deployment served which version.")
 
     def default_fqn(self) -> str:
@@ -631,22 +632,38 @@ class Endpoint(Asset):
 
 @dataclass(frozen=True, kw_only=True)
 class MLModel(TrainedArtifact):
-    """A logical ML model (OpenMetadata's MlModel, MLflow's registered model)."""
+    """A logical ML model (OpenMetadata's MlModel, MLflow's registered model).
+
+    Like every entity, a model is an immutable value. Its constructor stores its own copies of the children it
+    is given (versions, features, metrics, ...), each named under the model (``svc.churn.2`` for version
+    ``2``), and every list field is a tuple: ``model.versions[0].metrics.append(...)`` raises ``TypeError``
+    rather than adding a metric that would never reach the graph. Build the children first, or make new
+    entities with :meth:`~mlkg.model.Entity.adding` and :func:`dataclasses.replace`:
+
+    >>> v2 = ModelVersion(name="2").adding(metrics=[Evaluation(name="F1", value=0.81, split="test")])
+    >>> model = MLModel(name="churn", service="mlflow_prod", versions=[v2])
+    >>> model.versions[0].metrics[0].fqn
+    'mlflow_prod.churn.2.metric.F1.test'
+    >>> model = dataclasses.replace(model, versions=[model.versions[0].adding(metrics=Evaluation(name="AUC",
+    ...                                                                                       value=0.91))])
+    >>> [e.name for e in model.versions[0].metrics]
+    ['AUC', 'F1']
+    """
 
     TYPE = "mlmodel"
     CLASS = "MLModel"
     COLLECTION = "models"
     ALWAYS_DESCRIBED = True
 
-    ml_features: list[Feature] = child(V.hasFeature, Feature, doc="Features (inputs) of the model.")
+    ml_features: Sequence[Feature] = child(V.hasFeature, Feature, doc="Features (inputs) of the model.")
     target: str | None = lit(V.target, doc="What a supervised model estimates.")
     dashboard: Ref | None = ref(V.displays, "dashboard", reverse=True, doc="Performance dashboard.")
     server: str | None = lit(V.serverUrl, json="server", datatype="anyURI", doc="Serving endpoint URL.")
     service: Ref | None = ref(V.belongsToService, "mlmodelService", doc="Service (platform) holding the model.")
     service_type: PlatformType | None = enumf(V.platform, PlatformType, json="serviceType", server_set=True,
                                               doc="Platform type of the service.")
-    followers: list[Ref] = ref(V.follower, "user", many=True, server_set=True, doc="Users following the model.")
-    data_products: list[Ref] = ref(V.partOfDataProduct, "dataProduct", many=True, doc="Data products.")
+    followers: Sequence[Ref] = ref(V.follower, "user", many=True, server_set=True, doc="Users following the model.")
+    data_products: Sequence[Ref] = ref(V.partOfDataProduct, "dataProduct", many=True, doc="Data products.")
     href: str | None = lit(V.href, datatype="anyURI", server_set=True, doc="API link of the entity.")
     version: float | None = lit(V.metadataVersion, json="version", datatype="float", minimum=0.1, server_set=True,
                                 doc="OpenMetadata's metadata version (not the model version).")
@@ -668,13 +685,13 @@ class MLModel(TrainedArtifact):
                                     doc="OpenMetadata bookkeeping kept whole (usageSummary, votes, lifeCycle, "
                                         "certification, changeDescription, extension, dataContract, ...).")
     # mlkg additions
-    versions: list[ModelVersion] = child(V.hasVersion, ModelVersion, doc="Versions (trained artifacts).")
-    deployments: list[Endpoint] = child(V.deploymentOf, Endpoint, reverse=True, doc="Deployments.")
+    versions: Sequence[ModelVersion] = child(V.hasVersion, ModelVersion, doc="Versions (trained artifacts).")
+    deployments: Sequence[Endpoint] = child(V.deploymentOf, Endpoint, reverse=True, doc="Deployments.")
     base_model: Ref | None = ref(V.derivedFromModel, "mlmodel", doc="Base model this one derives from.")
     base_model_relation: str | None = lit(V.baseModelRelation, doc="finetune, adapter, quantized or merge.")
     task: str | None = lit(V.mlTask, json="task", doc="ML task, e.g. text-classification.")
-    audit_log: list[AuditEvent] = child(V.hasAuditEvent, AuditEvent, doc="Audit trail.")
-    drift_monitors: list[DriftMonitor] = child(V.hasDriftMonitor, DriftMonitor, doc="Drift monitors.")
+    audit_log: Sequence[AuditEvent] = child(V.hasAuditEvent, AuditEvent, doc="Audit trail.")
+    drift_monitors: Sequence[DriftMonitor] = child(V.hasDriftMonitor, DriftMonitor, doc="Drift monitors.")
 
     def default_fqn(self) -> str:
         if isinstance(self.service, Ref) and self.service.fqn:
@@ -696,9 +713,9 @@ class MLModel(TrainedArtifact):
         changes: dict[str, Any] = {}
         for attr in ("features", "feature"):
             val = getattr(c, attr, None)
-            if isinstance(val, list):
-                new = [Ref(type=r.type, fqn=own[r.fqn]) if isinstance(r, Ref) and r.type == "mlFeature"
-                       and r.fqn in own and r.fqn != own[r.fqn] else r for r in val]
+            if isinstance(val, tuple):
+                new = tuple(Ref(type=r.type, fqn=own[r.fqn]) if isinstance(r, Ref) and r.type == "mlFeature"
+                       and r.fqn in own and r.fqn != own[r.fqn] else r for r in val)
                 if new != val:
                     changes[attr] = new
             elif isinstance(val, Ref) and val.type == "mlFeature" and val.fqn in own and val.fqn != own[val.fqn]:
@@ -769,7 +786,7 @@ class TrainingRun(Asset):
     CLASS = "TrainingRun"
     COLLECTION = "runs"
 
-    owners: list[Ref] = ref(V.operatedBy, "team", "user", many=True,
+    owners: Sequence[Ref] = ref(V.operatedBy, "team", "user", many=True,
                             doc="Users or teams that own the run (an activity, so PROV association).")
     experiment: Ref | None = ref(V.partOfExperiment, "experiment", doc="Experiment of the run.")
     user: Ref | None = ref(V.startedBy, "user", json="startedBy", doc="Who ran it.")
@@ -779,10 +796,10 @@ class TrainingRun(Asset):
     code_repository: str | None = lit(V.codeRepository, datatype="anyURI", doc="Source repository.")
     code_commit: str | None = lit(V.codeCommit, doc="Commit of the code.")
     code_path: str | None = lit(V.codePath, doc="Entry point or notebook.")
-    training_datasets: list[Ref] = ref(V.usedTrainingData, "dataset", "table", "container", many=True, doc="Training inputs.")
-    evaluation_datasets: list[Ref] = ref(V.usedEvaluationData, "dataset", "table", "container", many=True, doc="Evaluation inputs.")
-    params: list[HyperParameter] = child(V.hasHyperParameter, HyperParameter, doc="Parameters of the run.")
-    metrics: list[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Metrics of the run.")
+    training_datasets: Sequence[Ref] = ref(V.usedTrainingData, "dataset", "table", "container", many=True, doc="Training inputs.")
+    evaluation_datasets: Sequence[Ref] = ref(V.usedEvaluationData, "dataset", "table", "container", many=True, doc="Evaluation inputs.")
+    params: Sequence[HyperParameter] = child(V.hasHyperParameter, HyperParameter, doc="Parameters of the run.")
+    metrics: Sequence[Evaluation] = child(V.hasEvaluation, Evaluation, doc="Metrics of the run.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -793,8 +810,8 @@ class Table(Asset):
     CLASS = "Table"
     COLLECTION = "tables"
 
-    columns: list[Column] = child(V.belongsToTable, Column, reverse=True, doc="Columns of the table.")
-    upstream: list[Ref] = ref(V.upstream, "table", "dataset", "container", "column", many=True, doc="Tables this one is derived from.")
+    columns: Sequence[Column] = child(V.belongsToTable, Column, reverse=True, doc="Columns of the table.")
+    upstream: Sequence[Ref] = ref(V.upstream, "table", "dataset", "container", "column", many=True, doc="Tables this one is derived from.")
     produced_by: Ref | None = ref(V.producedBy, "pipeline", "trainingRun", doc="Pipeline that writes the table.")
     version: str | None = lit(V.dataVersion, json="version", doc="Version or snapshot of the data.")
 
@@ -811,7 +828,7 @@ class Dataset(Asset):
     source: str | None = lit(V.datasetSource, json="source", doc="Where the data lives (URI).")
     source_type: str | None = lit(V.sourceType, doc="s3, delta_table, hf, ...")
     revision: str | None = lit(V.revision, doc="Revision (Hugging Face commit, table version).")
-    upstream: list[Ref] = ref(V.upstream, "table", "dataset", "container", "column", many=True, doc="Data this dataset is derived from.")
+    upstream: Sequence[Ref] = ref(V.upstream, "table", "dataset", "container", "column", many=True, doc="Data this dataset is derived from.")
     produced_by: Ref | None = ref(V.producedBy, "pipeline", "trainingRun", doc="Pipeline that writes the dataset.")
 
 
@@ -823,10 +840,10 @@ class Pipeline(Asset):
     CLASS = "Pipeline"
     COLLECTION = "pipelines"
 
-    owners: list[Ref] = ref(V.operatedBy, "team", "user", many=True,
+    owners: Sequence[Ref] = ref(V.operatedBy, "team", "user", many=True,
                             doc="Users or teams that own and run the pipeline (an activity, so PROV association).")
-    inputs: list[Ref] = ref(V.readsFrom, "table", "dataset", "container", many=True, doc="Tables the pipeline reads.")
-    outputs: list[Ref] = ref(V.producedBy, "table", many=True, reverse=True, doc="Tables the pipeline writes.")
+    inputs: Sequence[Ref] = ref(V.readsFrom, "table", "dataset", "container", many=True, doc="Tables the pipeline reads.")
+    outputs: Sequence[Ref] = ref(V.producedBy, "table", many=True, reverse=True, doc="Tables the pipeline writes.")
     schedule: str | None = lit(V.schedule, doc="Schedule (cron).")
 
 
@@ -838,7 +855,7 @@ class Dashboard(Asset):
     CLASS = "Dashboard"
     COLLECTION = "dashboards"
 
-    sources: list[Ref] = ref(V.displays, "table", "dataset", "mlmodel", "modelVersion", "endpoint", many=True, doc="What the dashboard shows.")
+    sources: Sequence[Ref] = ref(V.displays, "table", "dataset", "mlmodel", "modelVersion", "endpoint", many=True, doc="What the dashboard shows.")
     url: str | None = lit(V.dashboardUrl, json="url", datatype="anyURI", doc="Where the dashboard is.")
 
 
@@ -850,7 +867,7 @@ class AlertingSystem(Asset):
     CLASS = "AlertingSystem"
     COLLECTION = "alertingSystems"
 
-    sources: list[Ref] = ref(V.alertsOn, "table", "dataset", "mlmodel", "modelVersion", "endpoint", many=True, doc="What the alerts are computed from.")
+    sources: Sequence[Ref] = ref(V.alertsOn, "table", "dataset", "mlmodel", "modelVersion", "endpoint", many=True, doc="What the alerts are computed from.")
     channel: str | None = lit(V.alertChannel, json="channel", doc="Where alerts go (pager, Slack, ...).")
 
 
@@ -863,7 +880,7 @@ class User(Entity):
     COLLECTION = "users"
 
     email: str | None = lit(V.email, doc="E-mail address.")
-    teams: list[Ref] = ref(V.memberOf, "team", many=True, doc="Teams of the user.")
+    teams: Sequence[Ref] = ref(V.memberOf, "team", many=True, doc="Teams of the user.")
 
 
 @dataclass(frozen=True, kw_only=True)

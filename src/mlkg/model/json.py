@@ -310,7 +310,7 @@ def _to_json(e: Entity, fname: str, spec: FieldSpec, v: Any, shape: str, ref_id:
         if spec.text_term is not None:
             txt = getattr(e, fname + "_text", None)
             return txt if txt is not None else v
-        return v
+        return float(v) if isinstance(v, Decimal) else v  # JSON numbers are read as doubles
     if k is FieldKind.ENUM:
         return v.value
     if k is FieldKind.REF:

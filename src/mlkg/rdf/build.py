@@ -240,6 +240,7 @@ class _CompiledNT:
 
 
 _COMPILED_NT: dict[type, _CompiledNT] = {}
+_ENUM_NT: dict[Any, str] = {}
 
 
 def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
@@ -270,7 +271,10 @@ def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
                 for line in stub:
                     add(line)
             elif kind is FieldKind.ENUM:
-                o = "<" + V[v.iri_name] + ">"
+                enum_nt = _ENUM_NT.get(v)
+                if enum_nt is None:  # an f-string: "<" + URIRef would build a URIRef (and rdflib warn it is no IRI)
+                    enum_nt = _ENUM_NT[v] = f"<{V[v.iri_name]}>"
+                o = enum_nt
             elif kind is FieldKind.TYPED:
                 dt = typed_datatype(v, exact=text_p is None)
                 lex = lexical(v, dt)

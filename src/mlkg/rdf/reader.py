@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 
 from .. import ids
 from ..errors import InputError
-from ..model.base import REGISTRY, Entity, FieldKind, FieldSpec, Ref, guess_typed, iter_fields
+from ..model.base import REGISTRY, Entity, FieldKind, FieldSpec, Ref, guess_typed, iter_fields, typed_decimal
 from ..model.entities import ROOT_TYPES
 from ..namespaces import MLKG_IRI
 from ..vocab import MLKG as V
@@ -191,7 +191,7 @@ class _Reader:
             if isinstance(v, Literal):
                 return str(o)
             if isinstance(v, Decimal):
-                return float(v)
+                return typed_decimal(v, f"<{s}> <{p}>")  # the float the entity held, or every digit
             return v
         if k is FieldKind.ENUM:
             assert spec.enum is not None
