@@ -602,8 +602,10 @@ class Entity:
 
     :meth:`adding` appends items to list fields; :func:`dataclasses.replace` sets any field. Both run the
     constructor's checks again, so new children are named under the parent and new strings become references.
-    FQNs are derived once, when an entity is first built (its own and its children's): to rename an entity or
-    move it to another service, build it anew rather than ``replace`` its ``name``.
+    Derived values are derived once, when an entity is first built: FQNs (its own and its children's), a
+    hyperparameter's ``value_text``, an evaluation's ``measure``, a tag label's ``name`` and ``tag``. ``replace``
+    keeps them as they are, so to change what they derive from (a ``name``, a ``service``, a hyperparameter's
+    ``value``, a ``tag_fqn``), build the entity anew rather than ``replace`` that field.
     """
 
     TYPE: ClassVar[str] = ""
