@@ -136,3 +136,18 @@ def test_diagram_svg_to_file(fraud_file: str, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     text = out.read_text(encoding="utf-8")
     assert "<svg" in text and "fraud_alerts" in text
+
+
+def test_empty_table_says_no_rows(tmp_path: Path) -> None:
+    """An H2O import (the checked-in real details JSON: H2O has no stages) has nothing in production: the
+    table is empty, and stderr says that this is the answer rather than leaving a bare header."""
+    src = Path(__file__).parents[1] / "importers" / "h2o" / "data" / "iris_gbm.json"
+    out = tmp_path / "h2o.ttl"
+    r = run("import", "h2o", str(src), "-q", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    r = run("query", "production", str(out))
+    assert r.exit_code == 0, r.output
+    assert "model" in r.stdout and "h2o.iris_gbm" not in r.stdout
+    assert r.stderr.strip() == "no rows"
+    r = run("query", "production", str(out), "--format", "json")
+    assert (r.exit_code, json.loads(r.stdout), r.stderr) == (0, [], "")

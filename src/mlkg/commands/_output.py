@@ -142,6 +142,8 @@ def emit(rows: Sequence[Any], fmt: str, *, columns: Sequence[str] | None = None,
         for row in cells:
             table.add_row(*row)
         console.print(table)
+        if not dicts:  # an empty table alone reads like a failure: say that the answer is no rows
+            print("no rows", file=sys.stderr)
     else:
         check_format(fmt)
 
