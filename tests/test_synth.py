@@ -43,6 +43,15 @@ def test_streamed_ntriples_equal_the_graph() -> None:
     assert set(g) == set(synth.graph_of_size(3000, seed=2))
 
 
+def test_estate_stream_dedupes_across_domains_without_a_global_set() -> None:
+    # 10 domains: every team, service and tag is referenced from several domains; the stream dedupes per domain
+    # and remembers only the lines about shared entities, and still writes each triple exactly once
+    n_models = 10 * synth.MODELS_PER_DOMAIN
+    streamed = list(synth.estate_lines(n_models, seed=3))
+    assert len(streamed) == len(set(streamed))
+    assert set(streamed) == set(synth.ntriples_lines(synth.iter_entities(n_models, seed=3)))
+
+
 def test_pii_column_reaches_a_model_through_lineage() -> None:
     g = to_graph(synth.generate(5))
     iris = synth.sample_iris(5)

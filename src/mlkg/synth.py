@@ -40,6 +40,7 @@ __all__ = [
     "graph_of_size",
     "models_for_triples",
     "ntriples_lines",
+    "estate_lines",
     "write_ntriples",
     "sample_iris",
 ]
@@ -293,36 +294,65 @@ def _nt(term: Any) -> str:
     raise TypeError(f"cannot write {term!r} as N-Triples")
 
 
+def _lines(entities: Iterable[m.Entity], base: str | None, sup: dict[Any, list[str]]) -> Iterator[str]:
+    """N-Triples lines of ``entities`` with their lineage super-property lines (duplicates possible)."""
+    for e in entities:
+        for s, p, o in entity_triples(e, base=base):
+            ss, oo = _nt(s), _nt(o)
+            yield f"{ss} <{p}> {oo} .\n"
+            for q in sup.get(p, ()):
+                yield f"{ss} {q} {oo} .\n"
+
+
+def _super_lines() -> dict[Any, list[str]]:
+    return {p: [f"<{q}>" for q in qs] for p, qs in super_properties().items()}
+
+
 def ntriples_lines(entities: Iterable[m.Entity], *, base: str | None = None) -> Iterator[str]:
     """N-Triples lines of ``entities`` with the lineage super-property triples, each triple once.
 
     The same triples as ``to_graph(entities)``, without building a graph: only a set of line hashes is kept.
     """
-    sup = {p: [f"<{q}>" for q in qs] for p, qs in super_properties().items()}
     seen: set[int] = set()
-    for e in entities:
-        for s, p, o in entity_triples(e, base=base):
-            ss, oo = _nt(s), _nt(o)
-            line = f"{ss} <{p}> {oo} .\n"
+    for line in _lines(entities, base, _super_lines()):
+        h = hash(line)
+        if h not in seen:
+            seen.add(h)
+            yield line
+
+
+def estate_lines(n_models: int, *, seed: int = 0) -> Iterator[str]:
+    """The N-Triples lines of :func:`iter_entities` (lineage super-properties included), each triple once, in
+    memory that does not grow with ``n_models``.
+
+    A domain shares nothing with another domain but the shared entities (services, teams, tags, algorithms), so
+    lines are deduplicated per domain, and only the lines about a shared entity (its own, and the reference stubs
+    every domain writes about it) are remembered across domains.
+    """
+    if n_models < 0:
+        raise ValueError("n_models must be >= 0")
+    sup = _super_lines()
+    shared = _service_entities()
+    shared_subjects = {_nt(s) for e in shared for s, _p, _o in entity_triples(e)}
+    kept: set[int] = set()
+    for d in range(-1, math.ceil(n_models / MODELS_PER_DOMAIN)):
+        ents = shared if d < 0 else _domain(d, min(MODELS_PER_DOMAIN, n_models - d * MODELS_PER_DOMAIN), seed)
+        local: set[int] = set()
+        for line in _lines(ents, None, sup):
+            seen = kept if line[: line.index(" ")] in shared_subjects else local
             h = hash(line)
             if h not in seen:
                 seen.add(h)
                 yield line
-            for q in sup.get(p, ()):
-                line = f"{ss} {q} {oo} .\n"
-                h = hash(line)
-                if h not in seen:
-                    seen.add(h)
-                    yield line
 
 
 def write_ntriples(path: str | Path | IO[str], n_triples: int, *, seed: int = 0) -> int:
     """Stream a graph of about ``n_triples`` triples to ``path`` as N-Triples; returns the number written.
 
-    Memory stays small (one domain of entities at a time, plus a set of line hashes), so 1M triples is fine.
+    Memory stays small and does not grow with the size (one domain of entities at a time, and the hashes of one
+    domain's lines: see :func:`estate_lines`), so 10M triples is fine.
     """
-    n_models = models_for_triples(n_triples, seed=seed)
-    lines = ntriples_lines(iter_entities(n_models, seed=seed))
+    lines = estate_lines(models_for_triples(n_triples, seed=seed), seed=seed)
     count = 0
     if isinstance(path, (str, Path)):
         with open(path, "w", encoding="utf-8", newline="\n") as fh:

@@ -103,6 +103,24 @@ def test_bad_file_changes_nothing_and_names_file_and_line(store_url: str, tmp_pa
         assert s.count(G1) == 1 and s.graphs() == [URIRef(G1)]
 
 
+def test_bad_ntriples_file_changes_nothing_and_names_its_line(store_url: str, tmp_path: Path) -> None:
+    # memory: parses an N-Triples file straight into the target graph (streamed from the file); a bad line half
+    # way must leave the store as it was, new graph or not, and the error must name the file and the line
+    bad = tmp_path / "bad.nt"
+    good = "".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(50))
+    bad.write_text(good + '<urn:s> <urn:p> "unterminated .\n' + good, encoding="utf-8")
+    with open_store(store_url) as s:
+        s.load('<urn:x> <urn:p> "1" .\n', format="nt", graph=G1)
+        before = len(s)
+        for graph, replace in ((G1, False), (G1, True), (G2, False), (G2, True), (None, False)):
+            with pytest.raises(InputError) as err:
+                s.load(path=bad, graph=graph, replace=replace)
+            assert "bad.nt" in str(err.value) and err.value.line == 51, str(err.value)
+        assert len(s) == before and s.count(G1) == 1 and s.count(None) == 0 and s.graphs() == [URIRef(G1)]
+        assert s.load(path=tmp_path / "ok.nt" if (tmp_path / "ok.nt").write_text(good) else None, graph=G2) == 50
+        assert s.count(G2) == 50 and s.graphs() == [URIRef(G1), URIRef(G2)]
+
+
 def test_bindings_are_values_not_text(store_url: str) -> None:
     nasty = 'a "quoted" } { # name\nwith newline'
     with open_store(store_url) as s:

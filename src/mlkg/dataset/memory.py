@@ -11,6 +11,7 @@ rdflib Dataset in this process (the default store; nothing is kept after exit).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +27,11 @@ from ..errors import StoreError
 from ..namespaces import PREFIXES
 from ..rdf.build import new_graph
 from ..rdf.closure import add_super_properties
-from ..rdf.formats import serialize
+from ..rdf.formats import load_graph, parse_text, serialize
 from .base import (
     FORMATS,
     STAGING_PREFIX,
+    LoadInput,
     Progress,
     Rows,
     Store,
@@ -96,21 +98,48 @@ class GraphStore(Store):
         target = graph_iri(graph)
         if inp.graph is None and FORMATS[inp.fmt][2] and target is None:
             return self._load_quads(inp, replace, lineage)
-        new = parse_to_graph(inp)  # parse fully first: a bad file changes nothing
-        if lineage:
-            if new is inp.graph:
+        if inp.graph is not None:  # an rdflib graph: its triples are added (there is nothing to parse)
+            new = inp.graph
+            if lineage:
                 new = _copy(new)
-            add_super_properties(new)
+                add_super_properties(new)
+            g = self._graph(target)
+            if replace:
+                self.drop(target)
+                g = self._graph(target)
+            g.addN((s, p, o, g) for s, p, o in new)
+            return len(new)
+        g = self._graph(target)
+        if not len(g):
+            # an empty graph (new, or replaced by nothing yet): parse straight into it, each triple added once;
+            # a bad file is parsed up to its error and the graph dropped again, so it changes nothing
+            try:
+                _parse_into(inp, g)
+                if lineage:
+                    add_super_properties(g)
+            except BaseException:
+                self.drop(target)
+                raise
+            n = len(g)
+        else:
+            # the graph has content: parse into a staging graph of the same dataset (hidden from graphs()),
+            # then move it in; a bad file only ever touches the staging graph
+            staging = self.ds.graph(URIRef(STAGING_PREFIX + uuid.uuid4().hex))  # type: ignore[attr-defined]
+            try:
+                _parse_into(inp, staging)
+                if lineage:
+                    add_super_properties(staging)
+                n = len(staging)
+                if replace:
+                    self.drop(target)
+                    g = self._graph(target)
+                g.addN((s, p, o, g) for s, p, o in staging)
+            finally:
+                self.ds.remove_graph(staging)  # type: ignore[attr-defined]
         if progress is not None and inp.path is not None:
             size = inp.path.stat().st_size
             progress(size, size)
-        g = self._graph(target)
-        if replace:
-            self.drop(target)
-            g = self._graph(target)
-        for t in new:
-            g.add(t)
-        return len(new)
+        return n
 
     def _load_quads(self, inp: Any, replace: bool, lineage: bool) -> int:
         ds = Dataset()
@@ -254,6 +283,24 @@ class GraphStore(Store):
         for t in src.triples((None, None, None)):
             g.add(t)
         return g
+
+
+def _parse_into(inp: LoadInput, g: Graph) -> None:
+    """Parse ``inp`` into ``g`` with mlkg's readers (errors carry file, line and column). An N-Triples file is
+    streamed by rdflib's parser from the file (not read into one string first); when that parser fails, mlkg's
+    reader parses the file again to name the line."""
+    if inp.path is not None and inp.fmt == "nt":
+        try:
+            with open(inp.path, "rb") as fh:
+                g.parse(fh, format="nt")
+            return
+        except Exception:
+            parse_to_graph(inp)  # raises InputError with file, line and column
+            raise
+    if inp.path is not None:
+        load_graph([inp.path], fmt=inp.fmt, graph=g)
+    else:
+        parse_text(inp.data.decode("utf-8") if inp.data is not None else "", inp.fmt, source="<data>", graph=g)
 
 
 def _copy(g: Graph) -> Graph:

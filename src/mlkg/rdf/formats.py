@@ -138,6 +138,21 @@ def _turtle_position(data: str, message: str) -> tuple[int | None, int | None]:
     return _position(message)
 
 
+def _line_based_position(data: str, fmt: str) -> tuple[int | None, int | None]:
+    """Line and column of the first error in N-Triples / N-Quads text (rdflib's parser does not say), found by
+    pyoxigraph's parser; (None, None) when it accepts the text."""
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.N_QUADS):
+            pass
+    except SyntaxError as e:
+        return e.lineno, e.offset
+    except ValueError:
+        pass
+    return None, None
+
+
 _DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.S)
 _ENTITY = re.compile(r"<!ENTITY\s+(%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC)?\s*(\"[^\"]*\"|'[^']*')", re.S)
 
@@ -210,6 +225,8 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
         if hasattr(e, "lines") and line is None:
             line = getattr(e, "lines", None)
             line = line + 1 if isinstance(line, int) else None
+        if line is None and fmt in ("nt", "nq"):
+            line, col = _line_based_position(data, fmt)
         first = msg.strip().splitlines()[0] if msg.strip() else type(e).__name__
         first = re.sub(r"\s+", " ", first)[:200]
         raise InputError(f"invalid {fmt}: {first}", source=source, line=line, column=col,
