@@ -117,7 +117,9 @@ def test_bad_ntriples_file_changes_nothing_and_names_its_line(store_url: str, tm
                 s.load(path=bad, graph=graph, replace=replace)
             assert "bad.nt" in str(err.value) and err.value.line == 51, str(err.value)
         assert len(s) == before and s.count(G1) == 1 and s.count(None) == 0 and s.graphs() == [URIRef(G1)]
-        assert s.load(path=tmp_path / "ok.nt" if (tmp_path / "ok.nt").write_text(good) else None, graph=G2) == 50
+        ok = tmp_path / "ok.nt"
+        ok.write_text(good, encoding="utf-8")
+        assert s.load(path=ok, graph=G2) == 50
         assert s.count(G2) == 50 and s.graphs() == [URIRef(G1), URIRef(G2)]
 
 

@@ -7,6 +7,7 @@ The library (:func:`mlkg.io.read_inputs` reads the inputs) is imported inside th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -97,6 +98,8 @@ def register(app: typer.Typer) -> None:
         if to == "openmetadata" and shape == "sample-data" and (not output or output == "-"):
             raise fail("--shape sample-data writes a folder (service.json and models.json): give -o DIR")
         svc = resolve_service(service)
+        if _without_graph(inputs or [], store, from_, to, output, quiet):
+            return
         with progress(f"reading {len(inputs or [])} input(s)" + (f" and {store}" if store else ""), quiet=quiet):
             g = read_inputs(inputs or [], store=store, from_=from_, service=svc, engine=engine, base=base,
                             allow_remote=allow_remote)
@@ -201,6 +204,55 @@ def _write_sample_data(g: Any, output: str, base: str | None, quiet: bool) -> No
     if not quiet:
         typer.echo(f"mlkg: wrote {len(folders)} service(s) and {report.counts['models']} model(s) as OpenMetadata "
                    f"sample data to {output}", err=True)
+class _NotStreamed(Exception):
+    """The streaming reader refused an input: the reader that reads everything names the problem (or accepts it)."""
+
+
+def _without_graph(inputs: list[str], store: str | None, from_: str, to: str, output: str | None,
+                   quiet: bool) -> bool:
+    """Convert without building an rdflib graph where that writes the same triples, and say whether it did:
+    ``--store`` alone to N-Triples or Turtle is the store's own writer (an oxigraph store that holds the lineage
+    super-properties, as everything mlkg loads does); N-Triples / N-Quads files to N-Triples or Turtle are streamed
+    (:mod:`mlkg.rdf.stream`: memory does not grow with the files)."""
+    if to not in ("nt", "turtle"):
+        return False
+    # lazy: see the module docstring
+    from ..rdf.formats import atomic_output
+
+    if store and not inputs:
+        # lazy: see the module docstring
+        from ..dataset.oxigraph import OxigraphView
+        from ..store import open_store
+        from ..store.base import closure_missing
+
+        with open_store(store) as s:
+            if not isinstance(s, OxigraphView) or s.ask(closure_missing(None)):
+                return False
+            with progress(f"writing {store} as {to}", quiet=quiet), atomic_output(output) as fh:
+                s.dump(fh, format=to)
+            if output and output != "-" and not quiet:
+                typer.echo(f"mlkg: wrote {len(s)} triples to {output}", err=True)
+        return True
+    if store or not inputs or "-" in inputs or from_ not in ("auto", "nt", "nq"):
+        return False
+    kinds = [from_ if from_ != "auto" else {".nt": "nt", ".nq": "nq"}.get(Path(p).suffix.lower(), "") for p in inputs]
+    if not all(kinds):
+        return False
+    # lazy: see the module docstring
+    from ..errors import InputError
+    from ..rdf.stream import convert_stream
+
+    try:
+        with progress(f"streaming {len(inputs)} input(s) as {to}", quiet=quiet), atomic_output(output) as fh:
+            try:
+                n = convert_stream(list(zip(inputs, kinds)), to, fh)
+            except InputError:
+                raise _NotStreamed from None
+    except _NotStreamed:
+        return False
+    if output and output != "-" and not quiet:
+        typer.echo(f"mlkg: wrote {n} triples to {output}", err=True)
+    return True
 
 
 def _render(g: Any, to: str, shape: str, base: str | None, context: str, output: str | None, quiet: bool) -> str:

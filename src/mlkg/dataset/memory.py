@@ -239,8 +239,9 @@ class GraphStore(Store):
                 src.bind(p, ns, override=False)
         if fmt == "jsonld" and not quads:
             data = serialize(src, "jsonld").encode("utf-8")
-        else:
-            out = src.serialize(format=rdflib_name, encoding="utf-8")
+        else:  # Turtle and TriG through mlkg's writers, which keep every literal's lexical form
+            writer = {"turtle": "mlkg-turtle", "trig": "mlkg-trig"}.get(fmt, rdflib_name)
+            out = src.serialize(format=writer, encoding="utf-8")
             data = out if isinstance(out, bytes) else out.encode("utf-8")
         if output is None:
             return data

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rdflib import Dataset, Graph
 
@@ -311,6 +312,48 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the mode open() would have
         os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@contextmanager
+def atomic_output(path: str | Path | None) -> Iterator[IO[bytes]]:
+    """A binary file to write a big output into without holding it in memory: a temporary file that becomes
+    ``path`` when the block ends without an error (readers see the old file or the new one, never half), and is
+    removed otherwise. With ``path`` None or ``-`` it is copied to stdout at the end (so a failed write prints
+    nothing)."""
+    import os
+    import shutil
+    import sys
+    import tempfile
+
+    to_stdout = path is None or str(path) == "-"
+    p = Path(tempfile.gettempdir() if to_stdout else str(path))
+    parent = p if to_stdout else (p.parent if str(p.parent) else Path("."))
+    if not parent.is_dir():
+        raise InputError(f"cannot write: no such directory {str(parent)!r}", source=str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".mlkg-out." if to_stdout else "." + p.name + ".", dir=str(parent))
+    except OSError as e:
+        raise InputError(f"cannot write the file: {e.strerror or e}", source=str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        if to_stdout:
+            sys.stdout.flush()
+            with open(tmp, "rb") as src:
+                shutil.copyfileobj(src, sys.stdout.buffer, 1 << 20)
+            sys.stdout.buffer.flush()
+            os.unlink(tmp)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, p)
     except BaseException:
         try:
             os.unlink(tmp)
