@@ -37,6 +37,22 @@ STREAM_INPUTS = {"nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS}
 STREAM_OUTPUTS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
 
 
+class _BlankNodes:
+    """Renames the blank nodes of one file (``_:x`` → ``_:f1_x``) so two files' labels stay two nodes."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.seen: dict[str, Any] = {}
+
+    def __call__(self, t: Any) -> Any:
+        if not isinstance(t, ox.BlankNode):
+            return t
+        b = self.seen.get(t.value)
+        if b is None:
+            b = self.seen[t.value] = ox.BlankNode(self.prefix + t.value)
+        return b
+
+
 def _triples(inputs: Sequence[tuple[Path, str]], lineage: bool, counter: list[int]) -> Iterator[Any]:
     sup = {ox.NamedNode(str(p)): [ox.NamedNode(str(q)) for q in qs] for p, qs in super_properties().items()} \
         if lineage else {}
@@ -44,20 +60,11 @@ def _triples(inputs: Sequence[tuple[Path, str]], lineage: bool, counter: list[in
     for i, (path, fmt) in enumerate(inputs):
         current: Any = None
         seen: set[tuple[Any, Any]] = set()
-        bnodes: dict[str, Any] = {}
-
-        def fresh(t: Any) -> Any:  # blank node labels are scoped to one file
-            if several and isinstance(t, ox.BlankNode):
-                b = bnodes.get(t.value)
-                if b is None:
-                    b = bnodes[t.value] = ox.BlankNode(f"f{i}_{t.value}")
-                return b
-            return t
-
+        fresh = _BlankNodes(f"f{i}_") if several else None  # blank node labels are scoped to one file
         try:
             for q in ox.parse(path=str(path), format=STREAM_INPUTS[fmt]):
                 s, p, o = q.subject, q.predicate, q.object
-                if several:
+                if fresh is not None:
                     s, o = fresh(s), fresh(o)
                 if s != current:
                     current, seen = s, set()
