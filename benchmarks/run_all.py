@@ -5,7 +5,9 @@ to ``benchmarks/results/``. This driver keeps each script's output in ``benchmar
 and writes a summary ``benchmarks/results/run_all-<timestamp>.json`` (exit code, duration, the JSON files written).
 
 Run: ``python benchmarks/run_all.py [--only store,query] [--skip import] [--quick] [--timeout 7200]
-[-- extra args for every script]``. ``--quick`` passes ``--quick`` to the scripts that accept it.
+[--scale 10m] [-- extra args for every script]``. ``--quick`` passes ``--quick`` to the scripts that accept it;
+``--scale 10m`` runs only the scripts that know ``--scale`` (the 10-million-triple estate: load into oxigraph,
+impact / upstream, the production query, streamed convert; not in CI) and says which it skipped.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="comma-separated names (bench_NAME.py) to run")
     ap.add_argument("--skip", default="", help="comma-separated names to skip")
     ap.add_argument("--quick", action="store_true", help="pass --quick to scripts that accept it")
+    ap.add_argument("--scale", default=None, choices=["10m"],
+                    help="the 10M estate: only scripts that accept --scale run, with it")
     ap.add_argument("--timeout", type=float, default=7200.0, help="per script, seconds")
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--list", action="store_true", help="list the scripts and exit")
@@ -57,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(names)}", file=sys.stderr)
         return 2
     chosen = [(n, p) for n, p in names.items() if (not only or n in only) and n not in skip]
+    if args.scale:
+        scaled = [(n, p) for n, p in chosen if accepts(p, "--scale")]
+        for n, _p in chosen:
+            if (n, _p) not in scaled:
+                print(f"== {n}: skipped at --scale {args.scale} (the script has no --scale)")
+        chosen = scaled
 
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
@@ -68,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [sys.executable, str(path)]
         if args.quick and accepts(path, "--quick"):
             cmd.append("--quick")
+        if args.scale:
+            cmd += ["--scale", args.scale]
         cmd += args.extra
         log = args.out / f"{name}-{stamp}.log"
         before = set(args.out.glob("*.json"))

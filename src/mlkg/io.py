@@ -26,7 +26,6 @@ from .model.json import document_from_json, entity_from_dict
 from .rdf import build
 from .rdf.closure import add_super_properties
 from .rdf.formats import guess_format, load_graph, normalize_format, read_json
-from .rdf.jsonld import to_graph as pyld_graph
 from .schema import check_json
 from .store import open_store
 
@@ -132,6 +131,8 @@ def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | 
                 if svc_entity is not None:
                     ents.append(svc_entity)
                 if engine == "pyld":
+                    from .rdf.jsonld import to_graph as pyld_graph  # lazy: pyld costs ~0.2 s to import
+
                     pyld_graph(build.to_jsonld(ents, base=base), graph=g, lineage=False, source=name)
                 else:
                     build.to_graph(ents, base=base, graph=g, lineage=False)

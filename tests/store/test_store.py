@@ -123,6 +123,20 @@ def test_bad_ntriples_file_changes_nothing_and_names_its_line(store_url: str, tm
         assert s.count(G2) == 50 and s.graphs() == [URIRef(G1), URIRef(G2)]
 
 
+def test_load_entities_writes_the_triples_of_to_graph(store_url: str) -> None:
+    # entities go to the store's loader as N-Triples from the fast emitter (oxigraph: its bulk loader), with the
+    # lineage super-properties; the graph is the one to_graph builds, new graph or replaced
+    ents = synth.generate(5, seed=7)
+    expected = set(to_graph(ents))
+    with open_store(store_url) as s:
+        s.load_entities(ents, graph=G1)
+        assert set(s.to_graph(G1)) == expected
+        s.load('<urn:x> <urn:p> "old" .\n', format="nt", graph=G2)
+        s.load_entities(ents[:3], graph=G2, replace=True)
+        assert set(s.to_graph(G2)) == set(to_graph(ents[:3]))
+        assert s.graphs() == [URIRef(G1), URIRef(G2)]
+
+
 def test_bindings_are_values_not_text(store_url: str) -> None:
     nasty = 'a "quoted" } { # name\nwith newline'
     with open_store(store_url) as s:
