@@ -137,6 +137,22 @@ def test_load_entities_writes_the_triples_of_to_graph(store_url: str) -> None:
         assert s.graphs() == [URIRef(G1), URIRef(G2)]
 
 
+def test_a_plain_rdflib_graph_as_a_store_loads_adds_and_replaces(tmp_path: Path) -> None:
+    from mlkg.dataset import as_store
+
+    g = Graph()
+    s = as_store(g)
+    assert s.load('<urn:a> <urn:p> "1" .\n', format="nt") == 1
+    assert s.load('<urn:b> <urn:p> "2" .\n', format="nt") == 1 and len(g) == 2  # into a graph with content
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<urn:c> <urn:p> "3" .\n<urn:c> <urn:p> "4 .\n', encoding="utf-8")
+    with pytest.raises(InputError):
+        s.load(path=bad, replace=True)
+    assert len(g) == 2
+    s.load('<urn:c> <urn:p> "3" .\n', format="nt", replace=True)
+    assert set(g) == {(URIRef("urn:c"), URIRef("urn:p"), Literal("3"))}
+
+
 def test_bindings_are_values_not_text(store_url: str) -> None:
     nasty = 'a "quoted" } { # name\nwith newline'
     with open_store(store_url) as s:

@@ -125,7 +125,9 @@ class GraphStore(Store):
         else:
             # the graph has content: parse into a staging graph of the same dataset (hidden from graphs()),
             # then move it in; a bad file only ever touches the staging graph
-            staging = self.ds.graph(URIRef(STAGING_PREFIX + uuid.uuid4().hex))  # type: ignore[attr-defined]
+            in_ds = isinstance(self.ds, ConjunctiveGraph)
+            staging = (self.ds.graph(URIRef(STAGING_PREFIX + uuid.uuid4().hex))  # type: ignore[attr-defined]
+                       if in_ds else Graph())
             try:
                 _parse_into(inp, staging)
                 if lineage:
@@ -136,7 +138,8 @@ class GraphStore(Store):
                     g = self._graph(target)
                 g.addN((s, p, o, g) for s, p, o in staging)
             finally:
-                self.ds.remove_graph(staging)  # type: ignore[attr-defined]
+                if in_ds:
+                    self.ds.remove_graph(staging)  # type: ignore[attr-defined]
         if progress is not None and inp.path is not None:
             size = inp.path.stat().st_size
             progress(size, size)
