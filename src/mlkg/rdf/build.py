@@ -284,7 +284,7 @@ def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
                     if txt is not None and (txt != lex or dt != "string"):
                         add(f"{s} {text_p} {_nt_lit(txt, 'string')} .\n")
             elif kind is FieldKind.IRI:
-                o = "<" + expand_iri(v, spec) + ">"
+                o = "<" + str(expand_iri(v, spec)) + ">"
             elif kind is FieldKind.JSON:
                 o = _nt_term(json_literal(v))
             else:
