@@ -150,3 +150,17 @@ def test_a_bare_name_gets_a_suggestion_and_how_to_quote() -> None:
     assert r.exit_code == 2
     assert "did you mean 'mlflow-prod.fraud_detection'?" in r.stderr
     assert "in double quotes" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_service_and_name_get_the_fqn_with_the_part_between(tmp_path: Path) -> None:
+    """W&B FQNs hold the entity/project between the service and the model (the checked-in offline runs written
+    by the wandb SDK): a user typing service.model is shown the FQN, in impact and in a query parameter."""
+    src = Path(__file__).parents[1] / "importers" / "wandb" / "data" / "wandb"
+    out = tmp_path / "runs.ttl"
+    r = run("import", "wandb", str(src), "-q", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    for args in (("impact", "wandb.iris-classifier", str(out)),
+                 ("query", "metric_history", str(out), "-p", "model=wandb.iris-classifier", "-p", "metric=acc")):
+        r = run(*args)
+        assert r.exit_code == 2
+        assert "did you mean 'wandb.acme/iris-demo.iris-classifier'?" in r.stderr, r.stderr

@@ -132,13 +132,28 @@ def _all_fqns(source: Source) -> set[str]:
 
 def _near(text: str, names: set[str], n: int = 3) -> list[str]:
     """FQNs close to ``text``: those ending in it as whole parts (``fraud_detection`` →
-    ``mlflow-prod.fraud_detection``), else the closest spellings."""
+    ``mlflow-prod.fraud_detection``), those holding its parts in order with more between, else the closest
+    spellings."""
     plain = {name: name.replace('"', "") for name in names}
     tail = sorted(name for name, p in plain.items() if p.endswith("." + text))
     if tail:
         return tail[:n]
+    # the platform put a part in between (W&B's entity/project: wandb.iris-classifier →
+    # wandb.acme/iris-demo.iris-classifier): the given parts, in order, among the FQN's
+    parts = text.split(".")
+    inner = sorted(name for name, p in plain.items() if len(parts) > 1 and _in_order(parts, p.split(".")))
+    if inner:
+        return inner[:n]
     by_plain = {p: name for name, p in plain.items()}
     return [by_plain[p] for p in difflib.get_close_matches(text, list(by_plain), n=n, cutoff=0.75)]
+
+
+def _in_order(parts: list[str], of: list[str]) -> bool:
+    """Whether ``parts`` appear in ``of`` in order, the first and last at its ends."""
+    if len(of) <= len(parts) or of[0] != parts[0] or of[-1] != parts[-1]:
+        return False
+    rest = iter(of[1:-1])
+    return all(any(x == p for x in rest) for p in parts[1:-1])
 
 
 def run_named_query(source: Source, name: str, bindings: Mapping[str, Any] | None = None) -> list[Row]:
