@@ -14,9 +14,10 @@ import sys
 
 import typer
 
-from . import __version__
+from . import __version__, limits
 from .commands import convert, diagram, docs, export, history, importers, lineage, link, push, query, store, validate
 from .commands._errors import fail, handle_errors  # noqa: F401 - their old home; commands import them from there
+from .errors import InputError
 
 app = typer.Typer(
     name="mlkg",
@@ -39,8 +40,18 @@ def _print_version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", help="Print mlkg's version and exit.", is_eager=True,
                                  callback=_print_version),
+    limit: list[str] = typer.Option([], "--limit", metavar="NAME=N",
+                                    help="Raise or lower an input limit (repeatable; 0: none): "
+                                         + ", ".join(f"{k} ({v.unit}, default {v.default:,})"
+                                                     for k, v in limits.LIMITS.items())
+                                         + ". Each also has an environment variable (MLKG_MAX_...)."),
 ) -> None:
     """ML model metadata as a knowledge graph: convert, validate, query, trace lineage, import."""
+    try:
+        limits.set_from_options(limit)
+    except InputError as e:
+        raise typer.BadParameter(e.message + (f" (expected {e.expected})" if e.expected else ""),
+                                 param_hint="--limit") from None
 
 
 #: The command groups, in the order ``mlkg --help`` lists them; each module has ``register(app)``.

@@ -17,6 +17,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from . import limits
 from .dataset import Store, as_store
 from .errors import InputError
 from .history.log import as_of as history_as_of
@@ -128,6 +129,7 @@ def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | 
                 if svc_ref is not None:
                     svc_type = svc_entity.service_type if svc_entity is not None else None
                     ents = [_with_service(e, svc_ref, svc_type) for e in ents]
+                limits.check_entities(len(ents), name)
                 if svc_entity is not None:
                     ents.append(svc_entity)
                 if engine == "pyld":

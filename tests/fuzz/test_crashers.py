@@ -95,3 +95,17 @@ def test_relative_context_iri(tmp_path: Path, ctx: str) -> None:
     p = tmp_path / "rel.jsonld"
     p.write_text(json.dumps({"@context": ctx, "@id": "http://ex/s"}), encoding="utf-8")
     assert_clean(*mlkg("convert", str(p), "--to", "nt"), p, "JSON-LD")
+
+
+@pytest.mark.parametrize("term_id", [0, [], {}])
+def test_context_term_with_a_falsy_non_string_id(tmp_path: Path, term_id: object) -> None:
+    """pyld's TypeError ("expected string or bytes-like object, got 'int'") for a term definition whose "@id" is
+    0, [] or {} next to an "@type" (found by tools/fuzz_long.py in mutated mlkg JSON-LD exports)."""
+    p = tmp_path / "ctx.jsonld"
+    p.write_text(json.dumps({"@context": {"xsd": "http://www.w3.org/2001/XMLSchema#",
+                                          "deployedAt": {"@id": term_id, "@type": "xsd:dateTime"}},
+                             "@id": "urn:s", "deployedAt": "2024-01-01T00:00:00Z"}), encoding="utf-8")
+    out = tmp_path / "out.nt"
+    assert_clean(*mlkg("convert", str(p), "--to", "nt", "-o", str(out)), p, "invalid @context")
+    assert not out.exists()
+    assert_clean(*mlkg("validate", str(p)), p, "invalid @context")

@@ -52,11 +52,13 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
 
 
 def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] = ("core",), fmt: str = "text",
-        fail_on: str = "Violation", graph: Any = None, engine: str = "auto", quiet: bool = True) -> int:
-    """Validate and print the report; returns the exit code (0 passes, 1 does not). Unless ``quiet``, a spinner
-    on stderr (on a terminal only) says what is being done."""
+        fail_on: str = "Violation", graph: Any = None, engine: str = "auto", quiet: bool = True,
+        output: str | None = None, report_json: str | None = None) -> int:
+    """Validate and print the report (or write it to ``output``; ``report_json`` also gets the JSON report);
+    returns the exit code (0 passes, 1 does not). Files are written atomically: the old file or the new one.
+    Unless ``quiet``, a spinner on stderr (on a terminal only) says what is being done."""
     from ..validate import read_files, validate
-    from ._output import progress  # lazy: rich and the validator load only when the command runs
+    from ._output import progress, write_text  # lazy: rich and the validator load only when the command runs
 
     if graph is not None:
         g = graph
@@ -73,10 +75,13 @@ def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] 
                 g = load_inputs(files, store)
     with progress(f"validating {len(g)} triples against {', '.join(packs) or 'core'}", quiet=quiet):
         report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on, engine=engine)
-    if fmt == "json":
-        typer.echo(report.dumps(), nl=False)
+    text = report.dumps() if fmt == "json" else report.text()
+    if report_json:
+        write_text(text if fmt == "json" else report.dumps(), report_json, note="report written to", quiet=True)
+    if output and output != "-":
+        write_text(text, output, note="report written to", quiet=True)
     else:
-        typer.echo(report.text(), nl=False)
+        typer.echo(text, nl=False)
     return 0 if report.conforms else 1
 
 
@@ -99,6 +104,11 @@ def register(app: typer.Typer) -> None:
                                    "validate()), pyshacl-focus or oxigraph; every engine gives the same results."),
         quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on stderr (errors are still "
                                                                   "printed)."),
+        output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the report to FILE instead of stdout (atomically: the old "
+                                               "file or the new one, never half)."),
+        report_json: str | None = typer.Option(None, "--report-json", metavar="FILE",
+                                               help="Also write the JSON report to FILE (atomically)."),
     ) -> None:
         """Validate ML metadata against SHACL rule packs (exit 0 conforms, 1 does not, 2 bad input).
 
@@ -107,6 +117,7 @@ def register(app: typer.Typer) -> None:
           mlkg validate model.ttl
           mlkg validate models.json --pack core --pack governance
           mlkg validate graph.ttl --pack my-rules.ttl --format json
+          mlkg validate graph.ttl --format json -o report.json
         """
         from ..validate import ENGINES, PACKS, SEVERITIES
 
@@ -120,6 +131,7 @@ def register(app: typer.Typer) -> None:
         for p in packs:
             if p not in PACKS and not Path(p).is_file():
                 raise fail(f"{p}: no such rule pack (expected {', '.join(PACKS)} or the path of a Turtle file)")
-        code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on, engine=engine, quiet=quiet)
+        code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on, engine=engine, quiet=quiet,
+                   output=output, report_json=report_json)
         if code:
             raise typer.Exit(code)

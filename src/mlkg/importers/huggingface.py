@@ -25,7 +25,6 @@ says why. The Hub is contacted only when ``repo_id`` is given with ``allow_netwo
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -34,10 +33,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .. import ids
+from .. import ids, limits
 from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Ref
+from ..rdf.formats import loads_json
 from .base import (
     Capability,
     Importer,
@@ -152,6 +152,7 @@ def front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         raise InputError(f"malformed YAML front matter: {getattr(e, 'problem', None) or e}", source=source,
                          line=(mark.line + 2) if mark is not None else None,
                          column=(mark.column + 1) if mark is not None else None) from None
+    limits.check_tree(data, source)
     if not isinstance(data, dict):
         raise InputError("the YAML front matter is not a mapping", source=source, line=2,
                          expected="key: value lines")
@@ -390,10 +391,7 @@ class HuggingFaceImporter(Importer[HuggingFaceConfig]):
         config, report = self.config, self.report
         readme, cfg_path = _locate(config)
         where = str(readme)
-        try:
-            text = readme.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise InputError(f"not UTF-8 text ({e.reason})", source=where) from None
+        text = limits.read_text(readme, where)
         meta, body = front_matter(text, where)
         data, sdk_evals_ok = _sdk_card(readme, report, where)
         if not meta:
@@ -405,10 +403,7 @@ class HuggingFaceImporter(Importer[HuggingFaceConfig]):
 
         hf_config: dict[str, Any] = {}
         if cfg_path is not None:
-            try:
-                loaded = json.loads(cfg_path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as e:
-                raise InputError(f"malformed JSON: {e.msg}", source=str(cfg_path), line=e.lineno, column=e.colno) from None
+            loaded = loads_json(limits.read_text(cfg_path), str(cfg_path), expected="a model's config.json")
             if isinstance(loaded, dict):
                 hf_config = loaded
             else:

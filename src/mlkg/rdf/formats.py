@@ -6,15 +6,17 @@ context only: a document naming a remote context is refused unless ``allow_remot
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 
 from rdflib import Dataset, Graph
 
+from .. import limits
 from ..errors import InputError
 from . import turtle as _turtle  # noqa: F401 - registers the lossless mlkg-turtle and mlkg-trig writers
 
@@ -44,41 +46,17 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 
-#: Deepest JSON nesting mlkg reads (OpenMetadata's own documents nest fewer than 10 levels). Deeper input is refused
-#: with a clear error instead of exhausting Python's recursion limit in the JSON and JSON-LD code.
-MAX_JSON_DEPTH = 100
-
-
-def json_depth_error(data: Any, source: str, limit: int = MAX_JSON_DEPTH) -> InputError | None:
-    """An :class:`InputError` naming the JSON path where ``data`` nests deeper than ``limit``, else None."""
-    stack: list[tuple[Any, int, str]] = [(data, 1, "$")]
-    while stack:
-        x, depth, path = stack.pop()
-        if not isinstance(x, (dict, list)):
-            continue
-        if depth > limit:
-            return InputError(f"JSON nested {limit}+ levels deep", source=source, path=path,
-                              expected=f"at most {limit} levels of nested objects and arrays")
-        items = x.items() if isinstance(x, dict) else enumerate(x)
-        for k, v in items:
-            if isinstance(v, (dict, list)):
-                stack.append((v, depth + 1, f"{path}.{k}" if isinstance(k, str) else f"{path}[{k}]"))
-    return None
-
-
 def loads_json(data: str, source: str, expected: str = "a JSON document") -> Any:
-    """``json.loads`` with errors as :class:`InputError` (line and column) and a nesting limit."""
+    """``json.loads`` with errors as :class:`InputError` (line and column) and the input limits of
+    :mod:`mlkg.limits` (nesting, string length, number of values)."""
     try:
         doc = json.loads(data)
     except json.JSONDecodeError as e:
         raise InputError(f"not JSON: {e.msg}", source=source, line=e.lineno, column=e.colno,
                          expected=expected) from None
     except RecursionError:
-        raise InputError("JSON nested too deeply to read", source=source,
-                         expected=f"at most {MAX_JSON_DEPTH} levels of nested objects and arrays") from None
-    err = json_depth_error(doc, source)
-    if err is not None:
-        raise err
+        raise limits.exceeded("json_depth", "JSON nested too deeply to read", source=source) from None
+    limits.check_tree(doc, source)
     return doc
 
 
@@ -196,20 +174,59 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
     from .build import new_graph
 
     fmt = normalize_format(fmt)
-    g = graph if graph is not None else new_graph()
+    target = graph if graph is not None else new_graph()
+    # a file is read into a graph of its own first, so the limits see only its triples
+    g = new_graph() if len(target) else target
+    _parse_into(g, data, fmt, source=source, allow_remote=allow_remote)
+    if g is not target:
+        limits.check_graph(g, source, data, total=len(g) + len(target))
+        target += g
+    else:
+        limits.check_graph(g, source, data)
+    return target
+
+
+class _Lines(io.TextIOBase):
+    """``data`` for rdflib's N-Triples and N-Quads parsers in whole lines: they read 2,048 characters at a time and
+    match the line pattern on the whole buffer after each read, so one line of n characters costs n²/2,048 (a
+    1,000,000-character literal: 17 s). Each read here returns at least what was asked, up to the end of a line."""
+
+    def __init__(self, data: str) -> None:
+        self.data, self.pos = data, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int | None = -1) -> str:
+        d, start = self.data, self.pos
+        end = len(d) if n is None or n < 0 else start + n
+        if end < len(d):
+            nl = d.find("\n", end - 1)
+            end = len(d) if nl < 0 else nl + 1
+        self.pos = min(end, len(d))
+        return d[start:self.pos]
+
+
+def _parse_into(g: Graph, data: str, fmt: str, *, source: str, allow_remote: bool) -> None:
     if fmt == "jsonld":
         doc = loads_json(data, source, expected="a JSON-LD document")
         from .jsonld import to_graph
 
-        return to_graph(doc, graph=g, allow_remote=allow_remote, source=source, lineage=False)
+        to_graph(doc, graph=g, allow_remote=allow_remote, source=source, lineage=False)
+        return
     if fmt == "rdfxml":
         check_xml_entities(data, source)
     try:
         if fmt in ("nq", "trig"):
             ds = Dataset()
-            ds.parse(data=data, format=FORMATS[fmt])
+            if fmt == "nq":
+                ds.parse(source=cast(TextIO, _Lines(data)), format="nquads")
+            else:
+                ds.parse(data=data, format=FORMATS[fmt])
             for s, p, o, _c in ds.quads((None, None, None, None)):
                 g.add((s, p, o))
+        elif fmt == "nt":
+            g.parse(source=cast(TextIO, _Lines(data)), format="nt")
         else:
             g.parse(data=data, format=FORMATS[fmt])
     except Exception as e:  # rdflib raises many types (BadSyntax, SAXParseException, ParserError, ...)
@@ -232,37 +249,26 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
         first = re.sub(r"\s+", " ", first)[:200]
         raise InputError(f"invalid {fmt}: {first}", source=source, line=line, column=col,
                          expected=f"a valid {fmt} document") from None
-    return g
 
 
 def load_graph(paths: Iterable[str | Path], *, fmt: str | None = None, graph: Graph | None = None,
                allow_remote: bool = False) -> Graph:
     """Load RDF files (``-`` for stdin) into one graph.
 
-    :raises InputError: for unreadable files, unknown suffixes and syntax errors (with line and column).
+    :raises InputError: for unreadable files, unknown suffixes and syntax errors (with line and column), and input
+        past the limits of :mod:`mlkg.limits`.
     """
-    import sys
-
     from .build import new_graph
 
     g = graph if graph is not None else new_graph()
     for p in paths:
         name = str(p)
         if name == "-":
-            data = sys.stdin.read()
             f = normalize_format(fmt or "turtle")
             name = "<stdin>"
         else:
-            path = Path(name)
-            f = normalize_format(fmt) if fmt else guess_format(path)
-            try:
-                data = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise InputError("no such file", source=name) from None
-            except UnicodeDecodeError as e:
-                raise InputError(f"not UTF-8 text (byte {e.start})", source=name) from None
-            except OSError as e:
-                raise InputError(f"cannot read: {e.strerror}", source=name) from None
+            f = normalize_format(fmt) if fmt else guess_format(name)
+        data = limits.read_text(p if name != "<stdin>" else "-", name)
         parse_text(data, f, source=name, graph=g, allow_remote=allow_remote)
     return g
 
@@ -294,29 +300,45 @@ def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True, context: str =
 
 def write_atomic(path: str | Path, text: str | bytes) -> None:
     """Write a file so that readers see the old content or the new, never half (temp file + rename); ``bytes``
-    are written as they are, ``str`` as UTF-8."""
+    are written as they are, ``str`` as UTF-8. A target that exists and is not a regular file (``/dev/stdout``,
+    a FIFO) is written in place: renaming over a device would replace it.
+
+    :raises InputError: naming the file when it cannot be written (no such directory, no space left, ...); the
+        old file is then left as it was.
+    """
     import os
     import tempfile
 
     p = Path(path)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if not (p.parent if str(p.parent) else Path(".")).is_dir():
         raise InputError(f"cannot write: no such directory {str(p.parent)!r}", source=str(p))
+    if p.exists() and not p.is_file():
+        try:
+            with open(p, "wb") as fh:
+                fh.write(data)
+        except OSError as e:
+            raise InputError(f"cannot write the file: {e.strerror or e}", source=str(p)) from None
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", dir=str(p.parent or "."))
     except OSError as e:  # name the file asked for, not the temporary one
         raise InputError(f"cannot write the file: {e.strerror or e}", source=str(p)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+            fh.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the mode open() would have
         os.replace(tmp, p)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):  # disk full, file too large, ...: the old file is still there
+            raise InputError(f"cannot write the file: {e.strerror or e}; the old file (if any) is unchanged",
+                             source=str(p)) from None
         raise
 
 
@@ -364,14 +386,7 @@ def atomic_output(path: str | Path | None) -> Iterator[IO[bytes]]:
 
 def read_json(path: str, *, data: str | None = None) -> Any:
     """Read a JSON file (``-`` for stdin) with an :class:`InputError` carrying line and column on failure."""
-    import sys
-
     name = "<stdin>" if path == "-" else path
     if data is None:
-        try:
-            data = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("no such file", source=name) from None
-        except UnicodeDecodeError as e:
-            raise InputError(f"not UTF-8 text (byte {e.start})", source=name) from None
+        data = limits.read_text(path, name)
     return loads_json(data, name)

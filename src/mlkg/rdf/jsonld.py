@@ -103,6 +103,9 @@ def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -
                          expected="a JSON-LD 1.1 document") from None
     except ValueError as e:  # pyld raises bare ValueErrors for bad IRIs (a relative @context without a base)
         raise InputError(f"not valid JSON-LD: {e}", source=source, expected="a JSON-LD 1.1 document") from None
+    except TypeError as e:  # pyld fails this way on some invalid contexts (a term whose "@id" is a number or list)
+        raise InputError(f"not valid JSON-LD: an invalid @context ({e})", source=source,
+                         expected="a JSON-LD 1.1 document") from None
 
 
 def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False, source: str | None = None,
@@ -122,6 +125,9 @@ def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False
                          expected="a JSON-LD 1.1 document") from None
     except ValueError as e:  # pyld raises bare ValueErrors for bad IRIs (a relative @context without a base)
         raise InputError(f"not valid JSON-LD: {e}", source=source, expected="a JSON-LD 1.1 document") from None
+    except TypeError as e:  # pyld fails this way on some invalid contexts (a term whose "@id" is a number or list)
+        raise InputError(f"not valid JSON-LD: an invalid @context ({e})", source=source,
+                         expected="a JSON-LD 1.1 document") from None
     bnodes: dict[str, BNode] = {}
 
     def term(t: dict[str, Any]) -> Any:

@@ -19,7 +19,9 @@ from typing import Any
 
 import yaml
 
+from ... import limits
 from ...errors import InputError
+from ...rdf.formats import loads_json
 from ..base import ImportReport, SourceUnavailable, first_line, missing_sdk
 from .config import AzureMLConfig
 
@@ -88,12 +90,14 @@ def files(paths: tuple[str, ...]) -> list[Path]:
 
 def _yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(limits.read_text(path))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise InputError(f"not YAML: {getattr(e, 'problem', None) or first_line(e)}", source=str(path),
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          expected="an Azure ML CLI v2 YAML file") from None
+    limits.check_tree(data, str(path))
+    return data
 
 
 def model_from_rest(aml: Any, body: dict[str, Any]) -> Any:
@@ -121,11 +125,7 @@ def read_files(config: AzureMLConfig, report: ImportReport) -> Iterator[Loaded]:
     aml = sdk()
     for path in files(config.paths):
         if path.suffix == ".json":
-            try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as e:
-                raise InputError(f"not JSON: {e.msg}", source=str(path), line=e.lineno, column=e.colno,
-                                 expected="Azure ML REST JSON") from None
+            doc = loads_json(limits.read_text(path), str(path), expected="Azure ML REST JSON")
             items: list[Any] = doc["value"] if isinstance(doc, dict) and isinstance(doc.get("value"), list) else (
                 doc if isinstance(doc, list) else [doc])
             for i, body in enumerate(items):

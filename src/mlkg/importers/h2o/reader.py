@@ -19,6 +19,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import quote
 from urllib.request import Request, urlopen
 
+from ... import limits
 from ..base import ImportReport, SourceUnavailable, first_line, redact_uri
 
 
@@ -63,6 +64,7 @@ def read_file(path: Path, report: ImportReport) -> H2OModel | None:
         if fh.read(4) == b"PK\x03\x04":
             report.skip(str(path), "a damaged zip (no central directory; truncated?): not a readable MOJO")
             return None
+    limits.check_size(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -73,6 +75,7 @@ def read_file(path: Path, report: ImportReport) -> H2OModel | None:
     except ValueError as e:
         report.skip(str(path), f"not JSON ({e}); expected H2O model details (save_model_details / /3/Models)")
         return None
+    limits.check_tree(doc, str(path))
     if isinstance(doc, dict) and isinstance(doc.get("models"), list) and doc["models"] and _is_details(
             doc["models"][0]):  # a saved answer of /3/Models/{id}
         return H2OModel(where=str(path), details=doc["models"][0])

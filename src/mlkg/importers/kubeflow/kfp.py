@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ... import limits
 from ...errors import InputError
 from ...model import entities as m
 from ..base import Importer, ImportReport, SourceUnavailable
@@ -28,13 +29,16 @@ from .mlmd import Event, Node, Store
 
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        limits.check_size(path)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise InputError(f"not YAML ({getattr(e, 'problem', None) or e})", source=str(path),
                          line=mark.line + 1 if mark else None) from None
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8 text ({e.reason})", source=str(path)) from None
+    limits.check_tree(data, str(path))
+    return data
 
 
 def is_pipeline_spec(doc: Any) -> bool:

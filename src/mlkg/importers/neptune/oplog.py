@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ... import limits
+
 
 @dataclass
 class Series:
@@ -67,6 +69,7 @@ def replay(folder: Path) -> Container:
             c.problems.append(f"metadata.json is not JSON ({e})")
     ops: list[tuple[int, int, dict[str, Any]]] = []
     for log in logs:
+        limits.check_size(log)
         for lineno, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if not line.strip():
                 continue

@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ... import limits
 from ...errors import InputError
+from ...rdf.formats import loads_json
 from ..base import ImportReport, SourceUnavailable, first_line, missing_sdk, redact_uri
 from . import mapping as mp
 from .config import VertexAIConfig
@@ -90,12 +92,7 @@ def read_files(config: VertexAIConfig, report: ImportReport) -> Iterator[Resourc
     """
     v = sdk()
     for path in json_files(config.paths):
-        text = path.read_text(encoding="utf-8")
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(f"not JSON: {e.msg}", source=str(path), line=e.lineno, column=e.colno,
-                             expected="a Vertex AI REST resource or list response") from None
+        doc = loads_json(limits.read_text(path), str(path), expected="a Vertex AI REST resource or list response")
         resources = _resources_in(doc)
         if resources is None:
             report.skip(str(path), "no Vertex AI resource in it (no name, no list of resources)")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ... import limits
 from ..protowire import Schema, WireError, decode
 
 HEADER = b":W&B" + struct.pack("<H", 0xBEE1) + b"\x00"
@@ -139,7 +140,7 @@ def read(path: str | Path) -> RunFile:
     :raises NotARecordFile: the file is not a ``.wandb`` file.
     :raises OSError: it cannot be read.
     """
-    data = Path(path).read_bytes()
+    data = limits.read_bytes(path)
     payloads, stopped = chunks(data)
     rf = RunFile(path=str(path))
     if stopped:
