@@ -20,6 +20,8 @@ DQV = Namespace("http://www.w3.org/ns/dqv#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 SPDX_LICENSE = Namespace("https://spdx.org/licenses/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+#: mlkg's SHACL shapes (``mlkgsh:ModelVersionShape``): a namespace of their own, apart from the ontology's terms.
+SHAPES = Namespace("https://w3id.org/mlkg/shapes#")
 
 #: Default base for instance IRIs (configurable per call and with ``MLKG_BASE``).
 DEFAULT_BASE = "https://w3id.org/mlkg/id/"
@@ -43,5 +45,5 @@ PREFIXES: dict[str, str] = {
 
 __all__ = [
     "ADMS", "DCAT", "DCTERMS", "DEFAULT_BASE", "DQV", "FAIR4ML", "MLKG", "MLKG_IRI", "MLS", "OM", "OWL",
-    "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "SPDX_LICENSE", "XSD",
+    "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SHAPES", "SKOS", "SPDX_LICENSE", "XSD",
 ]

@@ -182,7 +182,7 @@ def test_shacl_terms_are_defined(path: Path | None, defined: set[URIRef]) -> Non
     if path is None:
         return
     g = Graph().parse(path, format="turtle")
-    # shapes are named in the mlkg namespace (mlkg:ModelVersionShape); they are SHACL nodes, not ontology terms
+    # shapes are named in their own namespace (mlkgsh:ModelVersionShape); they are SHACL nodes, not ontology terms
     shape_nodes = {s for s, o in g.subject_objects(RDF.type) if str(o).startswith(str(SH))}
     shape_nodes |= {s for s, p in g.subject_predicates() if str(p).startswith(str(SH)) and p != SH.path}
     iris = {str(t) for triple in g for t in triple if isinstance(t, URIRef) and t not in shape_nodes}

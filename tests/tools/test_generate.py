@@ -111,7 +111,7 @@ def test_a_new_string_field_is_one_line_one_block_one_command(tmp_path: Path) ->
     assert "wrote src/mlkg/vocab.py (vocab)" in proc.stderr and "(schemas)" in proc.stderr
     assert _py(tree, "-m", "mlkg.tools.generate", "--check", *rows).returncode == 0
     assert '"riskTier"' in (tree / "contexts" / "mlkg.context.jsonld").read_text(encoding="utf-8")
-    assert "mlkg:MLModelShape-risk_tier" in (tree / "ontology" / "shapes" / "core.ttl").read_text(encoding="utf-8")
+    assert "mlkgsh:MLModelShape-risk_tier" in (tree / "ontology" / "shapes" / "core.ttl").read_text(encoding="utf-8")
 
     check = ("-c", "from mlkg.ontology import load_ontology; from mlkg.schema.structure import disagreements; "
                    "print(disagreements(load_ontology()))")

@@ -85,7 +85,7 @@ def test_pyshacl_focus_nodes_skips_nested_node_shapes() -> None:
     g = graph("synth-planted")
     (model,) = [s for s, o in g.subject_objects(MLKG.hasOwner) if not isinstance(o, URIRef)]
     focus = frozenset(expand_focus(g, [model]))
-    key = (str(model), "mlkg:hasOwner", "mlkg:MLModelShape-owners", "sh:NodeConstraintComponent")
+    key = (str(model), "mlkg:hasOwner", "mlkgsh:MLModelShape-owners", "sh:NodeConstraintComponent")
     def has(rep: ValidationReport) -> bool:
         return any(k[:4] == key for k in keys(rep))
     assert has(reference("synth-planted", ("core", "governance")))
@@ -103,5 +103,5 @@ def test_the_corpus_exercises_every_kind_of_result() -> None:
             "sh:NodeKindConstraintComponent", "sh:ClassConstraintComponent", "sh:OrConstraintComponent",
             } <= comps, comps
     shapes = {r.shape.split("-")[0] for r in rep.results}
-    assert {"mlkg:VersionRulesShape", "mlkg:MetricRangeShape", "mlkg:LineageShape", "mlkg:DeploymentRulesShape",
-            "mlkg:ProductionOwnerRule"} <= shapes, shapes
+    assert {"mlkgsh:VersionRulesShape", "mlkgsh:MetricRangeShape", "mlkgsh:LineageShape", "mlkgsh:DeploymentRulesShape",
+            "mlkgsh:ProductionOwnerRule"} <= shapes, shapes

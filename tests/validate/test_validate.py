@@ -482,7 +482,7 @@ def test_report_json_text_and_w3c_graph() -> None:
     [res] = doc["results"]
     assert set(res) == {"focusNode", "path", "severity", "message", "value", "shape"}
     assert res["focusNode"] == "urn:f" and res["path"] == "feature_algorithm" and res["value"] == "7"
-    assert res["shape"] == "mlkg:FeatureShape-feature_algorithm" and res["severity"] == "Violation"
+    assert res["shape"] == "mlkgsh:FeatureShape-feature_algorithm" and res["severity"] == "Violation"
     json.loads(report.dumps())
     text = report.text()
     assert "Conforms: no (1 violation)" in text and "f (mlkg:Feature)" in text and "feature_algorithm:" in text

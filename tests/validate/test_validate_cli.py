@@ -60,7 +60,7 @@ def test_json_report() -> None:
     assert doc["conforms"] is False
     [r] = doc["results"]
     assert r["path"] == "data_type" and r["focusNode"].endswith("mlFeature/svc.churn.age")
-    assert r["shape"] == "mlkg:FeatureShape-data_type"
+    assert r["shape"] == "mlkgsh:FeatureShape-data_type"
 
 
 def test_openmetadata_json_input() -> None:

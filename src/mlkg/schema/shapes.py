@@ -1,8 +1,9 @@
 """Generate ``ontology/shapes/core.ttl``: the structure of every entity, from the entity field specs.
 
-One node shape per ontology class (``mlkg:ModelVersionShape``), one named property shape per field
-(``mlkg:ModelVersionShape-aliases``) with the field's cardinality, datatype, class or enumeration, an ``sh:name``
-(the Python field name) and an ``sh:message``. Name and FQN patterns follow OpenMetadata's ``entityName`` and
+One node shape per ontology class (``mlkgsh:ModelVersionShape``: shapes have a namespace of their own,
+``https://w3id.org/mlkg/shapes#``, so the ontology's stays the terms it declares), one named property shape per
+field (``mlkgsh:ModelVersionShape-aliases``) with the field's cardinality, datatype, class or enumeration, an
+``sh:name`` (the Python field name) and an ``sh:message``. Name and FQN patterns follow OpenMetadata's ``entityName`` and
 ``fullyQualifiedEntityName``; value ranges, text rules and target classes come from the field specs.
 
 Constraints that span fields or nodes (ratio metrics in [0, 1], confidence intervals, lineage cycles, aliases,
@@ -26,6 +27,7 @@ HEADER = """\
 # cross-field and graph-wide constraints are in core-rules.ttl.
 
 @prefix mlkg: <https://w3id.org/mlkg#> .
+@prefix mlkgsh: <https://w3id.org/mlkg/shapes#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -86,7 +88,7 @@ def _class_constraint(classes: list[str]) -> str:
 
 
 def _any_of_name(classes: list[str]) -> str:
-    return "mlkg:AnyOf" + "".join(classes) + "Shape"
+    return "mlkgsh:AnyOf" + "".join(classes) + "Shape"
 
 
 def _any_of_shape(classes: list[str]) -> str:
@@ -101,7 +103,7 @@ def _any_of_shape(classes: list[str]) -> str:
 
 def _property_shape(cls: type[Entity], fname: str, spec: FieldSpec, complete: bool) -> tuple[str, str]:
     """(IRI, Turtle) of the property shape for one field."""
-    shape = f"mlkg:{cls.CLASS}Shape-{fname}"
+    shape = f"mlkgsh:{cls.CLASS}Shape-{fname}"
     lines = [f"{shape} a sh:PropertyShape ;", f"    sh:path mlkg:{spec.prop} ;", f"    sh:name {_lit(fname)} ;"]
     what: list[str] = []
     card = ""
@@ -188,7 +190,7 @@ def _bounds(spec: FieldSpec) -> list[tuple[str, str]]:
 
 
 def _text_shape(cls: type[Entity], fname: str, spec: FieldSpec) -> tuple[str, str]:
-    shape = f"mlkg:{cls.CLASS}Shape-{fname}_text"
+    shape = f"mlkgsh:{cls.CLASS}Shape-{fname}_text"
     msg = f"{cls.CLASS}.{fname}_text (mlkg:{spec.text_prop}) must be the original text (a string); at most one value"
     body = (f"{shape} a sh:PropertyShape ;\n    sh:path mlkg:{spec.text_prop} ;\n    sh:name {_lit(fname + '_text')} ;\n"
             f"    sh:maxCount 1 ;\n    sh:datatype xsd:string ;\n    sh:message {_lit(msg)} .")
@@ -208,10 +210,10 @@ def generate() -> str:
             props.append(_property_shape(cls, f.name, spec, complete))
             if spec.text_term is not None:
                 props.append(_text_shape(cls, f.name, spec))
-        head = [f"mlkg:{cls.CLASS}Shape a sh:NodeShape ;", f"    sh:targetClass mlkg:{cls.CLASS} ;"]
+        head = [f"mlkgsh:{cls.CLASS}Shape a sh:NodeShape ;", f"    sh:targetClass mlkg:{cls.CLASS} ;"]
         if not complete:
             # A referenced node may be a stub (type + FQN or id); it still has to say which entity it is.
-            props.insert(0, (f"mlkg:{cls.CLASS}Shape-identified", _identified_shape(cls)))
+            props.insert(0, (f"mlkgsh:{cls.CLASS}Shape-identified", _identified_shape(cls)))
         head.append("    sh:property " + " ,\n        ".join(p for p, _ in props) + " .")
         out.append("\n".join(head) + "\n")
         out.extend(body + "\n" for _, body in props)
@@ -234,7 +236,7 @@ def _multi_class_sets() -> set[tuple[str, ...]]:
 
 def _identified_shape(cls: type[Entity]) -> str:
     """A referenced node may be a stub (type + FQN or id); it still has to say which entity it is."""
-    shape = f"mlkg:{cls.CLASS}Shape-identified"
+    shape = f"mlkgsh:{cls.CLASS}Shape-identified"
     return (f"{shape} a sh:PropertyShape ;\n"
             "    sh:path [ sh:alternativePath ( mlkg:name mlkg:fullyQualifiedName mlkg:entityId ) ] ;\n"
             '    sh:name "name" ;\n    sh:minCount 1 ;\n'

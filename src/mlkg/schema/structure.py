@@ -13,8 +13,8 @@ What the specs say about a property, over every field that uses it:
 * domain: the classes whose nodes the triple starts from (the field's class; for a reverse field, the value's).
   A property used by a field declared on an abstract class with ``OPEN_DOMAIN`` (every asset has tags and owners),
   or written by a reference about its target (``name``, ``fullyQualifiedName``, ...), has no domain;
-* range: the field's XSD datatype (a Python float is an exact ``xsd:decimal``), ``rdfs:Literal`` for typed and JSON
-  values, the enumeration's class, the reference's targets, the child's class or the IRI's class.
+* range: the field's XSD datatype (a Python float is an exact ``xsd:decimal``; ``rdfs:Literal`` for a datatype outside
+  the OWL 2 datatype map, ``xsd:date``), ``rdfs:Literal`` for typed and JSON values, the enumeration's class, the reference's targets, the child's class or the IRI's class.
 
 Classes are compared with their subclasses (``mlkg:Evaluation`` covers ``mlkg:FairnessMetric``), so either side
 may name a superclass.
@@ -58,9 +58,16 @@ def _declaring_class(cls: type[Entity], fname: str) -> type:
     return cls
 
 
+#: Field datatypes outside the OWL 2 datatype map: their properties have the range rdfs:Literal, so the ontology is
+#: OWL 2 DL (the SHACL shapes still require the datatype itself).
+OUTSIDE_OWL2_MAP = frozenset({"date"})
+
+
 def _range(spec: FieldSpec) -> set[URIRef]:
     k = spec.kind
     if k is FieldKind.LITERAL:
+        if spec.datatype in OUTSIDE_OWL2_MAP:
+            return {RDFS.Literal}
         return {XSD["decimal" if spec.datatype == "float" else spec.datatype]}
     if k is FieldKind.TYPED or k is FieldKind.JSON:
         return {RDFS.Literal}

@@ -61,30 +61,30 @@ def _indent(text: str, n: int) -> str:
 def _shacl() -> str:
     """The governance pack's shapes for a production version and a production model."""
     return f'''# A version in production: stage Production, a production alias, or a production endpoint serving it.
-mlkg:ProductionVersion a sh:NodeShape ;
-    sh:or ( mlkg:ProductionVersion-stage mlkg:ProductionVersion-alias mlkg:ProductionVersion-endpoint ) .
+mlkgsh:ProductionVersion a sh:NodeShape ;
+    sh:or ( mlkgsh:ProductionVersion-stage mlkgsh:ProductionVersion-alias mlkgsh:ProductionVersion-endpoint ) .
 
-mlkg:ProductionVersion-stage a sh:PropertyShape ;
+mlkgsh:ProductionVersion-stage a sh:PropertyShape ;
     sh:path mlkg:stage ;
     sh:name "stage" ;
     sh:hasValue mlkg:ProductionStage ;
     sh:message "is not in the Production stage" .
 
-mlkg:ProductionVersion-alias a sh:PropertyShape ;
+mlkgsh:ProductionVersion-alias a sh:PropertyShape ;
     sh:path mlkg:alias ;
     sh:name "aliases" ;
     sh:qualifiedValueShape [ sh:pattern "{_regex(PRODUCTION_ALIASES)}" ; sh:flags "i" ] ;
     sh:qualifiedMinCount 1 ;
     sh:message "has no production alias ({", ".join(PRODUCTION_ALIASES)})" .
 
-mlkg:ProductionVersion-endpoint a sh:PropertyShape ;
+mlkgsh:ProductionVersion-endpoint a sh:PropertyShape ;
     sh:path [ sh:inversePath mlkg:servesModelVersion ] ;
     sh:name "endpoints" ;
-    sh:qualifiedValueShape mlkg:ProductionEndpoint ;
+    sh:qualifiedValueShape mlkgsh:ProductionEndpoint ;
     sh:qualifiedMinCount 1 ;
     sh:message "no production endpoint serves it" .
 
-mlkg:ProductionEndpoint a sh:NodeShape ;
+mlkgsh:ProductionEndpoint a sh:NodeShape ;
     sh:property [
         sh:path mlkg:environment ;
         sh:name "environment" ;
@@ -93,10 +93,10 @@ mlkg:ProductionEndpoint a sh:NodeShape ;
         sh:message "is not in a production environment ({", ".join(ENVIRONMENTS)})" ] .
 
 # A model in production: one of its versions is, or a production endpoint deploys the model itself.
-mlkg:DeployedInProduction a sh:PropertyShape ;
+mlkgsh:DeployedInProduction a sh:PropertyShape ;
     sh:path [ sh:alternativePath ( [ sh:inversePath mlkg:deploymentOf ] [ sh:inversePath mlkg:servesModel ] ) ] ;
     sh:name "deployments" ;
-    sh:qualifiedValueShape mlkg:ProductionEndpoint ;
+    sh:qualifiedValueShape mlkgsh:ProductionEndpoint ;
     sh:qualifiedMinCount 1 ;
     sh:message "no production endpoint deploys it" .'''
 

@@ -9,7 +9,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..namespaces import MLKG_IRI, PREFIXES, SH
+from ..namespaces import MLKG_IRI, PREFIXES, SH, SHAPES
 
 __all__ = ["SEVERITIES", "ValidationReport", "ValidationResult", "empty_report", "read_report"]
 
@@ -118,7 +118,7 @@ def empty_report() -> Graph:
 
 def curie(node: Any) -> str:
     s = str(node)
-    for prefix, ns in [*PREFIXES.items(), ("sh", str(SH))]:
+    for prefix, ns in [*PREFIXES.items(), ("sh", str(SH)), ("mlkgsh", str(SHAPES))]:
         if s.startswith(ns) and len(s) > len(ns):
             return f"{prefix}:{s[len(ns):]}"
     return s
