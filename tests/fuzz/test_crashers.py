@@ -109,3 +109,28 @@ def test_context_term_with_a_falsy_non_string_id(tmp_path: Path, term_id: object
     assert_clean(*mlkg("convert", str(p), "--to", "nt", "-o", str(out)), p, "invalid @context")
     assert not out.exists()
     assert_clean(*mlkg("validate", str(p)), p, "invalid @context")
+
+
+MALFORMED_SHAPES = {
+    "unknown-path-property": "ex:S a sh:NodeShape ; sh:targetClass mlkg:MLModel ; "
+                             "sh:property [ sh:path [ sh:alternativePatl ( mlkg:name ) ] ; sh:minCount 1 ] .",
+    "node-shape-with-a-path": "ex:S a sh:NodeShape ; sh:targetClass mlkg:MLModel ; sh:path mlkg:name ; "
+                              "sh:minCount 1 .",
+    "property-shape-without-a-path": "ex:S a sh:NodeShape ; sh:targetClass mlkg:MLModel ; sh:property ex:P . "
+                                     "ex:P a sh:PropertyShape ; sh:name \"p\" .",
+    "sparql-constraint-without-select": "ex:S a sh:NodeShape ; sh:targetClass mlkg:MLModel ; "
+                                        "sh:sparql [ sh:message \"x\" ] .",
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED_SHAPES))
+def test_malformed_shapes_in_a_users_pack(tmp_path: Path, case: str) -> None:
+    """pySHACL's ShapeLoadError / ConstraintLoadError / ReportableRuntimeError came out as a traceback for a
+    malformed pack (found by tools/fuzz_long.py on mutated packs): now one error naming the pack file."""
+    pack = tmp_path / f"{case}.ttl"
+    pack.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                    "@prefix mlkg: <https://w3id.org/mlkg#> .\n" + MALFORMED_SHAPES[case] + "\n", encoding="utf-8")
+    data = Path(__file__).resolve().parents[2] / "examples" / "output" / "model_versions.ttl"
+    code, out = mlkg("validate", str(data), "--pack", str(pack))
+    assert code == 2 and str(pack) in out and "not a valid SHACL shapes graph" in out, out
+    assert "Traceback" not in out, out

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..dataset import OxigraphView
+from ..errors import InputError
 from ..model.base import Entity
 from ..rdf.build import to_graph
 from .engines import ENGINES, Unsupported, get_engine
@@ -134,7 +135,17 @@ def validate(graph_or_entities: Graph | GraphSource | OxData | ox.Store | Entity
     if focus_nodes is not None and not focus_nodes:
         report_graph, used = empty_report(), engine
     else:
-        report_graph, used = run_engines(data, shapes, focus=focus_nodes, inference=inference, engine=engine)
+        try:
+            report_graph, used = run_engines(data, shapes, focus=focus_nodes, inference=inference, engine=engine)
+        except Exception as e:
+            # pySHACL's ShapeLoadError, ConstraintLoadError, ReportableRuntimeError: a malformed shape in a pack of
+            # the user's (found by tools/fuzz_long.py: a traceback before); pyshacl is imported only when it runs
+            if not type(e).__module__.startswith("pyshacl."):
+                raise
+            mine = [str(p) for p in packs if not (isinstance(p, str) and p in PACKS)]
+            first = (str(getattr(e, "message", None) or e).strip().splitlines() or [type(e).__name__])[0]
+            raise InputError(f"not a valid SHACL shapes graph: {first[:300]}", source=", ".join(mine) or None,
+                             expected="SHACL shapes that pass the SHACL-SHACL check (W3C SHACL, appendix C)") from None
     labels = data.graph() if isinstance(data, OxData) else data
     return read_report(report_graph, shapes.names, shapes.parent, labels, fail_on, engine=used)
 
