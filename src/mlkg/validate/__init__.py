@@ -28,6 +28,7 @@ from typing import Any, Protocol, runtime_checkable
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .. import limits
 from ..dataset import OxigraphView
 from ..errors import InputError
 from ..model.base import Entity
@@ -95,11 +96,30 @@ def read_files(files: Sequence[str | Path]) -> OxData | None:
         return None
     from .engines.oxigraph import _safe  # lazy: the engine module is imported on first use
 
+    sizes = {}
+    for f in files:  # the input limits of mlkg.limits, as the rdflib path has them
+        limits.check_size(f, str(f))
+        sizes[str(f)] = Path(str(f)).stat().st_size if Path(str(f)).is_file() else 0
     try:
-        return load_files(files, kept=_safe)
+        data = load_files(files, kept=_safe)
     except (ValueError, SyntaxError, OSError) as e:
         log.info("reading %s with rdflib (%s)", ", ".join(map(str, files)), e)
         return None
+    _check_limits(data, files, max(sizes.values(), default=0))
+    return data
+
+
+def _check_limits(data: OxData, files: Sequence[str | Path], largest: int) -> None:
+    source = ", ".join(map(str, files))
+    n = len(data.ox)
+    if limits.get("triples") and n > limits.get("triples"):
+        raise limits.exceeded("triples", f"reading the files makes {n:,} triples, more than the limit", source=source)
+    chars = limits.get("literal_chars")
+    if chars and largest > chars:  # no literal is longer than the file it was read from
+        q = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && STRLEN(STR(?o)) > {int(chars)}) }} LIMIT 1"
+        for row in data.ox.query(q):  # type: ignore[union-attr]
+            raise limits.exceeded("literal_chars", f"a literal of {len(row['o'].value):,} characters is longer "
+                                  "than the limit", source=source, path=f"<{row['s'].value}> <{row['p'].value}>")
 
 
 def validate(graph_or_entities: Graph | GraphSource | OxData | ox.Store | Entity | Iterable[Entity],
