@@ -60,8 +60,9 @@ RDF_WITH_LONG_LITERAL = {
 def test_long_literal_in_every_rdf_format(tmp_path: Path, suffix: str) -> None:
     p = tmp_path / f"long.{suffix}"
     p.write_text(RDF_WITH_LONG_LITERAL[suffix], encoding="utf-8")
-    out = tmp_path / "out.nt"
-    code, text = mlkg("--limit", "literal_chars=1000", "convert", str(p), "--to", "nt", "-o", str(out))
+    # to JSON-LD: N-Triples/N-Quads to N-Triples/Turtle are streamed (bounded memory, like mlkg load), not limited
+    out = tmp_path / "out.jsonld"
+    code, text = mlkg("--limit", "literal_chars=1000", "convert", str(p), "--to", "jsonld", "-o", str(out))
     refused(code, text, p, "literal_chars", "1,001 characters", "at most 1,000 characters")
     # the field: the JSON path for JSON-LD, subject and predicate (and the line) for the RDF syntaxes
     assert ("$.description" in text) if suffix == "jsonld" else ("<urn:m> <https://w3id.org/mlkg#description>"
@@ -70,7 +71,7 @@ def test_long_literal_in_every_rdf_format(tmp_path: Path, suffix: str) -> None:
         assert f"{p}:3:" in text if suffix == "ttl" else f"{p}:2:" in text, text
     assert not out.exists()
     # the same file under the default limit (10,000,000 characters) is read
-    assert mlkg("convert", str(p), "--to", "nt", "-o", str(out))[0] == 0
+    assert mlkg("convert", str(p), "--to", "jsonld", "-o", str(out))[0] == 0
 
 
 @pytest.mark.slow
@@ -107,9 +108,9 @@ def test_too_many_triples(tmp_path: Path) -> None:
     a, b = tmp_path / "a.nt", tmp_path / "b.nt"
     a.write_text("".join(f'<urn:m{i}> <https://w3id.org/mlkg#name> "m{i}" .\n' for i in range(60)), encoding="utf-8")
     b.write_text("".join(f'<urn:n{i}> <https://w3id.org/mlkg#name> "n{i}" .\n' for i in range(60)), encoding="utf-8")
-    assert mlkg("--limit", "triples=100", "convert", str(a), "--to", "nt")[0] == 0
+    assert mlkg("--limit", "triples=100", "convert", str(a), "--to", "jsonld")[0] == 0
     # the second file takes the graph past the limit: it is the one named
-    code, out = mlkg("--limit", "triples=100", "convert", str(a), str(b), "--to", "nt")
+    code, out = mlkg("--limit", "triples=100", "convert", str(a), str(b), "--to", "jsonld")
     refused(code, out, b, "triples", "120 triples")
     assert str(a) + ":" not in out
 
