@@ -31,15 +31,19 @@ from .schema import check_json
 from .store import open_store
 
 
-def read_inputs(paths: Sequence[str], *, store: str | Store | None = None, **options: Any) -> Graph:
+def read_inputs(paths: Sequence[str], *, store: str | Store | None = None, as_of: str | None = None,
+                **options: Any) -> Graph:
     """Everything in ``paths`` and ``store`` as one in-memory rdflib graph with the lineage super-property triples
     (for commands that walk every triple: validate, convert).
 
     ``options`` go to :func:`convert_files`. ``-`` in ``paths`` reads Turtle from stdin (or, with an explicit
-    ``from_``, that kind).
+    ``from_``, that kind). With ``as_of``, the store as its kept imports had it then.
 
     :raises InputError: if there is no input, or naming the file (and JSON path, or line and column) that is bad.
     """
+    if as_of is not None and store is None:
+        raise InputError("--as-of reads a store's history: give --store too", source="--as-of",
+                         expected="--store memory:|oxigraph:PATH")
     stdin_turtle = options.get("from_", "auto") == "auto"
     named = [p for p in paths if not (stdin_turtle and p == "-")]
     if store is None and not paths:
@@ -47,7 +51,8 @@ def read_inputs(paths: Sequence[str], *, store: str | Store | None = None, **opt
                          expected="one or more RDF or JSON files, or a store")
     g = build.new_graph()
     if store is not None:
-        g += (open_store(store) if isinstance(store, str) else store).to_graph()
+        s = open_store(store) if isinstance(store, str) else store
+        g += (history_as_of(s, as_of) if as_of is not None else s).to_graph()
     if named:
         g += convert_files(named, **options)
     if len(named) < len(paths):

@@ -60,6 +60,7 @@ def register(app: typer.Typer) -> None:
         allow_remote: bool = typer.Option(False, "--allow-remote",
                                           help="Allow fetching remote JSON-LD contexts (off by default)."),
         store: str | None = opt.store(),
+        as_of: str | None = opt.as_of(),
         context: str = typer.Option("embed", "--context", metavar="embed|url|FILE",
                                     help="With --to jsonld: embed mlkg's context (readable offline by any "
                                          "JSON-LD processor), name it by its url, or write it to FILE and "
@@ -75,6 +76,7 @@ def register(app: typer.Typer) -> None:
           mlkg convert model.ttl --to openmetadata
           mlkg convert models.json --service mlflow_svc --to openmetadata --shape create -o requests.jsonl
           mlkg convert models.ttl --to openmetadata --shape sample-data -o sample_data/models
+          mlkg convert --store oxigraph:./kg --as-of 2026-03-03 --to nt -o then.nt
         """
         # lazy: see the module docstring
         from ..ids import check_base
@@ -102,7 +104,7 @@ def register(app: typer.Typer) -> None:
             return
         with progress(f"reading {len(inputs or [])} input(s)" + (f" and {store}" if store else ""), quiet=quiet):
             g = read_inputs(inputs or [], store=store, from_=from_, service=svc, engine=engine, base=base,
-                            allow_remote=allow_remote)
+                            allow_remote=allow_remote, as_of=as_of)
         if svc is None and not quiet and any(_is_json(i, from_) for i in inputs or []):
             _warn_unplaced(g)
         if to == "openmetadata" and shape == "sample-data":

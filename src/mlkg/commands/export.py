@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
         profile: str = typer.Option(..., "--profile", "-p", help="fair4ml | mls | prov | om-rdf | mct | hf-card | "
                                                                   "model-card."),
         store: str | None = opt.store(),
+        as_of: str | None = opt.as_of(),
         output: str | None = typer.Option(None, "-o", "--output",
                                              help="Output file; for card profiles a directory (one card per model "
                                                   "version). Default stdout."),
@@ -47,6 +48,7 @@ def register(app: typer.Typer) -> None:
           mlkg export fraud.ttl --profile om-rdf -o fraud-om.ttl
           mlkg export fraud.ttl --profile model-card -o cards/
           mlkg export --store oxigraph:./kg --profile hf-card --model mlflow-prod.fraud_detection.2
+          mlkg export --store oxigraph:./kg --as-of 2026-03-03 --profile prov -o then.ttl
         """
         # lazy: the export engine loads only when the command runs
         from ..export import PROFILES, export
@@ -62,7 +64,7 @@ def register(app: typer.Typer) -> None:
             from ..io import open_source
 
             with progress(f"reading {len(files or [])} file(s)" + (f" and {store}" if store else ""), quiet=quiet):
-                g = open_source(files, store)
+                g = open_source(files, store, as_of=as_of)
             try:
                 with progress(f"exporting as {profile}", quiet=quiet):
                     res = export(g, profile, format=fmt, model=model)

@@ -14,12 +14,13 @@ from typing import Any
 
 import typer
 
+from . import _options as opt
 from ._errors import fail, handle_errors
 
 FORMATS = ("text", "json")
 
 
-def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
+def load_inputs(files: Sequence[str], store: str | None = None, as_of: str | None = None) -> Any:
     """Read files into one rdflib graph with the lineage super-property triples.
 
     ``.json`` files are mlkg/OpenMetadata JSON (checked against the JSON Schema first) unless they carry an
@@ -33,12 +34,17 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
     from ..rdf.formats import load_graph
 
     if store:
+        from ..io import open_source
         from ..store import graph_from
 
-        g = graph_from(None, store, copy=True)  # validation walks every triple: copy the store into memory
+        source = open_source(None, store, as_of=as_of) if as_of else store  # --as-of: the store as it was then
+        g = graph_from(None, source, copy=True)  # validation walks every triple: copy the store into memory
         if files:
             g += load_inputs(files)
         return g
+    if as_of:
+        raise InputError("--as-of reads a store's history: give --store too", source="--as-of",
+                         expected="--store memory:|oxigraph:PATH")
     if not files:
         raise InputError("no input files", expected="one or more RDF or JSON files, or --store STORE")
     named = [f for f in files if f != "-"]
@@ -53,7 +59,8 @@ def load_inputs(files: Sequence[str], store: str | None = None) -> Any:
 
 def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] = ("core",), fmt: str = "text",
         fail_on: str = "Violation", graph: Any = None, engine: str = "auto", quiet: bool = True,
-        output: str | None = None, report_json: str | None = None) -> int:
+        output: str | None = None, report_json: str | None = None,
+        as_of: str | None = None) -> int:
     """Validate and print the report (or write it to ``output``; ``report_json`` also gets the JSON report);
     returns the exit code (0 passes, 1 does not). Files are written atomically: the old file or the new one.
     Unless ``quiet``, a spinner on stderr (on a terminal only) says what is being done."""
@@ -69,10 +76,14 @@ def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] 
                 from ..store import open_store  # lazy: the store backends load only for --store
 
                 g = open_store(store)  # an oxigraph: store is validated in place (no copy into memory)
-            elif not store:
+                if as_of:
+                    from ..history.log import as_of as store_as_of  # lazy: history loads only for --as-of
+
+                    g = store_as_of(g, as_of)  # the store as it was then (an in-memory oxigraph store)
+            elif not store and not as_of:
                 g = read_files(files)  # N-Triples/Turtle straight into pyoxigraph; None: read them with rdflib
             if g is None:
-                g = load_inputs(files, store)
+                g = load_inputs(files, store, as_of)
     with progress(f"validating {len(g)} triples against {', '.join(packs) or 'core'}", quiet=quiet):
         report = validate(g, packs=tuple(packs) or ("core",), fail_on=fail_on, engine=engine)
     text = report.dumps() if fmt == "json" else report.text()
@@ -109,6 +120,7 @@ def register(app: typer.Typer) -> None:
                                                "file or the new one, never half)."),
         report_json: str | None = typer.Option(None, "--report-json", metavar="FILE",
                                                help="Also write the JSON report to FILE (atomically)."),
+        as_of: str | None = opt.as_of(),
     ) -> None:
         """Validate ML metadata against SHACL rule packs (exit 0 conforms, 1 does not, 2 bad input).
 
@@ -118,6 +130,7 @@ def register(app: typer.Typer) -> None:
           mlkg validate models.json --pack core --pack governance
           mlkg validate graph.ttl --pack my-rules.ttl --format json
           mlkg validate graph.ttl --format json -o report.json
+          mlkg validate --store oxigraph:./kg --as-of 2026-03-03
         """
         from ..validate import ENGINES, PACKS, SEVERITIES
 
@@ -132,6 +145,6 @@ def register(app: typer.Typer) -> None:
             if p not in PACKS and not Path(p).is_file():
                 raise fail(f"{p}: no such rule pack (expected {', '.join(PACKS)} or the path of a Turtle file)")
         code = run(files or [], store=store, packs=packs, fmt=fmt, fail_on=fail_on, engine=engine, quiet=quiet,
-                   output=output, report_json=report_json)
+                   output=output, report_json=report_json, as_of=as_of)
         if code:
             raise typer.Exit(code)
