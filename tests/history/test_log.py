@@ -212,3 +212,8 @@ def test_cli_as_of_errors(two_imports, cmd: list[str]) -> None:
     assert code == 2 and "'last tuesday' is not an ISO date or datetime" in err and "Traceback" not in err
     code, _, err = _mlkg(*cmd, str(HF / "config.json"), "--as-of", "2026-03-03")
     assert code == 2 and "--as-of reads a store's history: give --store too" in err
+
+
+def test_cli_as_of_on_a_sparql_store_is_a_clear_error() -> None:
+    code, _, err = _mlkg("query", "production", "--store", "sparql:http://127.0.0.1:9/query", "--as-of", "2026-03-03")
+    assert code == 2 and "history is kept for memory: and oxigraph: stores only" in err and "Traceback" not in err
