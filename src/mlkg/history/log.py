@@ -18,7 +18,12 @@ Why not the alternatives (measured at 100k triples, 10 imports, 1 % change; ``be
   is still seen by any query over the union of graphs, and SPARQL engines cannot hide graphs from ``GRAPH ?g``.
 
 N-Triples deltas compress about 12× with gzip, need no index (they are only ever read whole, to replay), and are
-written in one sequential pass. An import then writes only its changes to the store: the new content is compared
+written in one sequential pass. Measured (2026-12-01, 99,715 triples, 10 imports at 1 % change, load average
+~20 on 2 cores): the log is 191 kB, 1.1 % of one import on disk; the store with its log is 1.01× a store that had
+the same imports without history, and 2.0× a store holding one bulk-loaded import, because RocksDB keeps data
+written in transactions in about twice the space of bulk-loaded data even after compaction (100k triples: 33.2 MB
+against 17.4 MB), which any import that updates a graph pays, with or without history. Recording an import took
+2.7 s CPU against 5.2 s for the same replace without history; the as-of view 1.1 s CPU to build, 0.3 ms cached. An import then writes only its changes to the store: the new content is compared
 with the stored one as sets of pyoxigraph triples, and on ``oxigraph:`` stores the two small sets are swapped in
 with one SPARQL Update (one transaction), instead of bulk-loading the whole graph again (which also renames
 blank nodes).
