@@ -21,6 +21,7 @@ from . import limits
 from .dataset import Store, as_store
 from .errors import InputError
 from .history.log import as_of as history_as_of
+from .history.log import parse_time
 from .model import FeatureSource, MLModel, MLModelService, PlatformType
 from .model.base import Ref, iter_fields
 from .model.json import document_from_json, entity_from_dict
@@ -51,6 +52,8 @@ def read_inputs(paths: Sequence[str], *, store: str | Store | None = None, as_of
                          expected="one or more RDF or JSON files, or a store")
     g = build.new_graph()
     if store is not None:
+        if as_of is not None:
+            parse_time(as_of)  # a bad time is an error before the store is opened
         s = open_store(store) if isinstance(store, str) else store
         g += (history_as_of(s, as_of) if as_of is not None else s).to_graph()
     if named:
@@ -74,6 +77,8 @@ def open_source(paths: Sequence[str] | None, store: str | Store | None = None, *
         raise InputError("--as-of reads a store's history: give --store too", source="--as-of",
                          expected="--store memory:|oxigraph:PATH")
     if store is not None:
+        if as_of is not None:
+            parse_time(as_of)  # a bad time is an error before the store is opened
         s = open_store(store) if isinstance(store, str) else store
         if as_of is not None:
             s = history_as_of(s, as_of)

@@ -3,6 +3,7 @@ on validate, convert and export with the exact commands a user types, on a store
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import shutil
@@ -143,6 +144,7 @@ def test_sparql_store_keeps_no_history() -> None:
 
 
 def _mlkg(*args: str) -> tuple[int, str, str]:
+    gc.collect()  # in one process: let go of stores an earlier command left open (each CLI run is its own process)
     r = CliRunner().invoke(get_app(), list(args))
     return r.exit_code, r.stdout, r.stderr
 

@@ -75,6 +75,10 @@ def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] 
             if store and not files:
                 from ..store import open_store  # lazy: the store backends load only for --store
 
+                if as_of:
+                    from ..history.log import parse_time  # lazy: history loads only for --as-of
+
+                    parse_time(as_of)  # a bad time is an error before the store is opened
                 g = open_store(store)  # an oxigraph: store is validated in place (no copy into memory)
                 if as_of:
                     from ..history.log import as_of as store_as_of  # lazy: history loads only for --as-of
