@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         if to == "openmetadata" and shape == "sample-data" and (not output or output == "-"):
             raise fail("--shape sample-data writes a folder (service.json and models.json): give -o DIR")
         svc = resolve_service(service)
-        if _without_graph(inputs or [], store, from_, to, output, quiet):
+        if not as_of and _without_graph(inputs or [], store, from_, to, output, quiet):
             return
         with progress(f"reading {len(inputs or [])} input(s)" + (f" and {store}" if store else ""), quiet=quiet):
             g = read_inputs(inputs or [], store=store, from_=from_, service=svc, engine=engine, base=base,
