@@ -25,7 +25,7 @@ PENDING = {
     "importers/h2o/__init__.py", "importers/kubeflow/__init__.py", "importers/kubeflow/kfp.py",
     "importers/neptune/__init__.py", "importers/om_rdf.py", "importers/openmetadata.py", "importers/pipeline.py",
     "importers/registry.py", "importers/wandb/__init__.py", "importers/linking.py", "importers/mlflow/importer.py",
-    "importers/vertexai/__init__.py", "rdf/build.py", "rdf/closure.py", "rdf/context.py",
+    "importers/vertexai/__init__.py", "rdf/build.py", "rdf/context.py",
     "rdf/formats.py", "rdf/jsonld.py", "schema/__init__.py",
 }
 
