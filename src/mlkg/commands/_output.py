@@ -161,6 +161,14 @@ def progress(message: str, *, quiet: bool = False, console: Console | None = Non
         yield lambda line: status.update(f"{message}: {line}")
 
 
+def echo_notes(report: Any) -> None:
+    """An import or export report's warnings and skipped items, one ``mlkg: note:`` line each, on stderr."""
+    for w in report.warnings:
+        typer.echo(f"mlkg: note: {w.item + ': ' if w.item else ''}{w.message}", err=True)
+    for s in report.skipped:
+        typer.echo(f"mlkg: note: {s.item}: {s.message}", err=True)
+
+
 def write_text(text: str, output: str | None, *, note: str, quiet: bool = False) -> None:
     """Write ``text`` to the file ``output`` (atomically; ``note`` is printed on stderr unless ``quiet``), or to
     stdout when ``output`` is None or ``-``."""

@@ -14,7 +14,7 @@ import typer
 
 from . import _options as opt
 from ._errors import fail, handle_errors
-from ._output import progress, write_text
+from ._output import echo_notes, progress, write_text
 
 FROM_CHOICES = ("auto", "openmetadata", "mlkg", "jsonld", "turtle", "nt", "nq", "rdfxml", "trig")
 TO_CHOICES = ("turtle", "jsonld", "nt", "nq", "rdfxml", "trig", "openmetadata", "mlkg")
@@ -166,10 +166,7 @@ def _warn_unplaced(g: Any) -> None:
 def _echo_report(report: Any, quiet: bool) -> None:
     if quiet:
         return
-    for w in report.warnings:
-        typer.echo(f"mlkg: note: {w.item + ': ' if w.item else ''}{w.message}", err=True)
-    for s in report.skipped:
-        typer.echo(f"mlkg: note: {s.item}: {s.message}", err=True)
+    echo_notes(report)
     if report.counts.get("not exported"):
         typer.echo(f"mlkg: note: {report.counts['not exported']} entities other than ML models and services are "
                    "not part of OpenMetadata's ML shapes (--to mlkg or an RDF format keeps them)", err=True)

@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         from ..importers.base import ImportReport, redact_uri
         from ..io import read_inputs
         from ..rdf.reader import from_graph
-        from ._output import progress
+        from ._output import echo_notes, progress
         from .convert import resolve_service
 
         with progress("reading the graph", quiet=quiet):
@@ -100,10 +100,7 @@ def register(app: typer.Typer) -> None:
                           report=report)
         if quiet:
             return
-        for w in report.warnings:
-            typer.echo(f"mlkg: note: {w.item + ': ' if w.item else ''}{w.message}", err=True)
-        for s in report.skipped:
-            typer.echo(f"mlkg: note: {s.item}: {s.message}", err=True)
+        echo_notes(report)
         for kind, docs in (("service", result.services), ("model", result.models)):
             for d in docs:
                 typer.echo(f"mlkg: {kind} {d.get('fullyQualifiedName', '?')} version {d.get('version', '?')} "
