@@ -215,3 +215,71 @@ def test_help_states_the_rule() -> None:
     assert "immutable" in text and "adding(" in text and "dataclasses.replace" in text
     for cls in set(m.REGISTRY.values()):
         assert "Instances are immutable" in (cls.__doc__ or ""), cls.__name__
+
+
+# -- values derived at construction follow their source through replace() and adding() -------------------------
+
+
+def _version_with(**children: Any) -> m.MLModel:
+    return m.MLModel(name="churn", service="mlflow-prod", versions=[m.ModelVersion(name="2", **children)])
+
+
+def test_replace_of_a_hyperparameter_value_reaches_every_output() -> None:
+    # the user's code, as reported: value_text kept "0.01", and every round trip read back 0.01
+    hp = m.HyperParameter(name="lr", value=0.01)
+    hp = dataclasses.replace(hp, value=0.02)
+    assert (hp.value, hp.value_text) == (0.02, "0.02")
+    model = _version_with(ml_hyper_parameters=[hp])
+    g = build.to_graph(model)
+    assert {float(v) for v in g.objects(None, V.hyperParameterValue)} == {0.02}
+    assert {str(t) for t in g.objects(None, V.valueText)} == {"0.02"}
+    assert reader.from_graph(g)[0].versions[0].ml_hyper_parameters[0].value == 0.02
+    assert m.MLModel.from_dict(model.to_dict()).versions[0].ml_hyper_parameters[0].value == 0.02
+    # a text given with the new value is kept; the platform's own text is kept while the value is unchanged
+    assert dataclasses.replace(hp, value=0.03, value_text="3e-2").value_text == "3e-2"
+    assert dataclasses.replace(m.HyperParameter(name="lr", value=0.01, value_text="1e-2"), name="eta").value_text \
+        == "1e-2"
+    assert dataclasses.replace(hp, value="64").value == 64
+
+
+def test_replace_of_an_evaluation_name_rederives_its_measure() -> None:
+    ev = m.Evaluation(name="auc", value=0.9)
+    assert ev.measure is not None and ev.measure.endswith("AUC")
+    acc = dataclasses.replace(ev, name="accuracy")
+    assert acc.measure is not None and acc.measure.endswith("Accuracy")
+    assert dataclasses.replace(ev, name="my_score").measure is None
+    g = build.to_graph(_version_with(metrics=[acc]))
+    assert {str(x).rsplit("#", 1)[-1] for x in g.objects(None, V.measure)} == {"Accuracy"}
+    # a measure given by the user stays while its name does not change, and when given with the new name
+    own = m.Evaluation(name="score", value=0.9, measure="AUC")
+    assert dataclasses.replace(own, value=0.8).measure == own.measure
+    assert dataclasses.replace(ev, name="x", measure="Accuracy").measure == acc.measure
+
+
+def test_replace_of_a_tag_fqn_rederives_the_tag_labels_name_and_tag() -> None:
+    t = m.TagLabel(tag_fqn="PII.Sensitive", source="Classification")
+    t2 = dataclasses.replace(t, tag_fqn="PII.None")
+    assert (t2.name, t2.tag) == ("None", m.Ref(type="tag", fqn="PII.None"))
+    g3 = dataclasses.replace(t, tag_fqn="Glossary.Churn", source="Glossary")
+    assert (g3.name, g3.tag) == ("Churn", m.Ref(type="glossaryTerm", fqn="Glossary.Churn"))
+    model = dataclasses.replace(m.MLModel(name="churn", service="mlflow-prod"), tags=[t2])
+    back = m.MLModel.from_dict(model.to_dict())
+    assert (back.tags[0].name, back.tags[0].tag) == ("None", t2.tag)
+    assert reader.from_graph(build.to_graph(model))[0].tags[0].tag_fqn == "PII.None"
+    # a name the user gave stays
+    named = m.TagLabel(tag_fqn="PII.Sensitive", name="sensitive")
+    assert dataclasses.replace(named, reason="audit").name == "sensitive"
+
+
+def test_a_renamed_child_gets_the_fqn_of_its_new_name_under_the_same_parent() -> None:
+    model = _version_with(metrics=[m.Evaluation(name="auc", value=0.9)])
+    ev = model.versions[0].metrics[0]
+    assert ev.fqn == "mlflow-prod.churn.2.metric.auc"
+    assert dataclasses.replace(ev, name="acc").fqn == "mlflow-prod.churn.2.metric.acc"
+    assert dataclasses.replace(ev, split="test").fqn == "mlflow-prod.churn.2.metric.auc.test"
+    assert dataclasses.replace(ev, value=0.8).fqn == ev.fqn
+    renamed = dataclasses.replace(model, name="churn2")
+    assert renamed.fqn == "mlflow-prod.churn2"
+    assert [e.fqn for e in renamed.versions[0].metrics] == ["mlflow-prod.churn2.2.metric.auc"]
+    assert {e.fqn for e in reader.from_graph(build.to_graph(renamed))} == {"mlflow-prod.churn2"}
+    assert dataclasses.replace(m.MLModel(name="churn", fqn="other.churn"), description="x").fqn == "other.churn"

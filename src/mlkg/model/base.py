@@ -602,10 +602,12 @@ class Entity:
 
     :meth:`adding` appends items to list fields; :func:`dataclasses.replace` sets any field. Both run the
     constructor's checks again, so new children are named under the parent and new strings become references.
-    Derived values are derived once, when an entity is first built: FQNs (its own and its children's), a
-    hyperparameter's ``value_text``, an evaluation's ``measure``, a tag label's ``name`` and ``tag``. ``replace``
-    keeps them as they are, so to change what they derive from (a ``name``, a ``service``, a hyperparameter's
-    ``value``, a ``tag_fqn``), build the entity anew rather than ``replace`` that field.
+    Derived values follow what they derive from: an entity remembers what its FQN, a hyperparameter's
+    ``value_text``, an evaluation's ``measure`` and a tag label's ``name`` and ``tag`` were derived from
+    (:meth:`derivations`), so a copy whose source changed while the derived value was carried over unchanged
+    derives it again (``replace(hp, value=0.02)`` has ``value_text`` "0.02"; a renamed metric gets its new FQN
+    under the same parent, and its children are renamed with it). A derived value given together with the
+    changed source is kept. References by FQN to a renamed entity are not followed: rebuild those.
     """
 
     TYPE: ClassVar[str] = ""
@@ -632,6 +634,10 @@ class Entity:
     display_name: str | None = lit(V.displayName, lang=True, doc="Name shown to people.")
     description: str | None = lit(V.description, lang=True, doc="Description (Markdown).")
     id: str | None = lit(V.entityId, json="id", text=UUID, server_set=True, doc="OpenMetadata uuid of the entity.")
+    _derived: Any = field(default=None, compare=False, repr=False)
+    """What the derived fields held and were derived from when this entity was built (``{field: (source,
+    value)}``, from :meth:`derivations`). ``dataclasses.replace`` copies it, so the copy can tell a stale
+    derived value from one given anew."""
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -650,7 +656,35 @@ class Entity:
 
     # -- normalisation ------------------------------------------------------------------------------------------
 
+    def derivations(self) -> dict[str, Any]:
+        """Each derived field and what it is derived from now (compared by type and value)."""
+        return {"fqn": (self.default_fqn() if self.ROOT and isinstance(self.name, str) else None,
+                        tuple(self.child_key()))}
+
+    def _rederived(self, name: str, old_source: Any, old_value: Any) -> Any:
+        """The value a stale derived field starts from again (``None``: derive it as when nobody set it)."""
+        if name != "fqn" or not isinstance(old_value, str):
+            return None
+        old_default, old_key = old_source
+        if self.ROOT and old_value == old_default:
+            return None
+        suffix = ids.fqn_child("", *old_key)  # ".metric.auc": the part the old key added to the parent's FQN
+        if len(old_value) > len(suffix) and old_value.endswith(suffix):
+            return ids.fqn_child(old_value[:-len(suffix)], *self.child_key())
+        return None
+
+    def _derive(self) -> None:
+        """Fill derived fields nobody set (subclasses); runs before the arguments are checked."""
+
     def __post_init__(self) -> None:
+        if self._derived:
+            for name, source in self.derivations().items():
+                if name not in self._derived:
+                    continue
+                old_source, old_value = self._derived[name]
+                if _same(getattr(self, name), old_value) and not _same(source, old_source):
+                    object.__setattr__(self, name, self._rederived(name, old_source, old_value))
+        self._derive()
         if not isinstance(self.name, str) or not self.name:
             raise InputError(f"{type(self).__name__} needs a non-empty name", path="name", expected="a string")
         for f, spec in iter_fields(type(self)):
@@ -662,6 +696,8 @@ class Entity:
             object.__setattr__(self, "fqn", self.default_fqn())
         self._normalize_children()
         self._sort_lists()
+        object.__setattr__(self, "_derived", {name: (source, getattr(self, name))
+                                              for name, source in self.derivations().items()})
 
     def _sort_lists(self) -> None:
         """Lists are sets in RDF: keep them in one canonical order so round trips compare equal."""
@@ -705,6 +741,10 @@ class Entity:
                     object.__setattr__(self, f.name, new1)
 
     def _adopt(self, c: Entity) -> Entity:
+        old = self._derived["fqn"][1] if self._derived and "fqn" in self._derived else None
+        if old and c.fqn and old != self.fqn and c.fqn.startswith(old + "."):  # this entity was renamed
+            assert self.fqn is not None
+            return dataclasses.replace(c, fqn=self.fqn + c.fqn[len(old):])
         if c.fqn is not None:
             return c
         assert self.fqn is not None
@@ -764,6 +804,17 @@ class Entity:
         from .json import entity_from_dict  # model.json builds on this module, so it is imported when used
 
         return entity_from_dict(cls, data, path=path)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal in type and value (``1``, ``1.0`` and ``True`` differ), element by element for tuples."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return bool(a == b)
 
 
 def _sort_key(v: Any) -> tuple:

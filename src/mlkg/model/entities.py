@@ -168,12 +168,17 @@ class TagLabel(Entity):
                                     doc="OpenMetadata's other TagLabel fields kept whole (style, href, appliedAt, "
                                         "appliedBy, metadata).")
 
-    def __post_init__(self) -> None:
+    def derivations(self) -> dict[str, Any]:
+        return {**super().derivations(), "name": (self.tag_fqn,), "tag": (self.tag_fqn, self.source)}
+
+    def _rederived(self, name: str, old_source: Any, old_value: Any) -> Any:
+        return "" if name == "name" else super()._rederived(name, old_source, old_value)
+
+    def _derive(self) -> None:
         if not self.name and isinstance(self.tag_fqn, str) and self.tag_fqn:
             object.__setattr__(self, "name", ids.split_fqn(self.tag_fqn)[-1] or self.tag_fqn)
         if self.tag is None and isinstance(self.tag_fqn, str) and self.tag_fqn:
             object.__setattr__(self, "tag", self.default_value("tag"))
-        super().__post_init__()
 
     def child_key(self) -> list[str]:
         return ["tag", self.tag_fqn]
@@ -284,7 +289,10 @@ class HyperParameter(Entity):
     value_text: str | None = None
     """The original text of the value (OpenMetadata and MLflow store values as strings)."""
 
-    def __post_init__(self) -> None:
+    def derivations(self) -> dict[str, Any]:
+        return {**super().derivations(), "value_text": (self.value,)}
+
+    def _derive(self) -> None:
         if isinstance(self.value, str) and self.value_text is None:
             object.__setattr__(self, "value_text", self.value)
             object.__setattr__(self, "value", guess_typed(self.value))
@@ -292,7 +300,6 @@ class HyperParameter(Entity):
             text = repr(self.value) if isinstance(self.value, float) else lexical(self.value,
                                                                                    typed_datatype(self.value))
             object.__setattr__(self, "value_text", text)
-        super().__post_init__()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -333,12 +340,14 @@ class Evaluation(Entity):
     timestamp: datetime | None = lit(V.measuredAt, json="measuredAt", datatype="dateTime", doc="When the value was measured.")
     step: int | None = lit(V.step, datatype="integer", minimum=0, doc="Training step of the value.")
 
-    def __post_init__(self) -> None:
+    def derivations(self) -> dict[str, Any]:
+        return {**super().derivations(), "measure": (self.name,)}
+
+    def _derive(self) -> None:
         if self.measure is None and isinstance(self.name, str):
             m = measure_for(self.name)
             if m:
                 object.__setattr__(self, "measure", m)
-        super().__post_init__()
 
     def child_key(self) -> list[str]:
         parts = ["metric", self.name]
