@@ -69,11 +69,18 @@ def kitchen_sink(*, owned_activities: bool = False) -> list[m.Entity]:
                                                 importance=0.4, method="shap")],
         compliance=[m.ComplianceRecord(name="gdpr", framework="GDPR", status="approved", allows_pii=False,
                                        approved_by=bob, reference="https://example.org/grc/7")],
-        owners=[team], tags=[pii], domains=[Ref(type="domain", fqn="marketing")])
+        owners=[team], tags=[pii], domains=[Ref(type="domain", fqn="marketing")],
+        stage_history=[m.StageAssignment(stage="Production", started_at="2024-06-01T08:00:00Z",
+                                         times_from="MLflow")],
+        alias_history=[m.AliasAssignment(alias="champion", started_at="2024-06-01T08:00:00Z")])
     endpoint = m.Endpoint(name="churn-api", deployment_type="realtime", status="InService",
                           url="https://api.example.org/churn", environment="production",
                           model_version=Ref(type="modelVersion", fqn="mlflow_prod.churn.3"),
                           predictions=["sf.db.public.online_scores"], instance_type="ml.m5.large",
+                          serving_history=[m.ServingInterval(model_version="mlflow_prod.churn.3",
+                                                             started_at="2024-06-02T00:00:00Z",
+                                                             ended_at="2024-07-01T00:00:00Z",
+                                                             traffic_percentage=100.0)],
                           drift_monitors=[m.DriftMonitor(name="psi", method="psi", threshold=0.2, status="ok",
                                                          observations=[m.Evaluation(name="psi", value=0.05)])])
     model = m.MLModel(

@@ -15,6 +15,7 @@ content-negotiation files, the tour's SVG drawn by ``mlkg diagram``), and runs M
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import shlex
@@ -183,15 +184,33 @@ def build(site_dir: str | Path, *, strict: bool = True) -> Path:
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     site = Path(site_dir).resolve()
-    with tempfile.TemporaryDirectory(prefix="mlkg-docs-") as tmp:
-        config_path = stage(Path(tmp))
-        try:
-            cfg = load_config(config_file=str(config_path), site_dir=str(site), strict=strict)
-            mkdocs_build(cfg)
-        except (Abort, BuildError, ConfigurationError) as exc:
-            raise InputError(f"the documentation build failed: {exc}", source="docs/",
-                             expected="a site that builds without warnings") from None
+    warnings = _Warnings()
+    log = logging.getLogger("mkdocs")
+    log.addHandler(warnings)
+    try:
+        with tempfile.TemporaryDirectory(prefix="mlkg-docs-") as tmp:
+            config_path = stage(Path(tmp))
+            try:
+                cfg = load_config(config_file=str(config_path), site_dir=str(site), strict=strict)
+                mkdocs_build(cfg)
+            except (Abort, BuildError, ConfigurationError) as exc:
+                said = "; ".join(warnings.messages[:3])
+                raise InputError(f"the documentation build failed: {exc}" + (f" ({said})" if said else ""),
+                                 source="docs/", expected="a site that builds without warnings") from None
+    finally:
+        log.removeHandler(warnings)
     return site
+
+
+class _Warnings(logging.Handler):
+    """Keeps the text of MkDocs' warnings, so the error says which ones aborted a strict build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -655,8 +655,8 @@ class MLModel(TrainedArtifact):
     'mlflow_prod.churn.2.metric.F1.test'
     >>> model = dataclasses.replace(model, versions=[model.versions[0].adding(metrics=Evaluation(name="AUC",
     ...                                                                                       value=0.91))])
-    >>> [e.name for e in model.versions[0].metrics]
-    ['AUC', 'F1']
+    >>> ", ".join(e.name for e in model.versions[0].metrics)
+    'AUC, F1'
     """
 
     TYPE = "mlmodel"
