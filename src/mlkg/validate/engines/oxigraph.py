@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ...dataset.sparqltext import term_sparql
 from ...namespaces import SH
 from . import Unsupported
 from .oxview import OxData
@@ -232,12 +233,7 @@ def _term(t: Any) -> str:
     if isinstance(t, URIRef):
         return f"<{t}>"
     if isinstance(t, Literal):
-        lex = str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if t.language:
-            return f'"{lex}"@{t.language}'
-        if t.datatype is not None:
-            return f'"{lex}"^^<{t.datatype}>'
-        return f'"{lex}"'
+        return term_sparql(t)
     raise _Unknown
 
 
