@@ -40,7 +40,8 @@ def keys(report: ValidationReport) -> Counter[tuple[Any, ...]]:
 
 
 def keys_blank(report: ValidationReport) -> set[str]:
-    return {str(v) for v in report.graph.objects(None, SH.focusNode) if isinstance(v, BNode)}
+    """The blank focus nodes as results name them (``_:label``)."""
+    return {f"_:{v}" for v in report.graph.objects(None, SH.focusNode) if isinstance(v, BNode)}
 
 
 def _store_of(g: Graph) -> ox.Store:

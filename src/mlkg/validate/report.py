@@ -177,12 +177,12 @@ def read_report(report: Graph, names: dict[Any, str], parent: dict[Any, Any], da
             shape_node = parent[shape_node]
         value = report.value(r, SH.value)
         results.append(ValidationResult(
-            focus_node=str(focus),
+            focus_node=_node_text(focus),
             path=name or path_text(path_node, report),
             severity=severity,
             message=_message(report, r),
             shape=curie(shape_node) if shape_node is not None else "",
-            value=None if value is None else str(value),
+            value=None if value is None else _node_text(value),
             result_path=path_text(path_node, report),
             component=curie(report.value(r, SH.sourceConstraintComponent)),
             source_shape=None if source is None else f"_:{source}" if isinstance(source, BNode) else curie(source),
@@ -193,6 +193,14 @@ def read_report(report: Graph, names: dict[Any, str], parent: dict[Any, Any], da
     return ValidationReport(conforms=conforms, results=tuple(results), graph=report, fail_on=fail_on,
                             labels=_labels(data, {x.focus_node for x in results}) if data is not None else {},
                             engine=engine)
+
+
+def _node_text(term: Any) -> str:
+    """A node as a result shows it: an IRI or a literal's lexical form as is, a blank node as ``_:label``.
+
+    The label is the engine's own (rdflib's ``N…``, oxigraph's hex id), so ``_:`` is what says it is a blank node:
+    a bare hex id read as a value could not be told from a literal."""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def _labels(data: Any, nodes: set[str]) -> dict[str, str]:
