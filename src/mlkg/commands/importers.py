@@ -22,6 +22,7 @@ from typing import Any, Optional
 import typer
 from typer.core import TyperGroup
 
+from ..errors import InputError
 from ._errors import fail, handle_errors
 
 _OUTPUT_HELP = "Output file; the RDF format comes from the suffix (.ttl, .jsonld, .nt, .nq, .rdf, .trig)."
@@ -53,6 +54,7 @@ class ImportGroup(TyperGroup):
     """The ``import`` group: one command per registered importer, built when it is asked for."""
 
     def list_commands(self, ctx: Any) -> list[str]:
+        # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
         from ..importers import registry
 
         return sorted(set(super().list_commands(ctx)) | set(registry.names()))
@@ -61,6 +63,7 @@ class ImportGroup(TyperGroup):
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None:
             return cmd
+        # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
         from ..importers import registry
 
         if cmd_name not in registry.registered():
@@ -102,7 +105,7 @@ def _group(
 
 def importer_listing() -> list[dict[str, Any]]:
     """What ``mlkg import --list --format json`` prints: one object per registered importer."""
-    from ..importers import registry
+    from ..importers import registry  # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
 
     out = []
     for name, reg in registry.registered().items():
@@ -171,6 +174,7 @@ def _cli_type(annotation: Any) -> Any:
 
 def importer_command(cls: Any) -> Any:
     """The click command of ``mlkg import NAME`` for the importer class ``cls``."""
+    # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
     from ..importers.base import describe
 
     infos = [o for o in describe(cls.Config) if o.cli is not False]
@@ -247,8 +251,6 @@ def _default_text(value: Any) -> str:
 def _recipe(path: str, name: str) -> dict[str, Any]:
     import yaml
 
-    from ..errors import InputError
-
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", source=path)
@@ -276,8 +278,8 @@ def _recipe(path: str, name: str) -> dict[str, Any]:
 
 
 def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, str]) -> None:
-    from ..errors import InputError
-    from ..importers.base import config_from
+    # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
+    from ..importers.base import coerce, config_from
     from ..importers.pipeline import run
 
     values: dict[str, Any] = {}
@@ -313,8 +315,6 @@ def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, s
     for k in values:
         by_origin.setdefault(origin.get(k, f"mlkg import {cls.name}"), {})[k] = values[k]
     # check each origin's values on their own first, so an error names the recipe file or --set
-    from ..importers.base import coerce
-
     hints = typing.get_type_hints(cls.Config)
     names = set(hints)
     for where, vals in by_origin.items():
@@ -358,6 +358,7 @@ def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, s
 @handle_errors
 def import_options(name: str = typer.Argument(..., help="An importer name (mlkg import --list).")) -> None:
     """List an importer's options with their types, defaults and descriptions."""
+    # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
     from ..importers import describe, get
 
     try:

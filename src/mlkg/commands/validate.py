@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from ..errors import InputError
 from . import _options as opt
 from ._errors import fail, handle_errors
 
@@ -28,14 +29,14 @@ def load_inputs(files: Sequence[str], store: str | None = None, as_of: str | Non
 
     :raises InputError: naming the file and, for JSON, the path; for RDF syntax errors, line and column.
     """
-    from ..errors import InputError
+    # lazy: loaded when the command runs, so `mlkg --help` stays fast (rdflib, mlkg.rdf)
     from ..rdf.build import new_graph
     from ..rdf.closure import add_super_properties
     from ..rdf.formats import load_graph
 
     if store:
-        from ..io import open_source
-        from ..store import graph_from
+        from ..io import open_source  # lazy: the store backends (pyoxigraph) load only for --store
+        from ..store import graph_from  # lazy: the store backends (pyoxigraph) load only for --store
 
         source = open_source(None, store, as_of=as_of) if as_of else store  # --as-of: the store as it was then
         g = graph_from(None, source, copy=True)  # validation walks every triple: copy the store into memory
@@ -48,7 +49,7 @@ def load_inputs(files: Sequence[str], store: str | None = None, as_of: str | Non
     if not files:
         raise InputError("no input files", expected="one or more RDF or JSON files, or --store STORE")
     named = [f for f in files if f != "-"]
-    from ..io import convert_files
+    from ..io import convert_files  # lazy: loaded when the command runs, so `mlkg --help` stays fast
 
     g = convert_files(named) if named else new_graph()
     if len(named) < len(files):
@@ -64,7 +65,7 @@ def run(files: Sequence[str], *, store: str | None = None, packs: Sequence[str] 
     """Validate and print the report (or write it to ``output``; ``report_json`` also gets the JSON report);
     returns the exit code (0 passes, 1 does not). Files are written atomically: the old file or the new one.
     Unless ``quiet``, a spinner on stderr (on a terminal only) says what is being done."""
-    from ..validate import read_files, validate
+    from ..validate import read_files, validate  # lazy: rich and the validator load only when the command runs
     from ._output import progress, write_text  # lazy: rich and the validator load only when the command runs
 
     if graph is not None:
@@ -136,6 +137,7 @@ def register(app: typer.Typer) -> None:
           mlkg validate graph.ttl --format json -o report.json
           mlkg validate --store oxigraph:./kg --as-of 2026-03-03
         """
+        # lazy: the validator (pyshacl, rdflib) loads when the command runs, so `mlkg --help` stays fast
         from ..validate import ENGINES, PACKS, SEVERITIES
 
         if fmt not in FORMATS:

@@ -23,6 +23,7 @@ from ..resources import resource_path
 
 
 def _command_tree() -> Any:
+    # lazy: mlkg.cli is the layer above docs (pyproject's one ignored edge), loaded only to render its help
     import typer
 
     from ..cli import get_app
@@ -107,6 +108,7 @@ def _run_cli(args: list[str], *, width: int = 100) -> tuple[int, str]:
 
 
 def _run_cli_full(args: list[str], *, width: int = 100) -> tuple[int, str, str]:
+    # lazy: mlkg.cli is the layer above docs (pyproject's one ignored edge), loaded only to run it
     from typer.testing import CliRunner
 
     from ..cli import get_app

@@ -24,8 +24,14 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ..diagram import svg
 from ..errors import InputError
+from ..importers import registry
+from ..rdf.formats import load_graph
 from ..resources import resource_path
+from . import importer_pages, ontology_page, reference, specs
+from .ontology_page import write_negotiation_files
+from .specs import PAGE_DIR, entity_classes, page_name
 
 #: Where ``mlkg docs build`` looks for Mermaid's browser bundle, in order (``MLKG_MERMAID_JS`` first).
 MERMAID_CANDIDATES = (
@@ -37,8 +43,6 @@ MERMAID_INSTALL = "npm install --prefix ~/.cache/mlkg-docs mermaid@12.3.0"
 
 def generated_pages() -> dict[str, Callable[[], str]]:
     """Every generated page: path under ``docs/`` → function returning its Markdown."""
-    from . import ontology_page, reference, specs
-
     pages: dict[str, Callable[[], str]] = {
         "reference/ontology.md": ontology_page.render,
         "reference/cli.md": reference.cli_page,
@@ -47,8 +51,6 @@ def generated_pages() -> dict[str, Callable[[], str]]:
     }
     for path, text in specs.pages().items():
         pages[path] = functools.partial(str, text)
-    from . import importer_pages
-
     for path, text in importer_pages.pages().items():
         pages[path] = functools.partial(str, text)
     return pages
@@ -91,9 +93,6 @@ def mermaid_js() -> Path:
 
 
 def _tour_svg(target: Path) -> None:
-    from ..diagram import svg
-    from ..rdf.formats import load_graph
-
     g = load_graph([resource_path("examples", "output", "fraud_detection.ttl")])
     target.write_text(svg(g, "snowflake.analytics.public.transactions", direction="down"))
 
@@ -106,6 +105,7 @@ def run_command(line: str) -> str:
 
     :raises InputError: if the command exits with a code other than 0 or 1 (1 is "does not conform").
     """
+    # lazy: mlkg.cli is the layer above docs (pyproject's one ignored edge), loaded only to run it
     from typer.testing import CliRunner
 
     from ..cli import get_app
@@ -140,8 +140,6 @@ def expand_runs(text: str) -> str:
 
 def stage(out: Path) -> Path:
     """Copy ``docs/`` and mkdocs.yml into ``out`` with the assets the site needs; returns the config path."""
-    from .ontology_page import write_negotiation_files
-
     docs = out / "docs"
     shutil.copytree(docs_root(), docs)
     for page in docs.rglob("*.md"):
@@ -154,15 +152,11 @@ def stage(out: Path) -> Path:
     _tour_svg(assets / "fraud_lineage.svg")
     write_negotiation_files(docs / "reference" / "ns")
     config = out / "mkdocs.yml"
-    from .specs import PAGE_DIR, entity_classes, page_name
-
     marker = "# entity pages: added by mlkg.docs.site when the site is staged"
     template = resource_path("mkdocs.yml").read_text()
     indent = template[:template.index(marker)].rsplit("\n", 1)[1]
     entries = "\n".join(f"{indent}- {c.__name__}: {PAGE_DIR}/{page_name(c)}" for c in entity_classes())
     text = template.replace(indent + marker, entries)
-    from ..importers import registry
-
     imarker = "# importer pages: added by mlkg.docs.site when the site is staged"
     iindent = text[:text.index(imarker)].rsplit("\n", 1)[1]
     text = text.replace(iindent + imarker, "\n".join(f"{iindent}- {n}: importers/{n}.md" for n in registry.names()))

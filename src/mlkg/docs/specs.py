@@ -26,6 +26,7 @@ from ..ontology import load_ontology
 from ..rdf import formats
 from ..rdf.reader import from_graph
 from ..resources import resource_path
+from .integrations import fields_filled
 
 #: The shipped example graphs the pages take their examples from, in order of preference.
 EXAMPLES = ("fraud_detection", "customer_churn", "model_versions", "lifecycle_lineage", "sagemaker_recommendation",
@@ -392,8 +393,6 @@ def index_page() -> str:
 def pages() -> dict[str, str]:
     """Every spec page: path under the docs root → Markdown."""
     out = {f"{PAGE_DIR}/index.md": index_page()}
-    from .integrations import fields_filled
-
     for cls in entity_classes():
         out[f"{PAGE_DIR}/{page_name(cls)}"] = render(cls, integrations=fields_filled(cls.__name__))
     return out

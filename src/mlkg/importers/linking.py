@@ -32,6 +32,8 @@ from urllib.parse import urlsplit, urlunsplit
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
+from ..store import source_graph
+
 #: Packaging file names a platform adds to an artifact directory (SageMaker's model.tar.gz).
 PACKAGE_FILES = ("model.tar.gz",)
 _SCHEMES = {"s3a": "s3", "s3n": "s3"}
@@ -51,8 +53,6 @@ SELECT ?node ?uri ?service ?created ?run WHERE {
 
 def link_graph() -> URIRef:
     """The named graph holding the links (``{base}graph/link/artifacts``)."""
-    from ..store import source_graph
-
     return source_graph("link", "artifacts")
 
 

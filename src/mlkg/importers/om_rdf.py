@@ -41,6 +41,8 @@ from ..errors import InputError
 from ..model import entities as m
 from ..model.base import Entity, Ref, epoch_ms_to_datetime
 from ..namespaces import OM
+from ..rdf.build import to_graph
+from ..rdf.formats import SUFFIXES, guess_format, load_graph
 from .base import ImportReport, enum_member
 
 MODEL_CLASSES = {OM.MLModel, OM.MlModel, OM.Mlmodel, OM.MlModelEntity}
@@ -408,8 +410,6 @@ def to_mlkg_graph(g: Graph, report: ImportReport, *, source: str = "<graph>", sa
                   base: str | None = None) -> Graph:
     """An mlkg graph for the OpenMetadata graph ``g`` (entities via :func:`mlkg.rdf.build.to_graph`), with
     ``owl:sameAs`` links to the OpenMetadata IRIs unless ``same_as=False``."""
-    from ..rdf.build import to_graph
-
     ents, pairs = map_graph(g, report, source=source)
     out = to_graph(ents, base=base)
     if same_as:
@@ -422,8 +422,6 @@ def to_mlkg_graph(g: Graph, report: ImportReport, *, source: str = "<graph>", sa
 def entities_from_file(path: str, report: ImportReport) -> Iterator[Entity]:
     """Entities mapped from an om: RDF file (format by suffix; JSON with ``@context`` is JSON-LD)."""
     from pathlib import Path
-
-    from ..rdf.formats import SUFFIXES, guess_format, load_graph
 
     # the file was chosen as RDF (by its suffix, or --from rdf): an unknown suffix is read as Turtle
     fmt = "jsonld" if path.lower().endswith(".json") else (

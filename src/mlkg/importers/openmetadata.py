@@ -163,6 +163,7 @@ def _rest_entities(config: OpenMetadataConfig, report: ImportReport) -> Iterator
 # ---------------------------------------------------------------------------------------------------------------
 
 def _convert(cls: type[Entity], data: Any, where: str, report: ImportReport) -> Entity | None:
+    # lazy: model.json (~20 ms) loads when JSON is read; `mlkg import --list` imports this class
     from ..model.json import entity_from_dict
 
     try:
@@ -196,6 +197,7 @@ def service_from_json(data: Any, *, source: str = "<input>") -> m.MLModelService
 
     :raises InputError: naming the file, the JSON path and what was expected.
     """
+    # lazy: model.json (~20 ms) loads when JSON is read; `mlkg import --list` imports this class
     from ..model.json import entity_from_dict
 
     if isinstance(data, dict) and "serviceName" in data and set(data) <= _WORKFLOW_KEYS | {"@context"}:
@@ -233,6 +235,7 @@ def _load_service(spec: str) -> m.MLModelService | None:
     if p.suffix.lower() == ".json":
         if not p.is_file():
             raise InputError("no such file", source=spec, expected="a service JSON file or a service FQN")
+        # lazy: rdflib (~0.1 s) loads when a file is read; `mlkg import --list` imports this class
         from ..rdf.formats import read_json
 
         return service_from_json(read_json(str(p)), source=str(p))
@@ -243,6 +246,7 @@ def _place(e: Entity, service: Ref, service_type: Any) -> Entity:
     """A model that names no service, rebuilt under ``service`` (its FQN and its nodes' FQNs re-derived)."""
     if not isinstance(e, m.MLModel) or e.service is not None:
         return e
+    # lazy: model.json (~20 ms) loads when JSON is read; `mlkg import --list` imports this class
     from ..model.json import entity_from_dict, entity_to_dict
 
     data = entity_to_dict(e)
@@ -256,6 +260,7 @@ def _place(e: Entity, service: Ref, service_type: Any) -> Entity:
 
 
 def _json_entities(path: str, config: OpenMetadataConfig, report: ImportReport) -> Iterator[Entity]:
+    # lazy: model.json and rdflib load when a file is read; `mlkg import --list` imports this class
     from ..model.json import COLLECTIONS
     from ..rdf.formats import read_json
 
@@ -370,7 +375,7 @@ def _entities(config: OpenMetadataConfig, report: ImportReport) -> Iterator[Enti
     if not Path(src).is_file():
         raise InputError("no such file", source=src)
     if _is_rdf(src, config):
-        from .om_rdf import entities_from_file
+        from .om_rdf import entities_from_file  # lazy: the om: RDF reader (rdflib) loads only for RDF input
 
         yield from entities_from_file(src, report)
         return
@@ -422,6 +427,7 @@ def create_request(model: m.MLModel, report: ImportReport | None = None) -> dict
     >>> r["service"], r["mlHyperParameters"]
     ('mlflow_prod', [{'name': 'eta', 'value': '0.1'}])
     """
+    # lazy: model.json (~20 ms) loads when JSON is written; `mlkg import --list` imports this class
     from ..model.json import entity_to_dict
 
     full = entity_to_dict(model, shape="create")
@@ -462,6 +468,7 @@ def create_request(model: m.MLModel, report: ImportReport | None = None) -> dict
 def create_service_request(svc: m.MLModelService, report: ImportReport | None = None) -> dict[str, Any]:
     """OpenMetadata ``CreateMlModelServiceRequest`` JSON for ``svc`` (platforms OpenMetadata lacks become
     ``CustomMlModel``, with a note in the report)."""
+    # lazy: model.json (~20 ms) loads when JSON is written; `mlkg import --list` imports this class
     from ..model.json import entity_to_dict
 
     full = entity_to_dict(svc, shape="create")

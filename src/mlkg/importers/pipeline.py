@@ -32,9 +32,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import mlkg
+
 from .. import ids
 from ..errors import InputError
+from ..rdf.build import to_graph
+from ..rdf.formats import SUFFIXES, guess_format, normalize_format, serialize, write_atomic
+from ..store import open_store, source_graph
 from .base import Importer, ImportReport
+from .linking import link_store
+from .registry import registered
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -48,16 +55,12 @@ def graph_name(importer: Importer[Any], explicit: str | None = None) -> URIRef:
 
     if explicit:
         return URIRef(explicit)
-    from ..store import source_graph
-
     return source_graph("import/" + importer.name, importer.graph_key())
 
 
 def entity_graph(importer: Importer[Any], entities: list[Entity], *, base: str | None = None) -> Graph:
     """The RDF of the imported entities plus the importer's extra triples (no provenance)."""
     from rdflib import URIRef
-
-    from ..rdf.build import to_graph
 
     g = to_graph(entities, base=base)
     for s, p, o in importer.report.extra_triples:
@@ -70,10 +73,6 @@ def provenance(importer: Importer[Any], graph: URIRef, triples: int, *,
     """The PROV-O description of this import (see the module docstring)."""
     from rdflib import RDF, RDFS, Literal, URIRef
     from rdflib.namespace import DCTERMS, OWL, PROV, VOID, XSD
-
-    import mlkg
-
-    from .registry import registered
 
     report = importer.report
     started = report.started or datetime.now(UTC)
@@ -131,8 +130,6 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
     :raises InputError: bad arguments (both ``output`` and ``store``, an output directory that does not exist).
     :raises ImportFailure: the source cannot be read, or strict mode found problems.
     """
-    from ..rdf.formats import SUFFIXES, guess_format, normalize_format, serialize, write_atomic
-
     if output is not None and store is not None:
         raise InputError("give either an output file or a store, not both", source="import")
     out_fmt = None
@@ -156,7 +153,7 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
     report = importer.report
     requests_text = None
     if om_requests is not None:
-        from .openmetadata import create_requests
+        from .openmetadata import create_requests  # lazy: the OpenMetadata importer loads only for --om-requests
 
         requests_text = json.dumps(create_requests(entities, report), indent=2, ensure_ascii=False) + "\n"
     name = graph_name(importer, graph)
@@ -168,13 +165,9 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
             for t in provenance(importer, name, len(g), base=base):
                 g.add(t)
         if store is not None:
-            from ..store import open_store
-
             with open_store(store) as st:
                 _write_to_store(st, name, g)
                 if link:  # the same artifact on several platforms (mlkg.importers.linking)
-                    from .linking import link_store
-
                     links = len(link_store(st).links)
                     if links:
                         report.count("cross-platform links", links)
@@ -196,6 +189,7 @@ def _write_to_store(st: Any, name: URIRef, g: Graph) -> None:
     """Replace the import's graph; on stores that keep history (memory:, oxigraph:), log the change too, so
     ``mlkg history``, ``mlkg diff --store`` and ``--as-of`` can read earlier imports. Retention comes from
     ``MLKG_HISTORY_KEEP`` (imports per source) and ``MLKG_HISTORY_DAYS``."""
+    # lazy: history (gzip, ~30 ms) loads only when an import goes into a store
     from ..history.log import keeps_history, replace_with_history
 
     if not keeps_history(st):

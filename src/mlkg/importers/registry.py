@@ -12,12 +12,10 @@ import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .base import ImportFailure, UnknownImporter
+import mlkg
 
-if TYPE_CHECKING:
-    from .base import Importer
+from .base import Importer, ImportFailure, UnknownImporter
 
 GROUP = "mlkg.importers"
 
@@ -35,8 +33,6 @@ class Registration:
 def _source_tree_entries() -> dict[str, Registration]:
     """Entry points declared in the pyproject.toml of a source checkout (``src/mlkg`` → repo root), if any."""
     import tomllib
-
-    import mlkg
 
     pyproject = Path(mlkg.__file__).resolve().parent.parent.parent / "pyproject.toml"
     if not pyproject.is_file():
@@ -76,8 +72,6 @@ def get(name: str) -> type[Importer]:
     :raises UnknownImporter: listing the known names.
     :raises ImportFailure: the entry point cannot be loaded or is not an :class:`Importer`.
     """
-    from .base import Importer
-
     reg = registered().get(name)
     if reg is None:
         raise UnknownImporter(f"unknown importer {name!r}; known: {', '.join(registered())}")

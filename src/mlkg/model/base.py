@@ -790,7 +790,7 @@ class Entity:
 
     def to_dict(self) -> dict[str, Any]:
         """This entity as mlkg JSON: OpenMetadata's field names, mlkg's additions, no ``None`` values."""
-        from .json import entity_to_dict  # model.json builds on this module, so it is imported when used
+        from .json import entity_to_dict  # lazy: a cycle, model.json builds on this module
 
         return entity_to_dict(self)
 
@@ -801,7 +801,7 @@ class Entity:
         :raises InputError: naming the JSON path and what was expected, for any wrong type, unknown field,
             unknown enum value or missing name.
         """
-        from .json import entity_from_dict  # model.json builds on this module, so it is imported when used
+        from .json import entity_from_dict  # lazy: a cycle, model.json builds on this module
 
         return entity_from_dict(cls, data, path=path)
 

@@ -25,7 +25,10 @@ from ..model.base import (
     lexical,
     typed_datatype,
 )
+from ..namespaces import PREFIXES
 from ..vocab import MLKG as V
+from .closure import add_super_properties, super_properties
+from .context import CONTEXT_URL
 
 Triple = tuple[URIRef, URIRef, Any]
 
@@ -192,8 +195,6 @@ def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, gr
         for t in entity_triples(e, base=base):
             add(t)
     if lineage:
-        from .closure import add_super_properties
-
         add_super_properties(g)
     return g
 
@@ -313,8 +314,6 @@ def ntriples_bytes(entities: Iterable[Entity], *, base: str | None = None, linea
     as :func:`to_graph`, without rdflib's ``Graph.add``."""
     lines = ntriples_lines(entities, base=base)
     if lineage:
-        from .closure import super_properties
-
         sup = {f"<{p}>": [f"<{q}>" for q in qs] for p, qs in super_properties().items()}
         extra: list[str] = []
         for line in lines:
@@ -340,8 +339,6 @@ def to_ntriples(entities: Iterable[Entity], out: Any, *, base: str | None = None
 
 
 def new_graph() -> Graph:
-    from ..namespaces import PREFIXES
-
     g = Graph()
     for p, ns in PREFIXES.items():
         g.bind(p, ns, override=True)
@@ -410,8 +407,6 @@ def _node_value(v: Any, spec: FieldSpec, base: str | None) -> Any:
 def to_jsonld(entities: Iterable[Entity] | Entity, *, base: str | None = None,
               context: Any = None) -> dict[str, Any]:
     """Entities as one JSON-LD document with mlkg's context (``@graph`` of embedded trees)."""
-    from .context import CONTEXT_URL
-
     if isinstance(entities, Entity):
         entities = [entities]
     nodes = [entity_node(e, base=base) for e in entities]

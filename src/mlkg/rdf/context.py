@@ -27,6 +27,7 @@ from typing import Any, assert_never
 
 from ..model.base import REGISTRY, Entity, FieldKind, FieldSpec, OntologyEnum, iter_fields
 from ..namespaces import MLKG_IRI
+from ..resources import resource_path
 
 CONTEXT_URL = "https://w3id.org/mlkg/context.jsonld"
 """The IRI documents use to name mlkg's context; mlkg serves it from the bundled file, never the network."""
@@ -163,8 +164,6 @@ def build_context() -> dict[str, Any]:
 
 def context_path() -> Path:
     """Path of the bundled context file (inside the installed package, or the source tree's ``contexts/``)."""
-    from ..resources import resource_path
-
     return resource_path("contexts", "mlkg.context.jsonld")
 
 

@@ -171,7 +171,7 @@ def parse_text(data: str, fmt: str, *, source: str = "<input>", graph: Graph | N
 
     :raises InputError: with file, line and column when the text is not valid ``fmt``.
     """
-    from .build import new_graph
+    from .build import new_graph  # lazy: see load_graph
 
     fmt = normalize_format(fmt)
     target = graph if graph is not None else new_graph()
@@ -210,7 +210,7 @@ class _Lines(io.TextIOBase):
 def _parse_into(g: Graph, data: str, fmt: str, *, source: str, allow_remote: bool) -> None:
     if fmt == "jsonld":
         doc = loads_json(data, source, expected="a JSON-LD document")
-        from .jsonld import to_graph
+        from .jsonld import to_graph  # lazy: pyld (~0.2 s to import) loads only when JSON-LD is read
 
         to_graph(doc, graph=g, allow_remote=allow_remote, source=source, lineage=False)
         return
@@ -258,6 +258,7 @@ def load_graph(paths: Iterable[str | Path], *, fmt: str | None = None, graph: Gr
     :raises InputError: for unreadable files, unknown suffixes and syntax errors (with line and column), and input
         past the limits of :mod:`mlkg.limits`.
     """
+    # lazy: rdf.build and rdf.context cost ~45 ms; reading JSON (azureml's client, `mlkg import --list`) needs neither
     from .build import new_graph
 
     g = graph if graph is not None else new_graph()
@@ -280,7 +281,7 @@ def serialize(g: Graph, fmt: str, *, compact_jsonld: bool = True, context: str =
     lexical form (:mod:`mlkg.rdf.turtle`); the others are rdflib's writers."""
     fmt = normalize_format(fmt)
     if fmt == "jsonld":
-        from .jsonld_writer import dumps
+        from .jsonld_writer import dumps  # lazy: the JSON-LD writer (~30 ms, c14n) loads only to write JSON-LD
 
         return dumps(g, context=context)
     if fmt in ("nq", "trig"):

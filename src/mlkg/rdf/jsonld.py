@@ -18,6 +18,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..errors import InputError, RemoteAccessError
+from .build import new_graph
+from .closure import add_super_properties
 from .context import CONTEXT_URL, load_context
 from .jsonld_writer import CONTEXT_CHOICES, compact_graph, dumps  # the writer (no pyld: see its module)
 
@@ -111,8 +113,6 @@ def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -
 def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False, source: str | None = None,
              lineage: bool = True) -> Graph:
     """Triples of a JSON-LD document, computed by pyld (the reference engine), as an rdflib graph."""
-    from .build import new_graph
-
     g = graph if graph is not None else new_graph()
     _check_document(doc, source)
     try:
@@ -150,8 +150,6 @@ def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False
         for tr in triples:
             g.add((term(tr["subject"]), term(tr["predicate"]), term(tr["object"])))
     if lineage:
-        from .closure import add_super_properties
-
         add_super_properties(g)
     return g
 

@@ -61,7 +61,7 @@ GEN_MAP: list[Artefact] = [
 
 def docs_pages() -> dict[Path, str]:
     """The documentation's generated pages (:func:`mlkg.docs.site.generated_pages`) as ``{path: text}``."""
-    from ..docs import site  # the docs render every layer, so they are imported only when their row runs
+    from ..docs import site  # lazy: the docs render every layer, so they are imported only when their row runs
 
     root = site.docs_root()
     return {root / rel: make() for rel, make in sorted(site.generated_pages().items())}

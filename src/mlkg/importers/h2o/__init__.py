@@ -65,11 +65,13 @@ class H2OImporter(Importer[H2OConfig]):
         if not (c.paths or c.url):
             raise SourceUnavailable("h2o: nothing to import: give FILE... or --url http://HOST:54321")
         if c.url:
+            # lazy: the reader loads when an import runs; `mlkg import --list` imports every importer class
             from .reader import _get_json
 
             _get_json(c.url.rstrip("/") + "/3/About", redact_uri(c.url), c.timeout)
 
     def entities(self) -> Iterator[m.Entity]:
+        # lazy: reader and mapping load when an import runs; `mlkg import --list` imports every importer class
         from .mapping import Mapper
         from .reader import merge, read_cluster, read_paths
 

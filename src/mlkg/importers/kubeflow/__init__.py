@@ -62,11 +62,12 @@ class KubeflowImporter(Importer[KubeflowConfig]):
             raise SourceUnavailable("kubeflow: nothing to import: give FILE..., --mlmd sqlite:///PATH or "
                                     "--model-registry URL")
         if c.mlmd:
+            # lazy: the MLMD reader (sqlite3) loads only for --mlmd; `mlkg import --list` imports this class
             from . import mlmd
 
             mlmd.read(c.mlmd)
         if c.model_registry:
-            from .registry import Client
+            from .registry import Client  # lazy: the Model Registry client loads only for --model-registry
 
             Client(c.model_registry, timeout=c.timeout, page_size=1, token=c.token).get("/registered_models",
                                                                                        pageSize=1)
@@ -79,6 +80,7 @@ class KubeflowImporter(Importer[KubeflowConfig]):
         yield self.service()
         report.count("services")
         if c.mlmd:
+            # lazy: the MLMD reader (sqlite3) loads only for --mlmd; `mlkg import --list` imports this class
             from . import mapping, mlmd
 
             store = mlmd.read(c.mlmd)
@@ -86,11 +88,12 @@ class KubeflowImporter(Importer[KubeflowConfig]):
                        f"{len(store.executions)} executions, {len(store.contexts)} contexts")
             yield from mapping.Mapper(store, self)
         if c.paths:
+            # lazy: the KFP reader (yaml) loads only for KFP files; `mlkg import --list` imports this class
             from . import kfp
 
             yield from kfp.entities(c.paths, self)
         if c.model_registry:
-            from . import registry
+            from . import registry  # lazy: the Model Registry client loads only for --model-registry
 
             yield from registry.entities(c.model_registry, report, service=self.service_fqn(),
                                          timeout=c.timeout, page_size=c.page_size, token=c.token)

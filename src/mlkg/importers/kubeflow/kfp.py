@@ -24,6 +24,7 @@ from ... import limits
 from ...errors import InputError
 from ...model import entities as m
 from ..base import Importer, ImportReport, SourceUnavailable
+from .mapping import Mapper
 from .mlmd import Event, Node, Store
 
 
@@ -191,6 +192,4 @@ def read(paths: tuple[str, ...], report: ImportReport) -> Store:
 
 
 def entities(paths: tuple[str, ...], importer: Importer[Any]) -> Iterator[m.Entity]:
-    from .mapping import Mapper
-
     yield from Mapper(read(paths, importer.report), importer)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from ... import ids
 from ...model import entities as m
 from ...model.base import Ref
 from ..base import Capability, Importer, first_line, redact_uri
@@ -34,6 +35,7 @@ from .mapping import (
     stage_history,
     tag_labels,
 )
+from .serving import endpoints
 
 
 def _not_found(e: Exception) -> bool:
@@ -132,8 +134,6 @@ class MlflowImporter(Importer[MlflowConfig]):
                 if report.counts["models"] % 100 == 0:
                     report.say(f"mlflow: {report.counts['models']} models")
         if c.serving_endpoints and self.uri.startswith("databricks"):  # Databricks Model Serving
-            from .serving import endpoints
-
             yield from endpoints(self)
 
     def _lookup(self, call: Any, *args: Any) -> Any:
@@ -231,8 +231,6 @@ class MlflowImporter(Importer[MlflowConfig]):
 
     def map_version(self, rm: Any, mv: Any, model_fqn: str,
                 alias_map: dict[str, list[str]]) -> tuple[m.ModelVersion, list[m.Feature]]:
-        from ... import ids
-
         label = str(mv.version)
         where = f"{rm.name}/{label}"
         own = getattr(mv, "aliases", None)

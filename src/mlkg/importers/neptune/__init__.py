@@ -35,6 +35,7 @@ def containers(paths: tuple[str, ...]) -> list[Path]:
 
     :raises SourceUnavailable: a path does not exist.
     """
+    # lazy: the oplog reader loads when an import runs; `mlkg import --list` imports every importer class
     from .oplog import is_container
 
     out: list[Path] = []
@@ -74,6 +75,7 @@ class NeptuneImporter(Importer[NeptuneConfig]):
         self._found()
 
     def entities(self) -> Iterator[m.Entity]:
+        # lazy: reader and mapping load when an import runs; `mlkg import --list` imports every importer class
         from . import oplog
         from .mapping import Mapper
 

@@ -17,7 +17,7 @@ from ...model import entities as m
 from ...model.base import Ref
 from ..base import Capability, Importer, SourceUnavailable, redact_uri
 from . import mapping as mp
-from .client import LiveClient, Resource, read_files, sdk
+from .client import LiveClient, Resource, normalized, read_files, sdk
 from .config import VertexAIConfig
 
 __all__ = ["VertexAIConfig", "VertexAIImporter"]
@@ -72,8 +72,6 @@ class VertexAIImporter(Importer[VertexAIConfig]):
             raise SourceUnavailable("give either files to read or --project to read live, not both")
         if c.project:
             v = sdk()
-            from .client import normalized
-
             for kind, data, where in LiveClient(c).resources(self.report):
                 with self.report.guard(f"{where} {data.get('name', '')}") as g:
                     data = normalized(v, kind, data)

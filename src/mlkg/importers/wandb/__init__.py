@@ -68,6 +68,7 @@ class WandbImporter(Importer[WandbConfig]):
         self._files()
 
     def entities(self) -> Iterator[m.Entity]:
+        # lazy: reader and mapping load when an import runs; `mlkg import --list` imports every importer class
         from . import records
         from .mapping import Mapper
 
