@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ...model import entities as m
-from ..base import Capability, Importer, SourceUnavailable
+from ..base import Capability, Importer, ImportReport, SourceUnavailable
 from ..mappers import RegistryMapper
 from . import mapping as mp
 from .client import LiveClient, Loaded, read_files, sdk
@@ -50,6 +50,15 @@ class AzureMLImporter(Importer[AzureMLConfig]):
         "mlkg import azureml --subscription $SUB --resource-group ml-rg --workspace credit-ws --store oxigraph:kg",
     )
 
+    def __init__(self, config: AzureMLConfig | None = None, report: ImportReport | None = None, *,
+                 credential: Any = None, client_options: dict[str, Any] | None = None, **options: Any) -> None:
+        """``credential``: an ``azure.core.credentials.TokenCredential`` for reading live (default
+        ``DefaultAzureCredential()``); ``client_options``: more keyword arguments of ``MLClient`` (``cloud``,
+        ``cloud_metadata``, azure-core transport and retry settings)."""
+        super().__init__(config, report, **options)
+        self.credential = credential
+        self.client_options = dict(client_options or {})
+
     def source(self) -> str:
         c = self.config
         if c.workspace:
@@ -68,7 +77,8 @@ class AzureMLImporter(Importer[AzureMLConfig]):
         if c.workspace:
             if not (c.subscription and c.resource_group):
                 raise SourceUnavailable("reading a workspace live needs --subscription and --resource-group")
-            yield from LiveClient(c).entities(self.report)
+            live = LiveClient(c, credential=self.credential, client_options=self.client_options)
+            yield from live.entities(self.report)
         elif c.paths:
             yield from read_files(c, self.report)
         else:

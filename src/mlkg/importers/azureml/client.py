@@ -155,50 +155,111 @@ def read_files(config: AzureMLConfig, report: ImportReport) -> Iterator[Loaded]:
 
 
 class LiveClient:
-    """``MLClient`` on one workspace with ``DefaultAzureCredential`` (not exercised by the tests: there is no
-    standard local fake of the Azure ML ARM API)."""
+    """``MLClient`` on one workspace: ``DefaultAzureCredential`` unless the caller gives a credential.
 
-    def __init__(self, config: AzureMLConfig) -> None:
+    Errors that stop the import (:class:`SourceUnavailable`, one line): credentials missing or refused (401/403),
+    Azure ML unreachable, throttling (429) that outlasted azure-core's retries (which honour ``Retry-After`` and
+    back off exponentially). A single job or version that cannot be read is a failed item of the report.
+    """
+
+    def __init__(self, config: AzureMLConfig, *, credential: Any = None,
+                 client_options: dict[str, Any] | None = None) -> None:
         aml = sdk()
-        try:
-            from azure.identity import DefaultAzureCredential
-        except ImportError:
-            raise missing_sdk("azure-identity", "azureml") from None
+        if credential is None:
+            try:
+                from azure.identity import DefaultAzureCredential
+            except ImportError:
+                raise missing_sdk("azure-identity", "azureml") from None
+            credential = DefaultAzureCredential()
         self.where = f"azureml {config.subscription}/{config.resource_group}/{config.workspace}"
-        self.client = aml.MLClient(DefaultAzureCredential(), config.subscription, config.resource_group,
-                                   config.workspace)
+        options: dict[str, Any] = {"enable_telemetry": False, "show_progress": False, "retry_total": config.retries}
+        if config.cloud:
+            options["cloud"] = config.cloud
+        options.update(client_options or {})
+        try:
+            self.client = aml.MLClient(credential, config.subscription, config.resource_group, config.workspace,
+                                       **options)
+        except Exception as e:  # an unknown cloud name, a cloud metadata URL that did not answer
+            raise SourceUnavailable(f"{self.where}: {first_line(e, 200)}") from None
+        self.aml = aml
         self.config = config
 
-    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> list[Any]:
+    def fatal(self, e: Exception) -> SourceUnavailable | None:
+        """The one-line error for an exception that stops the import, else None."""
+        name = type(e).__name__
+        status = getattr(e, "status_code", None)
+        if name in ("ClientAuthenticationError", "CredentialUnavailableError") or status in (401, 403):
+            return SourceUnavailable(f"{self.where}: Azure refused or found no credentials "
+                                     f"({first_line(e, 200)})")
+        if name in ("ServiceRequestError", "ServiceResponseError", "ServiceRequestTimeoutError"):
+            return SourceUnavailable(f"{self.where}: cannot reach Azure ML ({first_line(e, 200)})")
+        if status == 429:
+            return SourceUnavailable(f"{self.where}: throttled by Azure (429) after {self.config.retries} retries; "
+                                     f"try again later")
+        if name == "HttpResponseError" and status is not None and status >= 500:
+            return SourceUnavailable(f"{self.where}: Azure ML answered {status} ({first_line(e, 200)})")
+        return None
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> list[Any]:
         try:
             return list(fn(*args, **kwargs))
         except Exception as e:
-            name = type(e).__name__
-            if name in ("ClientAuthenticationError", "CredentialUnavailableError"):
-                raise SourceUnavailable(f"{self.where}: Azure refused or found no credentials ({first_line(e, 200)})"
-                                        ) from None
-            if name in ("ServiceRequestError", "ServiceResponseError"):
-                raise SourceUnavailable(f"{self.where}: cannot reach Azure ML ({first_line(e, 200)})") from None
-            if name == "HttpResponseError" and getattr(e, "status_code", None) == 429:
-                raise SourceUnavailable(f"{self.where}: still throttled after the SDK's retries") from None
+            err = self.fatal(e)
+            if err is not None:
+                raise err from None
             raise
+
+    def _get(self, report: ImportReport, item: str, fn: Any, *args: Any) -> Any:
+        """One ``get``: a resource that is not there, or that the SDK cannot read, is a failed item."""
+        with report.guard(item) as g:
+            try:
+                value = fn(*args)
+            except Exception as e:
+                err = self.fatal(e)
+                if err is not None:
+                    raise err from None
+                if type(e).__name__ == "ResourceNotFoundError":
+                    raise ValueError("not found in the workspace") from None
+                raise
+        return value if g.ok else None
+
+    def versions(self, name: str, report: ImportReport) -> Iterator[Any]:
+        """The versions of one model, each read by :func:`model_from_rest` (which guards the SDK's crash on a
+        version without ``flavors``, a crash that would otherwise lose the whole list). This lists through the
+        operations object's REST client, ``models._model_versions_operation`` (private, as ``_from_rest_object``
+        is); an SDK without it gets the public ``models.list(name=...)``."""
+        ops = self.client.models
+        rest = getattr(ops, "_model_versions_operation", None)
+        if rest is None:
+            yield from self._call(ops.list, name=name)
+            return
+        bodies = self._call(rest.list, name=name, workspace_name=ops._workspace_name, cls=lambda objs: list(objs),
+                            **ops._scope_kwargs)
+        for body in bodies:
+            with report.guard(f"model {name}:{body.get('name')}") as g:
+                mv = model_from_rest(self.aml, body.as_dict() if hasattr(body, "as_dict") else dict(body))
+            if g.ok:
+                yield mv
 
     def entities(self, report: ImportReport) -> Iterator[Loaded]:
         c, cl = self.config, self.client
-        for summary in self._call("models", cl.models.list):
-            for mv in self._call(f"versions of {summary.name}", cl.models.list, name=summary.name):
+        for summary in self._call(cl.models.list):
+            for mv in self.versions(str(summary.name), report):
                 yield "model", mv, f"model {mv.name}:{mv.version}", {}
                 if c.jobs and getattr(mv, "job_name", None):
-                    with report.guard(f"job {mv.job_name}") as g:
-                        job = cl.jobs.get(mv.job_name)
-                    if g.ok:
+                    job = self._get(report, f"job {mv.job_name}", cl.jobs.get, mv.job_name)
+                    if job is not None:
                         yield "job", job, f"job {mv.job_name}", {}
         if c.data:
-            for d in self._call("data assets", cl.data.list):
-                for dv in self._call(f"versions of {d.name}", cl.data.list, name=d.name):
+            for d in self._call(cl.data.list):
+                for dv in self._call(cl.data.list, name=d.name):
                     yield "data", dv, f"data {dv.name}:{dv.version}", {}
         if c.endpoints:
-            for ep in self._call("online endpoints", cl.online_endpoints.list):
+            for ep in self._call(cl.online_endpoints.list):
                 yield "online_endpoint", ep, f"endpoint {ep.name}", {}
-                for dep in self._call(f"deployments of {ep.name}", cl.online_deployments.list, ep.name):
-                    yield "online_deployment", dep, f"deployment {ep.name}/{dep.name}", {}
+                for dep in self._call(cl.online_deployments.list, ep.name):
+                    yield "online_deployment", dep, f"{ep.name}/{dep.name}", {}
+            for ep in self._call(cl.batch_endpoints.list):
+                yield "batch_endpoint", ep, f"batch endpoint {ep.name}", {}
+                for dep in self._call(cl.batch_deployments.list, ep.name):
+                    yield "batch_deployment", dep, f"{ep.name}/{dep.name}", {}

@@ -165,10 +165,29 @@ def job_run(importer: Any, job: Any, *, name: str, datasets: dict[str, m.Dataset
     return m.TrainingRun(
         name=name, fqn=importer.fqn(name), display_name=getattr(job, "display_name", None) or None,
         experiment=Ref(type="experiment", fqn=importer.fqn(exp)) if exp else None,
-        status=getattr(job, "status", None) or None, description=getattr(job, "description", None) or None,
+        status=_text(getattr(job, "status", None)) or None, description=getattr(job, "description", None) or None,
         user=who, started_at=when, code_path=code if isinstance(code, str) and code else None,
         training_datasets=train, evaluation_datasets=evaluation,
         params=[m.HyperParameter(name=k, value=v) for k, v in sorted(params.items())], tags=labels, owners=owners)
+
+
+def compute_name(text: Any) -> str | None:
+    """A compute target by name: ``cpu-cluster`` for ``azureml:cpu-cluster`` or the cluster's ARM id.
+
+    >>> compute_name("/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/"
+    ...              "computes/cpu-cluster"), compute_name("azureml:cpu-cluster")
+    ('cpu-cluster', 'cpu-cluster')
+    """
+    if not text or not isinstance(text, str):
+        return None
+    if "/computes/" in text:
+        return text.rsplit("/computes/", 1)[1].strip("/") or None
+    return text.removeprefix("azureml:") or None
+
+
+def _text(value: Any) -> str:
+    """An SDK enum (``DeploymentProvisioningState.SUCCEEDED``) or a string as its text (``Succeeded``)."""
+    return str(getattr(value, "value", value) or "")
 
 
 def data_asset(importer: Any, data: Any) -> m.Dataset:
@@ -188,7 +207,7 @@ def deployment(importer: Any, dep: Any, endpoint: Any | None, *, batch: bool, se
     model_text = dep.model if isinstance(getattr(dep, "model", None), str) else (
         f"{dep.model.name}:{dep.model.version}" if getattr(dep, "model", None) is not None else None)
     ref = asset_ref(model_text)
-    state = str(getattr(dep, "provisioning_state", "") or getattr(endpoint, "provisioning_state", "") or "")
+    state = _text(getattr(dep, "provisioning_state", None) or getattr(endpoint, "provisioning_state", None))
     name = f"{ep_name}/{dep.name}" if several or batch else ep_name
     return m.Endpoint(
         name=name, fqn=importer.fqn(ep_name, str(dep.name)) if several or batch else importer.fqn(ep_name),
@@ -198,7 +217,7 @@ def deployment(importer: Any, dep: Any, endpoint: Any | None, *, batch: bool, se
         service=importer.service_ref(),
         model=Ref(type="mlmodel", fqn=importer.fqn(ref[0])) if ref else None,
         model_version=Ref(type="modelVersion", fqn=importer.fqn(ref[0], ref[1])) if ref and ref[1] else None,
-        instance_type=getattr(dep, "instance_type", None) or getattr(dep, "compute", None) or None,
+        instance_type=getattr(dep, "instance_type", None) or compute_name(getattr(dep, "compute", None)),
         traffic_percentage=float((getattr(endpoint, "traffic", None) or {}).get(str(dep.name), 0))
         if getattr(endpoint, "traffic", None) else None,
         url=getattr(endpoint, "scoring_uri", None) or None, tags=labels, owners=owners,
