@@ -84,18 +84,62 @@ def main() -> None:
     endpoint.deployed_models[1].create_time = "2026-10-20T10:00:00Z"
     pipelines = []
     for pid, ver, c in (("8001", "1", 0.5), ("8002", "2", 1.0)):
+        out = f"gs://acme-ml/pipelines/{pid}/"
         tp = v.TrainingPipeline(
             name=f"{P}/trainingPipelines/{pid}", display_name=f"churn-train-{ver}", model_id="7001",
-            input_data_config=v.InputDataConfig(dataset_id="5001"),
+            input_data_config=v.InputDataConfig(
+                dataset_id="5001", fraction_split=v.FractionSplit(training_fraction=0.8, validation_fraction=0.1,
+                                                                  test_fraction=0.1),
+                gcs_destination=v.GcsDestination(output_uri_prefix=f"gs://acme-ml/splits/{pid}/")),
             training_task_definition="gs://google-cloud-aiplatform/schema/trainingjob/definition/"
                                      "custom_task_1.0.0.yaml",
-            training_task_inputs=struct({"workerPoolSpecs": [{"machineSpec": {"machineType": "n1-standard-8"},
-                                                              "containerSpec": {"imageUri": IMAGE}}],
-                                         "hyperparameters": {"C": c, "max_iter": 300}}),
+            training_task_inputs=struct({
+                "workerPoolSpecs": [{"machineSpec": {"machineType": "n1-standard-8"}, "replicaCount": "1",
+                                     "containerSpec": {"imageUri": IMAGE, "args": [
+                                         "--holdout-data=bq://acme-analytics.churn.holdout_2026",
+                                         "--class-weight", "balanced"]}}],
+                "baseOutputDirectory": {"outputUriPrefix": out},
+                "hyperparameters": {"C": c, "max_iter": 300}}),
+            model_to_upload=v.Model(name=MODEL, version_id=ver, display_name="churn-classifier"),
             state=v.PipelineState.PIPELINE_STATE_SUCCEEDED, labels={"owner": "dana"})
+        if ver == "2":
+            tp.parent_model = MODEL  # a new version of the model pipeline 8001 created
+            # the custom job Vertex ran for this pipeline (trainingTaskMetadata is a Struct)
+            tp.training_task_metadata = struct_pb2.Value(struct_value=struct({"backingCustomJob":
+                                                                              f"{P}/customJobs/6002"}))
         tp.start_time = f"2026-{8 + int(ver):02d}-01T07:00:00Z"
         tp.end_time = f"2026-{8 + int(ver):02d}-01T07:40:00Z"
         pipelines.append(tp)
+    # custom jobs: the one behind pipeline 8002, and one run on its own (aiplatform.CustomPythonPackageTrainingJob
+    # style worker pool) whose model directory (AIP_MODEL_DIR = baseOutputDirectory/model/) holds churn-xgb 1
+    backing = v.CustomJob(
+        name=f"{P}/customJobs/6002", display_name="churn-train-2-custom-job", state=v.JobState.JOB_STATE_SUCCEEDED,
+        job_spec=v.CustomJobSpec(
+            worker_pool_specs=[v.WorkerPoolSpec(machine_spec=v.MachineSpec(machine_type="n1-standard-8"),
+                                                replica_count=1, container_spec=v.ContainerSpec(image_uri=IMAGE))],
+            base_output_directory=v.GcsDestination(output_uri_prefix="gs://acme-ml/pipelines/8002/")),
+        labels={"owner": "dana"})
+    xgb_job = v.CustomJob(
+        name=f"{P}/customJobs/6101", display_name="churn-xgb-train", state=v.JobState.JOB_STATE_SUCCEEDED,
+        job_spec=v.CustomJobSpec(
+            worker_pool_specs=[v.WorkerPoolSpec(
+                machine_spec=v.MachineSpec(machine_type="n1-highmem-16"), replica_count=1,
+                python_package_spec=v.PythonPackageSpec(
+                    executor_image_uri="europe-docker.pkg.dev/vertex-ai/training/xgboost-cpu.2-1:latest",
+                    package_uris=["gs://acme-ml/packages/churn_trainer-0.4.0.tar.gz"], python_module="trainer.task",
+                    args=["--training_data=bq://acme-analytics.churn.features_2026q4",
+                          "--validation_data=gs://acme-ml/data/churn/validation.csv",
+                          "--learning_rate=0.05", "--max_depth", "6", "--early_stopping=true"]))],
+            base_output_directory=v.GcsDestination(output_uri_prefix="gs://acme-ml/jobs/6101")),
+        labels={"owner": "dana", "team": "growth-ml"})
+    xgb_job.start_time = "2026-11-02T06:00:00Z"
+    xgb_job.end_time = "2026-11-02T06:55:00Z"
+    xgb = v.Model(name=f"{P}/models/7002", version_id="1", version_aliases=["default"], display_name="churn-xgb",
+                  description="Gradient-boosted churn model", labels={"team": "growth-ml"},
+                  artifact_uri="gs://acme-ml/jobs/6101/model",
+                  container_spec=v.ModelContainerSpec(
+                      image_uri="europe-docker.pkg.dev/vertex-ai/prediction/xgboost-cpu.2-1:latest"))
+    xgb.create_time = xgb.version_create_time = "2026-11-02T07:10:00Z"
     store = f"{P}/metadataStores/default"
     experiment = v.Context(name=f"{store}/contexts/churn-exp", display_name="churn-exp",
                            schema_title="system.Experiment", description="Churn experiments")
@@ -105,11 +149,12 @@ def main() -> None:
                     "_state": "COMPLETE"}
     run.create_time = "2026-10-14T09:00:00Z"
     files = {
-        "models.json": v.ListModelVersionsResponse(models=[v1, v2]),
+        "models.json": v.ListModelVersionsResponse(models=[v1, v2, xgb]),
         "evaluations.json": v.ListModelEvaluationsResponse(model_evaluations=evals),
         "evaluation_slices.json": v.ListModelEvaluationSlicesResponse(model_evaluation_slices=[slice_]),
         "endpoint.json": endpoint,
         "training_pipelines.json": v.ListTrainingPipelinesResponse(training_pipelines=pipelines),
+        "custom_jobs.json": v.ListCustomJobsResponse(custom_jobs=[backing, xgb_job]),
         "contexts.json": v.ListContextsResponse(contexts=[experiment, run]),
     }
     for name, obj in files.items():

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from typer.testing import CliRunner
 from vertex_fake import FakeVertex, google_error
@@ -68,8 +68,9 @@ def test_offline_matches_the_golden_graph(offline: Any) -> None:
 
 def test_model_versions_aliases_features_and_evaluations(offline: Any) -> None:
     ents, report = offline
-    assert dict(report.counts) == {"services": 1, "experiments": 1, "datasets": 1, "runs": 3, "models": 1,
-                                   "versions": 2, "endpoints": 2}
+    assert dict(report.counts) == {"services": 1, "experiments": 1, "datasets": 6, "runs": 4, "models": 2,
+                                   "versions": 3, "endpoints": 2,
+                                   "custom jobs read as their training pipeline": 1}
     model = by_type(ents, m.MLModel)["vertexai.churn-classifier"]
     assert model.service_type is m.PlatformType.VERTEX_AI
     assert [f.name for f in model.ml_features] == ["monthly_spend", "support_tickets", "tenure_months"]
@@ -111,12 +112,62 @@ def test_endpoint_deployed_models_and_runs(offline: Any) -> None:
     runs = by_type(ents, m.TrainingRun)
     tp = runs["vertexai.8002"]
     assert tp.status == "SUCCEEDED" and tp.display_name == "churn-train-2"
-    assert {p.name: p.value for p in tp.params} == {"C": 1, "max_iter": 300}
+    assert {p.name: p.value for p in tp.params} == {
+        "C": 1, "max_iter": 300, "class_weight": "balanced", "split.trainingFraction": 0.8,
+        "split.validationFraction": 0.1, "split.testFraction": 0.1}
     assert [d.fqn for d in tp.training_datasets] == ["vertexai.5001"]
     er = runs["vertexai.churn-exp-run-7"]
     assert er.experiment.fqn == "vertexai.churn-exp" and er.status == "COMPLETE"
     assert {p.name: p.value for p in er.params} == {"C": 1, "penalty": "l2"}
     assert {e.name: e.value for e in er.metrics} == {"accuracy": 0.912, "auc": 0.903}
+
+
+def test_training_pipelines_and_custom_jobs_with_their_data_and_the_versions_they_made(offline: Any) -> None:
+    ents, report = offline
+    runs, data = by_type(ents, m.TrainingRun), by_type(ents, m.Dataset)
+    # custom job 6002 ran pipeline 8002 (trainingTaskMetadata.backingCustomJob): one run, not two
+    assert sorted(runs) == ["vertexai.6101", "vertexai.8001", "vertexai.8002", "vertexai.churn-exp-run-7"]
+    assert report.counts["custom jobs read as their training pipeline"] == 1 and not report.skipped
+    tp = runs["vertexai.8002"]
+    holdout = 'vertexai."bq://acme-analytics.churn.holdout_2026"'
+    assert [d.fqn for d in tp.evaluation_datasets] == [holdout]  # --holdout-data: a test split, by its key
+    assert {t.tag_fqn for t in tp.tags} == {"machine_type.n1-standard-8"}
+    # the splits Vertex exported from the managed dataset are data the pipeline produced from it
+    split = data["vertexai.gs://acme-ml/splits/8002/"]
+    assert (split.produced_by.fqn, [u.fqn for u in split.upstream], split.source_type) == (
+        "vertexai.8002", ["vertexai.5001"], "gcs")
+    job = runs["vertexai.6101"]
+    assert (job.display_name, job.status, job.code_path) == ("churn-xgb-train", "SUCCEEDED", "trainer.task")
+    assert job.started_at == datetime(2026, 11, 2, 6, tzinfo=UTC) and job.ended_at == datetime(2026, 11, 2, 6, 55,
+                                                                                                tzinfo=UTC)
+    assert {(p.name, p.value) for p in job.params} == {("learning_rate", 0.05), ("max_depth", 6),
+                                                       ("early_stopping", True)}
+    assert [d.fqn for d in job.training_datasets] == ['vertexai."bq://acme-analytics.churn.features_2026q4"']
+    assert [d.fqn for d in job.evaluation_datasets] == ['vertexai."gs://acme-ml/data/churn/validation.csv"']
+    assert data['vertexai."bq://acme-analytics.churn.features_2026q4"'].source_type == "bigquery"
+    assert {t.tag_fqn for t in job.tags} == {
+        "machine_type.n1-highmem-16",
+        'executor_image."europe-docker.pkg.dev/vertex-ai/training/xgboost-cpu.2-1:latest"'}
+    assert {(o.type, o.fqn) for o in job.owners} == {("user", "dana"), ("team", "growth-ml")}
+    # the versions they produced: the pipelines by the model's trainingPipeline, the custom job by its model
+    # directory (AIP_MODEL_DIR = baseOutputDirectory/model/ holds churn-xgb 1's artifacts)
+    models = by_type(ents, m.MLModel)
+    assert [(v.name, v.run.fqn) for v in models["vertexai.churn-classifier"].versions] == [
+        ("1", "vertexai.8001"), ("2", "vertexai.8002")]
+    (xgb,) = models["vertexai.churn-xgb"].versions
+    assert (xgb.run.fqn, xgb.algorithm) == ("vertexai.6101", "xgboost")
+
+
+def test_lineage_from_a_custom_jobs_bigquery_table_to_the_model(tmp_path: Path) -> None:
+    out = tmp_path / "vertex.ttl"
+    res = CliRunner().invoke(get_app(), ["import", "vertexai", str(REST), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    g = Graph().parse(out)
+    rows = g.query("""PREFIX mlkg: <https://w3id.org/mlkg#>
+        SELECT ?version WHERE { ?v mlkg:producedBy ?run ; mlkg:fullyQualifiedName ?version .
+                                ?run mlkg:usedTrainingData/mlkg:datasetSource ?src }""",
+                   initBindings={"src": Literal("bq://acme-analytics.churn.features_2026q4")})
+    assert [str(r.version) for r in rows] == ["vertexai.churn-xgb.1"]
 
 
 def test_metric_history_and_production_through_the_cli(tmp_path: Path) -> None:
@@ -155,6 +206,12 @@ def test_the_gapic_rest_client_against_a_loopback_server_gives_the_same_entities
     assert not report.problems, report.text()
     assert "/v1/projects/123456/locations/europe-west4/models/7001:listVersions" in fake.requests
     assert "/v1/projects/123456/locations/europe-west4/models/7001@2/evaluations/200/slices" in fake.requests
+    assert {"/v1/projects/123456/locations/europe-west4/trainingPipelines",
+            "/v1/projects/123456/locations/europe-west4/customJobs"} <= set(fake.requests)
+    runs = by_type(ents, m.TrainingRun)
+    assert sorted(runs) == ["vertexai.6101", "vertexai.8001", "vertexai.8002", "vertexai.churn-exp-run-7"]
+    assert [d.fqn for d in runs["vertexai.6101"].training_datasets] == [
+        'vertexai."bq://acme-analytics.churn.features_2026q4"']
     not_service = lambda es: [e for e in es if not isinstance(e, m.MLModelService)]  # noqa: E731
     assert isomorphic(to_graph(not_service(ents)), to_graph(not_service(offline[0])))
 
@@ -216,7 +273,7 @@ def test_throttling_is_retried_with_back_off() -> None:
     with fake as url:
         ents, report = run(project="123456", location="europe-west4", api_endpoint=url, anonymous=True)
     assert fake.requests[:2] == ["/v1/projects/123456/locations/europe-west4/models"] * 2
-    assert report.counts["versions"] == 2
+    assert report.counts["versions"] == 3
 
 
 @pytest.mark.slow

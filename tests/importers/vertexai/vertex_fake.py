@@ -2,7 +2,8 @@
 
 It serves the JSON files of ``rest/`` (written by ``make_fixtures.py`` with the SDK's types) under the paths the
 client library calls (``GET /v1/{parent}/models``, ``/v1/{model}:listVersions``, ``/v1/{model@version}/evaluations``,
-``.../slices``, ``/v1/{parent}/endpoints``, ``/trainingPipelines``, ``/customJobs``,
+``.../slices`` (for each model of ``models.json``), ``/v1/{parent}/endpoints``, ``/trainingPipelines``,
+``/customJobs``,
 ``/v1/{store}/contexts``), and can answer with Google's error body instead (401, 429).
 """
 
@@ -28,18 +29,19 @@ def routes() -> dict[str, Any]:
     slices = load("evaluation_slices.json")["modelEvaluationSlices"]
     out: dict[str, Any] = {
         f"/v1/{P}/models": {"models": [m for m in models if "default" in m.get("versionAliases", [])]},
-        f"/v1/{MODEL}:listVersions": {"models": models},
         f"/v1/{P}/endpoints": {"endpoints": [load("endpoint.json")]},
         f"/v1/{P}/trainingPipelines": load("training_pipelines.json"),
-        f"/v1/{P}/customJobs": {"customJobs": []},
+        f"/v1/{P}/customJobs": load("custom_jobs.json"),
         f"/v1/{P}/metadataStores/default/contexts": load("contexts.json"),
     }
-    for ver in ("1", "2"):
-        out[f"/v1/{MODEL}@{ver}/evaluations"] = {"modelEvaluations": [e for e in evals if f"@{ver}/" in e["name"]]}
-        for e in evals:
-            if f"@{ver}/" in e["name"]:
-                out[f"/v1/{e['name']}/slices"] = {"modelEvaluationSlices": [
-                    s for s in slices if s["name"].startswith(e["name"] + "/")]}
+    for model in models:
+        name, ver = model["name"], model["versionId"]
+        out[f"/v1/{name}:listVersions"] = {"models": [m for m in models if m["name"] == name]}
+        mine = [e for e in evals if e["name"].startswith(f"{name}@{ver}/")]
+        out[f"/v1/{name}@{ver}/evaluations"] = {"modelEvaluations": mine}
+        for e in mine:
+            out[f"/v1/{e['name']}/slices"] = {"modelEvaluationSlices": [
+                s for s in slices if s["name"].startswith(e["name"] + "/")]}
     return out
 
 

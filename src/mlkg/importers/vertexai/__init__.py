@@ -118,7 +118,10 @@ class VertexAIImporter(Importer[VertexAIConfig]):
                        if d.get("schemaTitle") == "system.Experiment"}
         datasets: dict[str, m.Dataset] = {}
         runs: list[m.TrainingRun] = []
+        produced: dict[tuple[str, str], str] = {}  # (model resource, version id) → the run that made it
+        model_dirs: dict[str, str] = {}  # a custom job's AIP_MODEL_DIR → its run
         if c.training:
+            backing: dict[str, str] = {}
             for data, where in by_kind["trainingPipeline"]:
                 with self.report.guard(f"training pipeline {where}") as g:
                     run, ds = mp.training_pipeline(names, data)
@@ -126,9 +129,25 @@ class VertexAIImporter(Importer[VertexAIConfig]):
                     runs.append(run)
                     for d in ds:
                         datasets.setdefault(d.fqn or d.name, d)
+                    made = mp.produced_version(data)
+                    if made and run.fqn:
+                        produced[made] = run.fqn
+                    job = str((data.get("trainingTaskMetadata") or {}).get("backingCustomJob") or "")
+                    if job:
+                        backing[job] = str(data["name"])
             for data, where in by_kind["customJob"]:
+                if str(data.get("name")) in backing:  # the same training as its pipeline's run: not a second run
+                    self.report.count("custom jobs read as their training pipeline")
+                    continue
                 with self.report.guard(f"custom job {where}") as g:
-                    runs.append(mp.custom_job(names, data))
+                    run, ds = mp.custom_job(names, data)
+                if g.ok:
+                    runs.append(run)
+                    for d in ds:
+                        datasets.setdefault(d.fqn or d.name, d)
+                    directory = mp.model_dir(data.get("jobSpec") or {})
+                    if directory and run.fqn:
+                        model_dirs[directory] = run.fqn
         exp_names = {eid: str(d.get("displayName") or eid) for eid, d in experiments.items()}
         if c.experiments:
             for data, where in by_kind["context"]:
@@ -172,7 +191,7 @@ class VertexAIImporter(Importer[VertexAIConfig]):
         for resource in sorted(groups):
             display = model_names[resource]
             with self.report.guard(f"model {resource}") as g:
-                ent = self.model(names, display, resource, groups[resource], evals, slices)
+                ent = self.model(names, display, resource, groups[resource], evals, slices, produced, model_dirs)
             if g.ok:
                 yield ent
                 self.report.count("models")
@@ -204,7 +223,8 @@ class VertexAIImporter(Importer[VertexAIConfig]):
                 self.report.skip(f"endpoint {where}", "endpoints are turned off")
 
     def model(self, names: mp.Names, display: str, resource: str, vs: list[dict[str, Any]],
-              evals: dict[str, list[dict[str, Any]]], slices: dict[str, list[dict[str, Any]]]) -> m.MLModel:
+              evals: dict[str, list[dict[str, Any]]], slices: dict[str, list[dict[str, Any]]],
+              produced: dict[tuple[str, str], str], model_dirs: dict[str, str]) -> m.MLModel:
         mid = mp._id(resource)
         ordered = sorted(vs, key=lambda d: (int(d["versionId"]) if str(d.get("versionId", "")).isdigit() else 0,
                                             str(d.get("versionId", ""))))
@@ -216,7 +236,10 @@ class VertexAIImporter(Importer[VertexAIConfig]):
             key = f"{mid}@{ver}"
             e = evals.get(key, []) + (evals.get(f"{mid}@", []) if d is default else [])
             s = slices.get(key, []) + (slices.get(f"{mid}@", []) if d is default else [])
+            artifact = str(d.get("artifactUri") or "").rstrip("/") + "/"
+            made_by = produced.get((resource, ver)) or next(
+                (r for directory, r in model_dirs.items() if artifact.startswith(directory)), None)
             versions.append(mp.version(names, display, d, previous=prev, metrics=mp.evaluation_metrics(e, s),
-                                       features=mp.features_of(d)))
+                                       features=mp.features_of(d), produced_by=made_by))
             prev = ver
         return mp.model(names, display, versions, default, features)

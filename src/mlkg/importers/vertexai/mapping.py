@@ -14,8 +14,14 @@ model evaluation (and its slices)           :class:`Evaluation` per scalar metri
                                             ``dimension=value``
 endpoint and each deployed model            :class:`Endpoint` (realtime, InService): the version served,
                                             machine type, its traffic split share, ``env`` label → environment
-training pipeline / custom job              :class:`TrainingRun`: state, start and end, dataset id →
-                                            :class:`Dataset`, scalar task inputs and hyperparameters → params
+training pipeline / custom job              :class:`TrainingRun`: state, start and end, managed dataset and
+                                            its split fractions, exported split copies (datasets it produced),
+                                            ``args``: ``gs://``/``bq://`` values → datasets by role, scalars →
+                                            typed params; task inputs and hyperparameters → params; machine
+                                            type; the model version it produced (the pipeline's
+                                            ``modelToUpload``, or a version whose artifacts are in a custom
+                                            job's ``AIP_MODEL_DIR``); a custom job backing a pipeline is that
+                                            pipeline's run
 ML Metadata ``system.Experiment``           :class:`Experiment`
 ML Metadata ``system.ExperimentRun``        :class:`TrainingRun` with ``_params`` and ``_metrics``
 ==========================================  ==================================================================
@@ -36,6 +42,7 @@ from typing import Any
 from ... import ids
 from ...model import entities as m
 from ...model.base import Ref
+from ..mappers import split_for
 
 OWNER_KEYS = {"owner": "user", "owners": "user", "created-by": "user", "team": "team"}
 ENV_KEYS = ("env", "environment", "stage")
@@ -178,7 +185,9 @@ def evaluation_metrics(evaluations: list[dict[str, Any]], slices: list[dict[str,
 
 
 def version(names: Names, model_name: str, res: dict[str, Any], *, previous: str | None,
-            metrics: list[m.Evaluation], features: list[str]) -> m.ModelVersion:
+            metrics: list[m.Evaluation], features: list[str], produced_by: str | None = None) -> m.ModelVersion:
+    """One model version; ``produced_by``: the run that made it when the version does not name its training
+    pipeline (a custom job whose model directory holds the version's artifacts)."""
     label = str(res.get("versionId") or "1")
     image = (res.get("containerSpec") or {}).get("imageUri")
     artifact = res.get("artifactUri") or None
@@ -191,7 +200,8 @@ def version(names: Names, model_name: str, res: dict[str, Any], *, previous: str
         source=artifact, ml_store=m.ModelStore(storage=artifact, image_repository=image) if artifact or image
         else None,
         algorithm=algorithm_from_image(image),
-        run=Ref(type="trainingRun", fqn=names.run(_id(pipeline))) if pipeline else None,
+        run=Ref(type="trainingRun", fqn=names.run(_id(pipeline))) if pipeline else (
+            Ref(type="trainingRun", fqn=produced_by) if produced_by else None),
         previous_version=Ref(type="modelVersion", fqn=names.version(model_name, previous)) if previous else None,
         features=[Ref(type="mlFeature", fqn=ids.fqn_child(names.model(model_name), f)) for f in features],
         metrics=metrics, tags=tags, owners=owners)
@@ -250,36 +260,171 @@ def _state(value: Any) -> str | None:
     return text or None
 
 
+_URI = re.compile(r"^(gs|bq)://\S+$")
+_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def args_of(args: Any) -> list[tuple[str, str]]:
+    """``--key=value`` and ``--key value`` pairs of a container's or Python package's ``args``.
+
+    >>> args_of(["--train=gs://b/t.csv", "--epochs", "5", "--verbose"])
+    [('train', 'gs://b/t.csv'), ('epochs', '5'), ('verbose', '')]
+    """
+    out: list[tuple[str, str]] = []
+    items = [str(a) for a in args] if isinstance(args, list) else []
+    i = 0
+    while i < len(items):
+        a = items[i]
+        if a.startswith("--"):
+            key, sep, value = a[2:].partition("=")
+            if not sep and i + 1 < len(items) and not items[i + 1].startswith("--"):
+                value, i = items[i + 1], i + 1
+            out.append((key.replace("-", "_"), value))
+        i += 1
+    return out
+
+
+def _typed(text: str) -> Any:
+    if _NUMBER.match(text):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def data_uri(names: Names, uri: str) -> m.Dataset:
+    """A Cloud Storage or BigQuery location a run read or wrote."""
+    return m.Dataset(name=uri, fqn=names.dataset(uri), source=uri,
+                     source_type="bigquery" if uri.startswith("bq://") else "gcs")
+
+
+def arguments(names: Names, args: Any) -> tuple[list[m.HyperParameter], list[m.Dataset], list[m.Dataset]]:
+    """Scalar ``args`` → typed params; ``gs://``/``bq://`` values → datasets, by role: training or, when the
+    key names a validation or test split (``--validation_data``, ``--test-data``), evaluation."""
+    params: list[m.HyperParameter] = []
+    train: list[m.Dataset] = []
+    evaluation: list[m.Dataset] = []
+    for key, value in args_of(args):
+        if _URI.match(value):
+            (evaluation if split_for(key) in (m.Split.VALIDATION, m.Split.TEST) else train).append(
+                data_uri(names, value))
+        elif value and key:
+            params.append(m.HyperParameter(name=key, value=_typed(value)))
+    return params, train, evaluation
+
+
+def output_dir(spec: dict[str, Any]) -> str | None:
+    """``baseOutputDirectory.outputUriPrefix`` of a job spec or training task inputs, with one trailing slash."""
+    prefix = str(((spec or {}).get("baseOutputDirectory") or {}).get("outputUriPrefix") or "")
+    return prefix.rstrip("/") + "/" if prefix else None
+
+
+def model_dir(spec: dict[str, Any]) -> str | None:
+    """Where Vertex AI tells the training code to save the model: ``AIP_MODEL_DIR``, which is
+    ``{baseOutputDirectory}/model/``."""
+    base = output_dir(spec)
+    return f"{base}model/" if base else None
+
+
+def _worker_args(pools: Any) -> list[Any]:
+    out: list[Any] = []
+    for pool in pools if isinstance(pools, list) else []:
+        spec = (pool or {}).get("containerSpec") or (pool or {}).get("pythonPackageSpec") or {}
+        out.extend(spec.get("args") or [])
+    return out
+
+
+def _machine(pools: Any) -> str | None:
+    first = pools[0] if isinstance(pools, list) and pools else {}
+    return ((first or {}).get("machineSpec") or {}).get("machineType") or None
+
+
+def produced_version(res: dict[str, Any]) -> tuple[str, str] | None:
+    """(model resource, version id) a training pipeline uploaded: its ``modelToUpload`` once it succeeded."""
+    up = res.get("modelToUpload") or {}
+    name = str(up.get("name") or "")
+    return (name, str(up.get("versionId") or "1")) if name else None
+
+
 def training_pipeline(names: Names, res: dict[str, Any]) -> tuple[m.TrainingRun, list[m.Dataset]]:
+    """A training pipeline and the data it read and wrote: the managed dataset (with its split fractions as
+    params), the copies of its splits Vertex exported (``gcsDestination``/``bigqueryDestination``, datasets the
+    run produced from the managed one), and the ``gs://``/``bq://`` values of the training code's ``args``."""
     rid = _id(res["name"])
+    run_fqn = names.run(rid)
     inputs = res.get("trainingTaskInputs") or {}
     params = hyperparameters({k: v for k, v in inputs.items() if not isinstance(v, (dict, list))}) + \
         hyperparameters(inputs.get("hyperparameters"))
-    datasets = []
-    did = (res.get("inputDataConfig") or {}).get("datasetId")
+    arg_params, train, evaluation = arguments(names, _worker_args(inputs.get("workerPoolSpecs")) +
+                                              list(inputs.get("args") or []))
+    params += arg_params
+    datasets: list[m.Dataset] = []
+    config = res.get("inputDataConfig") or {}
+    did = config.get("datasetId")
+    managed: m.Dataset | None = None
     if did:
-        datasets.append(m.Dataset(name=str(did), fqn=names.dataset(str(did)), source_type="vertex-dataset",
-                                  description="Vertex AI managed dataset"))
+        managed = m.Dataset(name=str(did), fqn=names.dataset(str(did)), source_type="vertex-dataset",
+                            description="Vertex AI managed dataset")
+        datasets.append(managed)
+        train.insert(0, managed)
+    split = config.get("fractionSplit") or {}
+    params += [m.HyperParameter(name=f"split.{k}", value=v) for k, v in sorted(split.items())
+               if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    exported = ((config.get("gcsDestination") or {}).get("outputUriPrefix")
+                or (config.get("bigqueryDestination") or {}).get("outputUri"))
+    if exported:
+        uri = str(exported)
+        datasets.append(m.Dataset(
+            name=uri, fqn=names.dataset(uri), source=uri, source_type="bigquery" if uri.startswith("bq://") else "gcs",
+            description="the dataset's splits as Vertex AI exported them for the training code",
+            produced_by=Ref(type="trainingRun", fqn=run_fqn),
+            upstream=[Ref(type="dataset", fqn=managed.fqn)] if managed else []))
+    datasets += [d for d in train + evaluation if d is not managed]
     tags, owners = labels_to_tags(res.get("labels"))
+    machine = _machine(inputs.get("workerPoolSpecs"))
+    if machine:
+        tags.append(m.TagLabel(tag_fqn=ids.fqn_join("machine_type", machine), source="Classification",
+                               label_type="Automated", state="Confirmed"))
     return m.TrainingRun(
-        name=rid, fqn=names.run(rid), display_name=res.get("displayName") or None, status=_state(res.get("state")),
+        name=rid, fqn=run_fqn, display_name=res.get("displayName") or None, status=_state(res.get("state")),
         started_at=when(res.get("startTime")), ended_at=when(res.get("endTime")),
         code_path=res.get("trainingTaskDefinition") or None,
-        training_datasets=[Ref(type="dataset", fqn=d.fqn) for d in datasets], params=params, tags=tags,
-        owners=owners, description=(res.get("error") or {}).get("message") or None), datasets
+        training_datasets=_refs(train), evaluation_datasets=_refs(evaluation), params=params,
+        tags=sorted(tags, key=lambda t: t.tag_fqn), owners=owners,
+        description=(res.get("error") or {}).get("message") or None), datasets
 
 
-def custom_job(names: Names, res: dict[str, Any]) -> m.TrainingRun:
+def _refs(datasets: list[m.Dataset]) -> list[Ref]:
+    seen: dict[str, Ref] = {}
+    for d in datasets:
+        seen.setdefault(str(d.fqn), Ref(type="dataset", fqn=d.fqn))
+    return list(seen.values())
+
+
+def custom_job(names: Names, res: dict[str, Any]) -> tuple[m.TrainingRun, list[m.Dataset]]:
+    """A custom job: its worker pools' code (Python module or container image), machine type, ``args`` (typed
+    params and ``gs://``/``bq://`` datasets by role)."""
     rid = _id(res["name"])
-    pools = (res.get("jobSpec") or {}).get("workerPoolSpecs") or []
+    spec = res.get("jobSpec") or {}
+    pools = spec.get("workerPoolSpecs") or []
     first = pools[0] if pools else {}
     code = (first.get("pythonPackageSpec") or {}).get("pythonModule") or (
         first.get("containerSpec") or {}).get("imageUri")
+    params, train, evaluation = arguments(names, _worker_args(pools))
     tags, owners = labels_to_tags(res.get("labels"))
+    machine = _machine(pools)
+    if machine:
+        tags.append(m.TagLabel(tag_fqn=ids.fqn_join("machine_type", machine), source="Classification",
+                               label_type="Automated", state="Confirmed"))
+    image = (first.get("pythonPackageSpec") or {}).get("executorImageUri")
+    if image:
+        tags.append(m.TagLabel(tag_fqn=ids.fqn_join("executor_image", image), source="Classification",
+                               label_type="Automated", state="Confirmed"))
     return m.TrainingRun(
         name=rid, fqn=names.run(rid), display_name=res.get("displayName") or None, status=_state(res.get("state")),
         started_at=when(res.get("startTime")), ended_at=when(res.get("endTime")), code_path=code or None,
-        tags=tags, owners=owners, description=(res.get("error") or {}).get("message") or None)
+        training_datasets=_refs(train), evaluation_datasets=_refs(evaluation), params=params,
+        tags=sorted(tags, key=lambda t: t.tag_fqn), owners=owners,
+        description=(res.get("error") or {}).get("message") or None), train + evaluation
 
 
 def experiment_run(names: Names, res: dict[str, Any], experiment: str | None) -> m.TrainingRun:
