@@ -214,6 +214,7 @@ def cli(*args: str) -> Any:
                                           "--workspace", WORKSPACE, "--cloud", CLOUD, *args])
 
 
+@pytest.mark.slow  # the whole CLI twice (import, query): 2-5 s
 def test_the_cli_reads_the_workspace_with_default_azure_credential(env: FakeArm, tmp_path: Path) -> None:
     out = tmp_path / "ws.ttl"
     res = cli("-o", str(out))

@@ -134,7 +134,7 @@ class MlflowImporter(Importer[MlflowConfig]):
                 if report.counts["models"] % 100 == 0:
                     report.say(f"mlflow: {report.counts['models']} models")
         if c.serving_endpoints and self.uri.startswith("databricks"):  # Databricks Model Serving
-            yield from endpoints(self)
+            yield from endpoints(self, read={(str(rm.name), str(mv.version)) for rm, vs in models for mv in vs})
 
     def _lookup(self, call: Any, *args: Any) -> Any:
         """``call(*args)``, or None when MLflow says the item does not exist."""

@@ -1,7 +1,9 @@
 """Databricks Model Serving: the serving endpoints of a workspace as deployments of the registered model versions
 they serve (databricks-sdk ``WorkspaceClient().serving_endpoints``).
 
-Read when the MLflow importer runs on a Databricks workspace (``tracking_uri="databricks"``), with the same
+Read when the MLflow importer runs on a Databricks workspace (``tracking_uri="databricks"``; the registry either the
+workspace's or Unity Catalog's, ``registry_uri="databricks-uc"``, whose served entities name the model by its
+three-level name ``catalog.schema.model``), with the same
 credentials the MLflow client uses (``DATABRICKS_HOST``/``DATABRICKS_TOKEN`` or a config profile). For each
 endpoint (``list``, then ``get`` for its served entities and traffic), each served entity that is a registered
 model version becomes an :class:`~mlkg.model.entities.Endpoint` of the mlflow service, serving that version (by
@@ -58,8 +60,13 @@ def workspace_client() -> Any:
         raise SourceUnavailable(f"databricks serving endpoints: {first_line(e, 200)}") from None
 
 
-def endpoints(importer: Any, client: Any = None) -> Iterator[m.Endpoint]:
-    """The serving endpoints of the workspace as deployments under ``importer``'s service (an MlflowImporter)."""
+def endpoints(importer: Any, client: Any = None, *,
+              read: set[tuple[str, str]] | None = None) -> Iterator[m.Endpoint]:
+    """The serving endpoints of the workspace as deployments under ``importer``'s service (an MlflowImporter).
+
+    ``read``: the (model name, version) pairs the registry import read; a served version not among them (a Unity
+    Catalog model in a catalog the import did not read, or that the caller may not see) is warned about, and the
+    deployment still names it by the FQN the registry import would give it."""
     w = client if client is not None else workspace_client()
     report = importer.report
     try:
@@ -98,6 +105,9 @@ def endpoints(importer: Any, client: Any = None) -> Iterator[m.Endpoint]:
             model_fqn = importer.registry.model_fqn(model_name)
             version_ref = Ref(type="modelVersion", fqn=importer.registry.version_fqn(model_name, str(version))) \
                 if version is not None else None
+            if read is not None and version is not None and (model_name, str(version)) not in read:
+                report.warn(f"serves {model_name} version {version}, which the registry import did not read",
+                            item=f"serving endpoint {summary.name} entity {entity_label}")
             status = status_of(getattr(detail, "state", None))
             share = float(routes[entity_label]) if entity_label in routes else (100.0 if not several else None)
             since = getattr(e, "creation_timestamp", None)
