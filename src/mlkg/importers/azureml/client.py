@@ -172,7 +172,8 @@ class LiveClient:
                 raise missing_sdk("azure-identity", "azureml") from None
             credential = DefaultAzureCredential()
         self.where = f"azureml {config.subscription}/{config.resource_group}/{config.workspace}"
-        options: dict[str, Any] = {"enable_telemetry": False, "show_progress": False, "retry_total": config.retries}
+        options: dict[str, Any] = {"enable_telemetry": False, "show_progress": False, "retry_total": config.retries,
+                                   "connection_timeout": config.timeout, "read_timeout": config.timeout}
         if config.cloud:
             options["cloud"] = config.cloud
         options.update(client_options or {})

@@ -22,6 +22,8 @@ class AzureMLConfig(ImporterConfig):
                             "AzureUSGovernment, or a cloud described at ARM_CLOUD_METADATA_URL.")
     retries: int = option(4, "Retries per API call when Azure throttles (429, honouring Retry-After) or is "
                              "unavailable, with exponential back-off.", minimum=0, maximum=20)
+    timeout: int = option(60, "Timeout of one API call (connecting, and reading the answer), in seconds.",
+                          minimum=1)
     service_name: str = option("azureml", "Name of the MLModelService entity the models belong to.")
     jobs: bool = option(True, "Read jobs (training runs) and, live, the job that produced each model version.")
     endpoints: bool = option(True, "Read online and batch endpoints and their deployments.")
