@@ -74,6 +74,8 @@ class RunFile:
     used_artifacts: list[dict[str, Any]] = field(default_factory=list)
     environment: dict[str, Any] = field(default_factory=dict)
     exit: dict[str, Any] | None = None
+    state: str | None = None
+    """The run's state as the server gives it (live runs only: finished, failed, crashed, running)."""
     kinds: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     """Why reading stopped early, or records that did not decode."""
