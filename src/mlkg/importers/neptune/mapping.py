@@ -22,6 +22,9 @@ other numeric single values           :class:`Evaluation` without step (same nam
 
 ``monitoring/*`` (hardware metrics), uploaded files (their content is not in the log) and string series are
 left out, each with a reported skip.
+
+Runs read from Neptune Exporter's Parquet files (:mod:`.exporter`) arrive as the same containers, named by the
+exported ``run_id`` (the server's ``sys/id``) under the exported project, started at ``sys/creation_time``.
 """
 
 from __future__ import annotations
