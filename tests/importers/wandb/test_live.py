@@ -157,6 +157,14 @@ def test_cli_live_import_and_its_errors(sdk_env: dict[str, str], tmp_path: Path)
         from rdflib import Graph
 
         assert len(Graph().parse(out)) > 100
+        # lineage from the registry collection: version -> the run that logged it -> its training dataset
+        res = runner.invoke(app, ["lineage", "upstream", "wandb.acme/model-registry.Iris Classifier", str(out),
+                                  "-f", "json"])
+        import json
+
+        reached = {(row["kind"], row["name"]) for row in json.loads(res.output)}
+        assert {("TrainingRun", "wandb.acme/iris-demo.l92j8b89"), ("Dataset", "wandb.acme/iris-demo.iris-train")} \
+            <= reached, res.output
         # a bad key: the server answers 401
         bad = tmp_path / "bad.ttl"
         res = runner.invoke(app, ["import", "wandb", *PROJECT, "--base-url", server.url, "--api-key", "b" * 40,
