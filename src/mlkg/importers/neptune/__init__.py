@@ -119,7 +119,7 @@ class NeptuneImporter(Importer[NeptuneConfig]):
             except OSError as e:
                 report.skip(str(folder), f"cannot be read ({e.strerror or e})")
         if exported:
-            from .exporter import read
+            from .exporter import read  # lazy: pyarrow behind it, only for exporter files
 
             runs += read(exported, report)
         for container in runs:

@@ -113,7 +113,7 @@ class WandbImporter(Importer[WandbConfig]):
     def _api(self) -> Any:
         """The connected ``wandb.Api`` (SDK imported here; missing: ``pip install 'mlkg[wandb]'``)."""
         self.require_sdk()
-        from .live import connect
+        from .live import connect  # lazy: the live reader (and the wandb SDK it imports) loads on the live path only
 
         c = self.config
         return connect(c.base_url, c.api_key, c.timeout)
@@ -144,7 +144,7 @@ class WandbImporter(Importer[WandbConfig]):
             except OSError as e:
                 report.skip(str(f), f"cannot be read ({first_line(e)})")
         if api is not None:
-            from .live import read_project
+            from .live import read_project  # lazy: the live path only
 
             runs += read_project(api, c.entity, c.project, report, page_size=c.page_size, registry=c.registry)
         yield from Mapper(self).entities(runs)
