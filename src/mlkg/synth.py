@@ -26,23 +26,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from . import ids
 from . import model as m
 from .rdf.build import entity_triples, to_graph
+from .rdf.build import nt_term as _nt
 from .rdf.closure import super_properties
 
 __all__ = [
     "MODELS_PER_DOMAIN",
+    "estate_lines",
     "generate",
-    "iter_entities",
     "graph_of_size",
+    "iter_entities",
     "models_for_triples",
     "ntriples_lines",
-    "estate_lines",
-    "write_ntriples",
     "sample_iris",
+    "write_ntriples",
 ]
 
 #: Models per domain; a domain is the unit that repeats (tables, pipelines, dashboard, alerting system).
@@ -274,25 +275,6 @@ def graph_of_size(n_triples: int, *, seed: int = 0) -> Graph:
 # ---------------------------------------------------------------------------------------------------------------
 # Streaming N-Triples
 # ---------------------------------------------------------------------------------------------------------------
-
-_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _nt(term: Any) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        lex = str(term).translate(_ESC)
-        if term.language:
-            return f'"{lex}"@{term.language}'
-        if term.datatype is not None and str(term.datatype) != _STRING:
-            return f'"{lex}"^^<{term.datatype}>'
-        return f'"{lex}"'
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    raise TypeError(f"cannot write {term!r} as N-Triples")
-
 
 def _lines(entities: Iterable[m.Entity], base: str | None, sup: dict[Any, list[str]]) -> Iterator[str]:
     """N-Triples lines of ``entities`` with their lineage super-property lines (duplicates possible)."""

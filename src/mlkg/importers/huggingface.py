@@ -470,7 +470,7 @@ class HuggingFaceImporter(Importer[HuggingFaceConfig]):
                 report.skip(f"{where} metric {r.metric} on {r.dataset_type}", "repeated result")
                 continue
             seen_eval.add(key)
-            metrics.append(m.Evaluation(name=str(r.metric), value=value if not isinstance(value, Decimal) else float(value),
+            metrics.append(m.Evaluation(name=str(r.metric), value=value,
                                         dataset=ref, split=split, slice=slice_,
                                         description=f"task: {r.task}" if r.task else None))
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, assert_never
 
 from c14n.Canonicalize import canonicalize
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..model.base import (
@@ -19,6 +19,7 @@ from ..model.base import (
     Entity,
     FieldKind,
     FieldSpec,
+    OntologyEnum,
     Ref,
     expand_iri,
     iter_fields,
@@ -86,40 +87,161 @@ def _ref_triples(r: Ref, base: str | None) -> tuple[URIRef, list[Triple]]:
     return node, out
 
 
+class _Terms:
+    """How the one emitter (:func:`_emit`) writes terms and triples: as rdflib terms and tuples (:data:`_RDFLIB`,
+    for :func:`to_graph`) or as N-Triples text (:data:`_NT`, for :func:`ntriples_lines` and a store's bulk
+    loader). One field-kind switch drives both, so the graph and the text cannot drift apart."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[type, _Compiled] = {}
+        self.enums: dict[Any, Any] = {}
+
+    def node(self, iri: str) -> Any:
+        """An IRI as a subject or object."""
+        raise NotImplementedError
+
+    def pred(self, p: URIRef) -> Any:
+        """A predicate (compiled once per class)."""
+        raise NotImplementedError
+
+    def string(self, text: str) -> Any:
+        """A plain (xsd:string) literal."""
+        raise NotImplementedError
+
+    def lit(self, lex: str, dt: str) -> Any:
+        """A literal of one of :data:`_XSD`'s datatypes (a plain literal for ``string``)."""
+        raise NotImplementedError
+
+    def json(self, value: Any) -> Any:
+        """An rdf:JSON literal (:func:`json_literal`)."""
+        raise NotImplementedError
+
+    def ref(self, r: Ref, base: str | None) -> tuple[Any, list[Any]]:
+        """A reference's IRI and its stub triples (:func:`ref_triples`)."""
+        raise NotImplementedError
+
+    def triple(self, s: Any, p: Any, o: Any) -> Any:
+        raise NotImplementedError
+
+    def enum(self, v: OntologyEnum) -> Any:
+        o = self.enums.get(v)
+        if o is None:
+            o = self.enums[v] = self.node(str(V[v.iri_name]))
+        return o
+
+    def compile(self, cls: type[Entity]) -> _Compiled:
+        c = self.compiled.get(cls)
+        if c is None:
+            c = self.compiled[cls] = _Compiled(cls, self)
+        return c
+
+
+class _RdflibTerms(_Terms):
+    node = staticmethod(URIRef)  # type: ignore[assignment]
+    string = staticmethod(Literal)  # type: ignore[assignment]
+    lit = staticmethod(_lit)
+    json = staticmethod(json_literal)
+    ref = staticmethod(ref_triples)
+
+    def pred(self, p: URIRef) -> URIRef:
+        return p
+
+    def triple(self, s: Any, p: Any, o: Any) -> Triple:
+        return (s, p, o)
+
+
+def _nt_escape(text: str) -> str:
+    if "\\" not in text and '"' not in text and "\n" not in text and "\r" not in text:
+        return text
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+
+
+_NT_XSD = {dt: f"^^<{iri}>" for dt, iri in _XSD.items()}
+_XSD_STRING = str(XSD.string)
+
+
+def _nt_lit(lex: str, dt: str) -> str:
+    return '"' + _nt_escape(lex) + '"' + ("" if dt == "string" else _NT_XSD[dt])
+
+
+def nt_term(t: Any) -> str:
+    """An rdflib term (IRI, literal, blank node) in N-Triples syntax; an xsd:string literal is written plain."""
+    if isinstance(t, URIRef):
+        return f"<{t}>"
+    if isinstance(t, Literal):
+        body = '"' + _nt_escape(str(t)) + '"'
+        if t.language:
+            return f"{body}@{t.language}"
+        if t.datatype is not None and str(t.datatype) != _XSD_STRING:
+            return f"{body}^^<{t.datatype}>"
+        return body
+    if isinstance(t, BNode):
+        return f"_:{t}"
+    raise TypeError(f"cannot write {t!r} as N-Triples")
+
+
+class _NTTerms(_Terms):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: dict[Any, tuple[str, list[str]]] = {}
+
+    def node(self, iri: str) -> str:
+        return "<" + iri + ">"
+
+    def pred(self, p: URIRef) -> str:
+        return f" <{p}> "
+
+    def string(self, text: str) -> str:
+        return '"' + _nt_escape(text) + '"'
+
+    lit = staticmethod(_nt_lit)
+
+    def json(self, value: Any) -> str:
+        return nt_term(json_literal(value))
+
+    def ref(self, r: Ref, base: str | None) -> tuple[str, list[str]]:
+        key = (r, r.name, r.display_name, r.description, r.deleted, r.href, base)
+        hit = self.refs.get(key)
+        if hit is None:
+            if len(self.refs) > 65536:
+                self.refs.clear()
+            node, triples = ref_triples(r, base)
+            hit = self.refs[key] = (f"<{node}>", [f"<{s}> <{p}> {nt_term(o)} .\n" for s, p, o in triples])
+        return hit
+
+    def triple(self, s: Any, p: Any, o: Any) -> str:
+        return s + p + o + " .\n"
+
+
 class _Compiled:
-    """Per-class emitters, built once per class (the "compiled" part of the fast path)."""
+    """Per-class emitters, built once per class and writer (the "compiled" part of the fast path)."""
 
-    def __init__(self, cls: type[Entity]) -> None:
-        self.type_iri = class_iri(cls)
-        self.fields: list[tuple[str, FieldSpec, URIRef, URIRef | None]] = []
-        for f, spec in iter_fields(cls):
-            self.fields.append((f.name, spec, spec.term, spec.text_term))
-
-
-_COMPILED: dict[type, _Compiled] = {}
+    def __init__(self, cls: type[Entity], terms: _Terms) -> None:
+        self.type_p = terms.pred(RDF.type)
+        self.type_o = terms.node(str(class_iri(cls)))
+        self.fields: list[tuple[str, FieldSpec, Any, Any]] = [
+            (f.name, spec, terms.pred(spec.term), None if spec.text_term is None else terms.pred(spec.text_term))
+            for f, spec in iter_fields(cls)]
 
 
-def _compiled(cls: type[Entity]) -> _Compiled:
-    c = _COMPILED.get(cls)
-    if c is None:
-        c = _COMPILED[cls] = _Compiled(cls)
-    return c
+_RDFLIB = _RdflibTerms()
+_NT = _NTTerms()
 
 
 def entity_triples(e: Entity, *, base: str | None = None) -> Iterator[Triple]:
     """Every triple of ``e`` and of the nodes it owns."""
     out: list[Triple] = []
-    _emit(e, base, out.append)
+    _emit(e, base, out.append, _RDFLIB)
     return iter(out)
 
 
-_STR_LIT: dict[str, Literal] = {}
-
-
-def _emit(e: Entity, base: str | None, add: Callable[[Triple], None]) -> URIRef:
-    comp = _compiled(type(e))
-    s = URIRef(e.iri(base=base))
-    add((s, RDF.type, comp.type_iri))
+def _emit(e: Entity, base: str | None, add: Callable[[Any], None], terms: _Terms) -> Any:
+    """Write ``e``'s triples (and those of the nodes it owns) through ``add`` in ``terms``' form; returns its
+    subject."""
+    comp = terms.compile(type(e))
+    triple = terms.triple
+    s = terms.node(e.iri(base=base))
+    add(triple(s, comp.type_p, comp.type_o))
     for attr, spec, p, text_p in comp.fields:
         val = getattr(e, attr)
         if val is None:
@@ -135,44 +257,33 @@ def _emit(e: Entity, base: str | None, add: Callable[[Triple], None]) -> URIRef:
         for v in values:
             if kind is FieldKind.LITERAL:
                 dt = spec.datatype
-                if dt == "string":
-                    o: Any = Literal(v)
-                else:
-                    o = Literal(lexical(v, dt), datatype=_XSD[dt])
+                o = terms.string(v) if dt == "string" else terms.lit(lexical(v, dt), dt)
             elif kind is FieldKind.CHILD:
-                o = _emit(v, base, add)
+                o = _emit(v, base, add, terms)
             elif kind is FieldKind.REF:
-                o, stub = ref_triples(v, base)
+                o, stub = terms.ref(v, base)
                 for t in stub:
                     add(t)
             elif kind is FieldKind.ENUM:
-                o = _ENUM_IRI.get(v)
-                if o is None:
-                    o = _ENUM_IRI[v] = V[v.iri_name]
+                o = terms.enum(v)
             elif kind is FieldKind.TYPED:
                 dt = typed_datatype(v, exact=text_p is None)
                 lex = lexical(v, dt)
-                o = _lit(lex, dt)
+                o = terms.lit(lex, dt)
                 if text_p is not None:
                     txt = getattr(e, attr + "_text", None)
                     # kept whenever the value is not a plain string: serializers may rewrite numeric lexical
                     # forms (Turtle writes 0.5 as 5e-01), and the platform's text must survive
                     if txt is not None and (txt != lex or dt != "string"):
-                        add((s, text_p, Literal(txt)))
+                        add(triple(s, text_p, terms.string(txt)))
             elif kind is FieldKind.IRI:
-                o = URIRef(expand_iri(v, spec))
+                o = terms.node(str(expand_iri(v, spec)))
             elif kind is FieldKind.JSON:
-                o = json_literal(v)
+                o = terms.json(v)
             else:
                 assert_never(kind)
-            if rev:
-                add((o, p, s))
-            else:
-                add((s, p, o))
+            add(triple(o, p, s) if rev else triple(s, p, o))
     return s
-
-
-_ENUM_IRI: dict[Any, URIRef] = {}
 
 
 def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, graph: Graph | None = None,
@@ -199,104 +310,6 @@ def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, gr
     return g
 
 
-def _nt_escape(text: str) -> str:
-    if "\\" not in text and '"' not in text and "\n" not in text and "\r" not in text:
-        return text
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-
-
-_NT_XSD = {dt: f"^^<{iri}>" for dt, iri in _XSD.items()}
-
-
-def _nt_lit(lex: str, dt: str) -> str:
-    return '"' + _nt_escape(lex) + '"' + ("" if dt == "string" else _NT_XSD[dt])
-
-
-def _nt_term(t: Any) -> str:
-    if isinstance(t, Literal):
-        body = '"' + _nt_escape(str(t)) + '"'
-        return body + (f"^^<{t.datatype}>" if t.datatype is not None else "")
-    return f"<{t}>"
-
-
-_NT_REF_CACHE: dict[Any, tuple[str, list[str]]] = {}
-
-
-def _nt_ref(r: Ref, base: str | None) -> tuple[str, list[str]]:
-    key = (r, r.name, r.display_name, r.description, r.deleted, r.href, base)
-    hit = _NT_REF_CACHE.get(key)
-    if hit is None:
-        if len(_NT_REF_CACHE) > 65536:
-            _NT_REF_CACHE.clear()
-        node, triples = ref_triples(r, base)
-        hit = _NT_REF_CACHE[key] = (f"<{node}>", [f"<{s}> <{p}> {_nt_term(o)} .\n" for s, p, o in triples])
-    return hit
-
-
-class _CompiledNT:
-    def __init__(self, cls: type[Entity]) -> None:
-        self.type_line = f" <{RDF.type}> <{class_iri(cls)}> .\n"
-        self.fields = [(attr, spec, f"<{p}>", f" <{p}> ", f"<{t}>" if t is not None else None)
-                       for attr, spec, p, t in _compiled(cls).fields]
-
-
-_COMPILED_NT: dict[type, _CompiledNT] = {}
-_ENUM_NT: dict[Any, str] = {}
-
-
-def _emit_nt(e: Entity, base: str | None, add: Callable[[str], None]) -> str:
-    comp = _COMPILED_NT.get(type(e))
-    if comp is None:
-        comp = _COMPILED_NT[type(e)] = _CompiledNT(type(e))
-    s = "<" + e.iri(base=base) + ">"
-    add(s + comp.type_line)
-    for attr, spec, _p, sp, text_p in comp.fields:
-        val = getattr(e, attr)
-        if val is None:
-            continue
-        if spec.many:
-            if not val:
-                continue
-            values = val
-        else:
-            values = (val,)
-        kind = spec.kind
-        for v in values:
-            if kind is FieldKind.LITERAL:
-                dt = spec.datatype
-                o = _nt_lit(v if dt == "string" else lexical(v, dt), dt)
-            elif kind is FieldKind.CHILD:
-                o = _emit_nt(v, base, add)
-            elif kind is FieldKind.REF:
-                o, stub = _nt_ref(v, base)
-                for line in stub:
-                    add(line)
-            elif kind is FieldKind.ENUM:
-                enum_nt = _ENUM_NT.get(v)
-                if enum_nt is None:  # an f-string: "<" + URIRef would build a URIRef (and rdflib warn it is no IRI)
-                    enum_nt = _ENUM_NT[v] = f"<{V[v.iri_name]}>"
-                o = enum_nt
-            elif kind is FieldKind.TYPED:
-                dt = typed_datatype(v, exact=text_p is None)
-                lex = lexical(v, dt)
-                o = _nt_lit(lex, dt)
-                if text_p is not None:
-                    txt = getattr(e, attr + "_text", None)
-                    if txt is not None and (txt != lex or dt != "string"):
-                        add(f"{s} {text_p} {_nt_lit(txt, 'string')} .\n")
-            elif kind is FieldKind.IRI:
-                o = "<" + str(expand_iri(v, spec)) + ">"
-            elif kind is FieldKind.JSON:
-                o = _nt_term(json_literal(v))
-            else:
-                assert_never(kind)
-            if spec.reverse:
-                add(o + sp + s + " .\n")
-            else:
-                add(s + sp + o + " .\n")
-    return s
-
-
 def ntriples_lines(entities: Iterable[Entity], *, base: str | None = None) -> list[str]:
     """The fast path's triples as N-Triples lines (duplicates possible; no lineage super-properties).
 
@@ -304,7 +317,7 @@ def ntriples_lines(entities: Iterable[Entity], *, base: str | None = None) -> li
     """
     out: list[str] = []
     for e in entities:
-        _emit_nt(e, base, out.append)
+        _emit(e, base, out.append, _NT)
     return out
 
 
