@@ -58,5 +58,28 @@ def read_fair4ml(source: str | Path | dict[str, Any]) -> Graph:
     if not any(o in kinds for o in out.objects(None, RDF.type)):
         raise InputError("no fair4ml:MLModel in the document", source=name,
                          expected="FAIR4ML JSON-LD with at least one fair4ml:MLModel")
+    _type_datasets(out)
     add_super_properties(out)
     return out
+
+
+def _type_datasets(g: Graph) -> None:
+    """FAIR4ML says only ``schema:Dataset``: a node whose IRI mlkg minted for a table becomes an ``mlkg:Table``
+    again (its version ``mlkg:dataVersion``); any other stays an ``mlkg:Dataset`` (its version ``mlkg:revision``)."""
+    from rdflib import RDF
+
+    # lazy: loaded when a document is read
+    from .. import ids
+
+    # lazy: loaded when a document is read
+    from ..vocab import MLKG as V
+
+    for node in list(g.subjects(RDF.type, V.Dataset)):
+        kind = (ids.parse(str(node)) or ("", ""))[0] if isinstance(node, URIRef) else ""
+        if kind == "table":
+            g.remove((node, RDF.type, V.Dataset))
+            g.add((node, RDF.type, V.Table))
+            continue
+        for version in list(g.objects(node, V.dataVersion)):
+            g.remove((node, V.dataVersion, version))
+            g.add((node, V.revision, version))
