@@ -30,13 +30,12 @@ COMPLETE = HEAD + f"""
 <{ID}mlmodel/svc.credit> a mlkg:MLModel ; mlkg:name "credit" ; mlkg:fullyQualifiedName "svc.credit" ;
   mlkg:hasTagLabel <{ID}tagLabel/svc.credit.hr> ; mlkg:hasOwner <{ID}team/risk> ; mlkg:algorithmName "LightGBM" ;
   mlkg:hasModelCard <{ID}modelCard/credit> ; mlkg:hasVersion <{ID}modelVersion/svc.credit.1> ;
-  mlkg:hasComplianceRecord <{ID}complianceRecord/art14>, <{ID}complianceRecord/art9> ;
   mlkg:hasAuditEvent <{ID}auditEvent/e1> .
 <{ID}tagLabel/svc.credit.hr> a mlkg:TagLabel ; mlkg:tagFQN "euaiact.highrisk" .
 <{ID}team/risk> a mlkg:Team ; mlkg:name "risk" .
-<{ID}modelCard/credit> a mlkg:ModelCard ; mlkg:intendedUse "Pre-screening of consumer credit applications." .
-<{ID}complianceRecord/art14> a mlkg:ComplianceRecord ; mlkg:complianceFramework "EU AI Act Art. 14" .
-<{ID}complianceRecord/art9> a mlkg:ComplianceRecord ; mlkg:complianceFramework "EU AI Act Article 9" .
+<{ID}modelCard/credit> a mlkg:ModelCard ; mlkg:intendedUse "Pre-screening of consumer credit applications." ;
+  mlkg:humanOversightMeasures "A credit officer reviews every rejection and can override it." ;
+  mlkg:riskManagementRecord "https://wiki.example/risk/credit-2025"^^xsd:anyURI .
 <{ID}auditEvent/e1> a mlkg:AuditEvent ; mlkg:action "deployed" .
 <{ID}modelVersion/svc.credit.1> a mlkg:ModelVersion ; mlkg:name "1" ; mlkg:trainedOn <{ID}dataset/apps> ;
   mlkg:hasEvaluation <{ID}evaluation/auc>, <{ID}evaluation/auc-age> .
@@ -54,8 +53,8 @@ EXPECTED_ARTICLES = {
     "algorithm": "Annex IV(2)(b)",
     "metrics": "Annex IV(2)(g), Art. 15",
     "fairness": "Annex IV(3), Art. 10(2)(f)",
-    "compliance": "Annex IV(2)(e), Art. 14",
-    "risks": "Annex IV(5), Art. 9",
+    "human_oversight": "Annex IV(2)(e), Art. 14",
+    "risk_management_record": "Annex IV(5), Art. 9",
     "audit_events": "Art. 12",
 }
 
@@ -79,6 +78,26 @@ def test_incomplete_high_risk_model_lists_each_missing_item_with_its_article(tmp
     for field, article in EXPECTED_ARTICLES.items():
         assert any(f"EU AI Act {article}" in msg for msg in by_field[field]), (field, by_field[field])
         assert all("not legal advice" in msg for msg in by_field[field])
+
+
+def test_the_oversight_and_risk_rules_read_the_ontology_terms_not_compliance_record_names(tmp_path):
+    # a compliance record merely named after the article no longer counts; the model card's terms do
+    named = INCOMPLETE + f"""
+<{ID}mlmodel/svc.credit> mlkg:hasComplianceRecord <{ID}complianceRecord/art14> .
+<{ID}complianceRecord/art14> a mlkg:ComplianceRecord ; mlkg:complianceFramework "EU AI Act Art. 14 and Art. 9" .
+"""
+    out = run(tmp_path, named, "eu-ai-act").output
+    assert "human_oversight: EU AI Act Annex IV(2)(e), Art. 14" in out
+    assert "risk_management_record: EU AI Act Annex IV(5), Art. 9" in out
+    documented = INCOMPLETE + f"""
+<{ID}mlmodel/svc.credit> mlkg:hasModelCard <{ID}modelCard/credit> .
+<{ID}modelCard/credit> a mlkg:ModelCard ; mlkg:humanOversightMeasures "Officer review of every rejection." ;
+  mlkg:hasRisk <{ID}risk/thin-file> .
+<{ID}risk/thin-file> a mlkg:Risk ; mlkg:name "thin credit file" ; mlkg:mitigation "Manual review." .
+"""
+    out = run(tmp_path, documented, "eu-ai-act").output
+    assert "human_oversight:" not in out and "risk_management_record:" not in out
+    assert "intended_use: EU AI Act" in out          # the rest is still missing
 
 
 def test_documented_high_risk_model_conforms(tmp_path):

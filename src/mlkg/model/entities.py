@@ -419,6 +419,10 @@ class ModelCard(Entity):
     risks: Sequence[Risk] = child(V.hasRisk, Risk, doc="Risks, biases and limitations.")
     co2e_emissions_grams: Decimal | None = lit(V.co2eEmissionsGrams, datatype="decimal", minimum=0,
                                                doc="Training emissions in grams of CO2 equivalent.")
+    human_oversight: str | None = lit(V.humanOversightMeasures, json="humanOversightMeasures",
+                                      doc="How people oversee the model in use (EU AI Act Art. 14).")
+    risk_management_record: str | None = lit(V.riskManagementRecord, datatype="anyURI",
+                                             doc="Where the risk management record is kept (EU AI Act Art. 9).")
 
     def child_key(self) -> list[str]:
         return ["card"]
