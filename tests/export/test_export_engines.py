@@ -19,7 +19,7 @@ from mlkg.store import graph_from, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAUD = ROOT / "examples" / "output" / "fraud_detection.ttl"
-PROFILES = ["prov", "mls", "fair4ml", "om-rdf", "mct", "hf-card"]
+PROFILES = ["prov", "mls", "fair4ml", "om-rdf", "mct", "hf-card", "datahub"]
 
 
 def mlkg(*args: str) -> subprocess.CompletedProcess:

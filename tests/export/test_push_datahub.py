@@ -143,6 +143,48 @@ def test_to_file_is_read_by_datahubs_file_reader(tmp_path):
     assert by[(group, "ownership")]["owners"][0]["owner"] == "urn:li:corpGroup:data-science"
 
 
+def lineage_upstreams(items: list[dict], model_urn: str) -> set[str]:
+    """The datasets DataHub's lineage graph reaches upstream of a model: only the aspect fields DataHub's schemas
+    mark ``isLineage`` are followed (mlModelProperties.trainingJobs, then dataProcessInstanceInput.inputEdges)."""
+    import datahub.metadata.schema_classes as sc
+
+    def is_lineage(cls, field: str) -> bool:
+        for f in cls.RECORD_SCHEMA.fields:
+            if f.name == field:
+                rel = f.props.get("Relationship") or {}
+                return any(r.get("isLineage") for r in rel.values())
+        return False
+
+    assert is_lineage(sc.MLModelPropertiesClass, "trainingJobs")
+    assert is_lineage(sc.DataProcessInstanceInputClass, "inputEdges")
+    assert not is_lineage(sc.DataProcessInstanceInputClass, "inputs")   # why the edges are written as well
+    by = {(i["entityUrn"], i["aspectName"]): i["aspect"] for i in items}
+    out = set()
+    for job in by[(model_urn, "mlModelProperties")].get("trainingJobs", []):
+        out |= {e["destinationUrn"] for e in by[(job, "dataProcessInstanceInput")]["inputEdges"]}
+    return out
+
+
+def test_every_version_has_lineage_to_its_training_data_and_a_version_set(tmp_path):
+    out = tmp_path / "mcps.json"
+    res = CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--to-file", str(out)])
+    assert res.exit_code == 0, res.output
+    items = read_back(out)
+    table = "urn:li:dataset:(urn:li:dataPlatform:snowflake,analytics.public.fraud_features,PROD)"
+    versions = [f"urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.fraud_detection.{n},PROD)" for n in (1, 2)]
+    by = {(i["entityUrn"], i["aspectName"]): i["aspect"] for i in items}
+    for v in versions:
+        # the fraud example records no runs: each version's training becomes a data process instance of its own
+        assert lineage_upstreams(items, v) == {table}, v
+        (job,) = by[(v, "mlModelProperties")]["trainingJobs"]
+        assert by[(job, "dataProcessInstanceOutput")]["outputEdges"] == [{"destinationUrn": v}]
+        assert by[(job, "subTypes")]["typeNames"] == ["ML Training Run"]
+    sets = {by[(v, "versionProperties")]["versionSet"] for v in versions}
+    assert len(sets) == 1 and next(iter(sets)).startswith("urn:li:versionSet:(") and sets.pop().endswith(",mlModel)")
+    assert [by[(v, "versionProperties")]["version"]["versionTag"] for v in versions] == ["1", "2"]
+    assert [by[(v, "versionProperties")]["sortId"] for v in versions] == ["0000000001", "0000000002"]
+
+
 @pytest.mark.slow
 def test_training_runs_become_data_process_instances(tmp_path):
     out = tmp_path / "mcps.json"
@@ -156,6 +198,11 @@ def test_training_runs_become_data_process_instances(tmp_path):
         "urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.purchase_propensity.2,PROD)"]
     created = [i["aspect"]["created"]["time"] for i in runs if i["aspectName"] == "dataProcessInstanceProperties"]
     assert all(t > 1_700_000_000_000 for t in created)
+    # lineage: the runs' own inputs and the tables the versions they produced were trained on
+    for n in (1, 2):
+        assert lineage_upstreams(items, f"urn:li:mlModel:(urn:li:dataPlatform:mlflow,mlflow-prod.purchase_propensity.{n},PROD)") == {
+            "urn:li:dataset:(urn:li:dataPlatform:mlkg,customers_features@v1,PROD)",
+            "urn:li:dataset:(urn:li:dataPlatform:snowflake,analytics.public.customers_features,PROD)"}
 
 
 @pytest.mark.server
@@ -167,7 +214,7 @@ def test_push_to_loopback_gms_sends_what_the_file_holds(tmp_path, gms):
     CliRunner().invoke(get_app(), ["push", "datahub", str(FRAUD), "--to-file", str(out)])
     sent = {(p["entityUrn"], p["aspectName"]) for p in FakeGms.received}
     assert sent == {(i["entityUrn"], i["aspectName"]) for i in read_back(out)}
-    assert len(sent) == 12
+    assert len(sent) == 22
 
 
 @pytest.mark.slow  # DataHub's emitter retries with back-off before it gives up (~30 s)
