@@ -206,6 +206,26 @@ def test_mls_output_follows_ml_schema(path):
     assert not set(out.subjects(RDF.type, MLS.Dataset)) & set(out.subjects(RDF.type, MLS.Feature))
 
 
+@pytest.mark.parametrize("path", EXAMPLES)
+def test_every_mls_model_comes_out_of_a_run(path):
+    # ML Schema: a model is "an output from an execution of a data mining algorithm implementation" (a run)
+    out = export(example(path.name), "mls").graph
+    for model in out.subjects(RDF.type, MLS.Model):
+        assert any((run, RDF.type, MLS.Run) in out for run in out.subjects(MLS.hasOutput, model)), model
+
+
+def test_versions_without_a_run_get_their_training_as_a_run():
+    out = export(example("fraud_detection.ttl"), "mls").graph
+    v2 = URIRef("https://w3id.org/mlkg/id/modelVersion/mlflow-prod.fraud_detection.2")
+    (run,) = out.subjects(MLS.hasOutput, v2)
+    assert run == URIRef(str(v2) + "/training") and (run, RDF.type, MLS.Run) in out
+    assert str(out.value(run, RDFS.label)) == "training of mlflow-prod.fraud_detection.2"
+    evaluations = {o for o in out.objects(run, MLS.hasOutput) if (o, RDF.type, MLS.ModelEvaluation) in out}
+    assert len(evaluations) == 2
+    assert set(out.objects(run, MLS.hasInput)) == {
+        URIRef("https://w3id.org/mlkg/id/table/snowflake.analytics.public.fraud_features")}
+
+
 def test_mls_run_structure_of_lifecycle_example():
     out = export(example("lifecycle_lineage.ttl"), "mls").graph
     runs = set(out.subjects(RDF.type, MLS.Run))
