@@ -11,7 +11,9 @@ loopback server's.
 from __future__ import annotations
 
 import json
+import re
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,23 +58,23 @@ class StaticToken:
 
 @pytest.fixture(scope="module")
 def arm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeArm]:
-    """One server for the module: the SDK keeps the clouds it has read for the whole process, so the cloud
-    ``AzureLoopback`` must keep pointing at the same address."""
-    from azure.ai.ml import _azure_environments as envs
-
+    """One server (and one certificate) for the module."""
     with FakeArm(tmp_path_factory.mktemp("arm")) as fake:
         yield fake
-    envs._environments.pop(CLOUD, None)
 
 
 @pytest.fixture
 def env(arm: FakeArm, monkeypatch: pytest.MonkeyPatch) -> FakeArm:
     """The environment of a machine that reaches the loopback cloud: its metadata URL, its certificate, and an
     App Service managed identity (what ``DefaultAzureCredential`` finds first when nothing else is set)."""
+    from azure.ai.ml import _azure_environments as envs
+
     for var in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH",
-                "AZURE_USERNAME", "AZURE_FEDERATED_TOKEN_FILE", "MSI_ENDPOINT", "AZUREML_CURRENT_CLOUD",
-                "AZURE_TOKEN_CREDENTIALS"):
+                "AZURE_USERNAME", "AZURE_FEDERATED_TOKEN_FILE", "MSI_ENDPOINT", "AZURE_TOKEN_CREDENTIALS"):
         monkeypatch.delenv(var, raising=False)
+    # MLClient writes the cloud it uses into AZUREML_CURRENT_CLOUD and its table of clouds: both put back after
+    monkeypatch.setenv("AZUREML_CURRENT_CLOUD", CLOUD)
+    monkeypatch.setattr(envs, "_environments", dict(envs._environments))
     monkeypatch.setenv("ARM_CLOUD_METADATA_URL", arm.metadata_url)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(arm.cert))
     monkeypatch.setenv("IDENTITY_ENDPOINT", f"{arm.url}/msi/token")
@@ -245,6 +247,16 @@ def test_a_token_arm_refuses_is_one_error(env: FakeArm) -> None:
     assert env.requests == ["/models"]
 
 
+@pytest.mark.parametrize("status,code,says", [
+    (403, "AuthorizationFailed", "Azure refused access (403: the identity has no role on the workspace"),
+    (503, "ServiceUnavailable", "Azure ML answered 503")])
+def test_refused_or_failing_service_is_one_error(env: FakeArm, status: int, code: str, says: str) -> None:
+    env.before = lambda p: arm_error(status, code, f"{code} for {p}")
+    with pytest.raises(SourceUnavailable, match=re.escape(says)):
+        live(retries=0)
+    assert env.requests == ["/models"]
+
+
 def test_throttling_is_retried_with_the_servers_retry_after(env: FakeArm) -> None:
     throttled: list[str] = []
 
@@ -282,6 +294,19 @@ def test_an_unreachable_resource_manager_is_one_error(env: FakeArm) -> None:
             "storage_endpoint": "core.loopback.example", "registry_discovery_endpoint": closed}
     with pytest.raises(SourceUnavailable, match=r"credit-ws: cannot reach Azure ML \(ServiceRequestError"):
         live(client_options={"cloud": f"Closed{port}", "cloud_metadata": meta}, retries=0)
+
+
+def test_an_unknown_cloud_is_one_error(env: FakeArm) -> None:
+    with pytest.raises(SourceUnavailable, match=r"credit-ws: .*Unknown cloud environment"):
+        live(cloud="AzureNowhere")
+
+
+def test_a_missing_azure_identity_names_the_extra(env: FakeArm, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "azure.identity", None)
+    imp = AzureMLImporter(AzureMLConfig(**WS, cloud=CLOUD))  # no credential given: DefaultAzureCredential
+    with pytest.raises(SourceUnavailable, match=r"azure-identity.*pip install 'mlkg\[azureml\]'"):
+        imp.run()
+    assert env.requests == []
 
 
 def test_a_missing_job_is_a_failed_item_not_the_end(env: FakeArm) -> None:

@@ -189,7 +189,10 @@ class LiveClient:
         """The one-line error for an exception that stops the import, else None."""
         name = type(e).__name__
         status = getattr(e, "status_code", None)
-        if name in ("ClientAuthenticationError", "CredentialUnavailableError") or status in (401, 403):
+        if status == 403:
+            return SourceUnavailable(f"{self.where}: Azure refused access (403: the identity has no role on the "
+                                     f"workspace; {first_line(e, 200)})")
+        if name in ("ClientAuthenticationError", "CredentialUnavailableError") or status == 401:
             return SourceUnavailable(f"{self.where}: Azure refused or found no credentials "
                                      f"({first_line(e, 200)})")
         if name in ("ServiceRequestError", "ServiceResponseError", "ServiceRequestTimeoutError"):
