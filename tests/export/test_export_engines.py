@@ -52,3 +52,22 @@ def test_rdflib_evaluator_gives_the_same_output(profile):
     view = graph_from(None, mem)                    # an rdflib Dataset: rdflib evaluates the queries
     slow = export(view, profile)
     assert fast.files == slow.files
+
+
+def test_pyld_dataset_is_what_pylds_own_nquads_parser_reads():
+    # the framed profiles hand pyld the graph as its RDF dataset directly (pyld's parser is quadratic); the JSON-LD
+    # must be the same as through pyld's own N-Quads parser
+    from pyld import jsonld
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from mlkg.export.engine import _to_jsonld_rdf
+
+    g = load_graph([FRAUD])
+    add_super_properties(g)
+    s = URIRef("https://example.org/x")
+    g.add((s, URIRef("https://example.org/label"), Literal("Modèle \"quoted\"\nline", lang="fr")))
+    g.add((s, URIRef("https://example.org/node"), BNode("b1")))
+    g.add((BNode("b1"), URIRef("https://example.org/n"), Literal("3", datatype=XSD.integer)))
+    reference = jsonld.from_rdf(g.serialize(format="nt"), {"format": "application/n-quads", "useNativeTypes": True})
+    assert _to_jsonld_rdf(g) == reference
