@@ -186,6 +186,21 @@ def test_cli_live_import_and_its_errors(sdk_env: dict[str, str], tmp_path: Path)
         assert res.exit_code == 2 and "strict mode" in res.output and not bad.exists()
 
 
+@slow
+def test_a_server_that_samples_history_is_a_warning(sdk_env: dict[str, str]) -> None:
+    with ws.serving(ws.world(max_samples=2)) as server:  # it sends every 2nd row: 3 of 5
+        imp = get("wandb")(entity=ws.ENTITY, project=ws.PROJECT, base_url=server.url, api_key=ws.API_KEY)
+        ents = imp.run()
+        with pytest.raises(ImportFailure, match="strict mode: run acme/iris-demo/.*: the server sent 3 of"):
+            get("wandb")(entity=ws.ENTITY, project=ws.PROJECT, base_url=server.url, api_key=ws.API_KEY).run(
+                strict=True)
+    assert [str(w) for w in imp.report.warnings] == [
+        f"run acme/iris-demo/{rid}: the server sent 3 of the run's 5 history rows (it sampled them)"
+        for rid in ("is9jkh0w", "l92j8b89")]
+    first = by_type(ents, m.TrainingRun)["wandb.acme/iris-demo.is9jkh0w"]
+    assert sorted(e.step for e in first.metrics if e.name == "train_loss") == [0, 2, 4]
+
+
 def test_an_unreachable_server_is_one_line_without_starting_the_sdk(tmp_path: Path) -> None:
     import socket
 

@@ -144,8 +144,9 @@ def _project_info(entity: str, name: str, pid: int) -> dict[str, Any]:
                                                                "id": f"entity-{entity}"}}
 
 
-def world(*, runs_present: bool = True) -> dict[str, Any]:
-    """The Query root object of ``acme/iris-demo`` (see the module docstring)."""
+def world(*, runs_present: bool = True, max_samples: int | None = None) -> dict[str, Any]:
+    """The Query root object of ``acme/iris-demo`` (see the module docstring); ``max_samples`` caps the rows a
+    ``history(samples:)`` answer holds."""
     demo = _project_info(ENTITY, PROJECT, 7)
     registry = _project_info(ENTITY, "model-registry", 8)
 
@@ -195,6 +196,8 @@ def world(*, runs_present: bool = True) -> dict[str, Any]:
 
     def history(rows: list[dict[str, Any]]) -> Callable[..., list[str]]:
         def sampled(samples: int | None = None) -> list[str]:
+            if max_samples is not None:  # a server that caps the sample size
+                samples = min(samples or max_samples, max_samples)
             keep = rows if samples is None or samples >= len(rows) else rows[:: max(1, len(rows) // samples)]
             return [json.dumps(r) for r in keep]
         return sampled

@@ -91,8 +91,10 @@ class WandbImporter(Importer[WandbConfig]):
 
     def graph_key(self) -> str:
         c = self.config
-        live = [redact_uri(c.base_url) or "wandb.ai", c.entity, c.project] if self.live else []
-        return "/".join([self.service_name, *map(redact_uri, c.paths), *live])
+        parts = [" ".join(map(redact_uri, c.paths))] if c.paths else []
+        if self.live:
+            parts += [redact_uri(c.base_url) or "wandb.ai", c.entity, c.project]
+        return "/".join([self.service_name, *parts])
 
     def service_url(self) -> str | None:
         return redact_uri(self.config.base_url) if self.live and self.config.base_url else None

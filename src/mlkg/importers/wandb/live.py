@@ -5,7 +5,8 @@ What is read, per run of ``entity/project`` (``api.runs(lazy=False)``: one listi
 
 - the run's attributes (name, display name, notes, group, job type, tags, state, commit, creation time, user);
 - its history through ``run.history(samples=N, pandas=False)`` with ``N`` the run's ``historyLineCount``: the
-  server samples only when a run has more rows than asked for, so this returns every row;
+  server samples only when a run has more rows than asked for, so this returns every row (a server that caps the
+  sample size sends fewer, which is reported as a warning);
 - ``run.logged_artifacts()`` and ``run.used_artifacts()``: type, collection name, version (``v0``, ``v1``...),
   aliases, digest, description, metadata, creation time;
 - for each logged model, ``artifact.linked_artifacts``: the registry collections (W&B Model Registry portfolios,
@@ -151,8 +152,11 @@ def run_file(r: Any, entity: str, project: str, report: ImportReport, *, page_si
         rf.run["start_time"] = {"seconds": started}
     rf.config = dict(r.config)
     rf.summary = dict(r.summary_metrics)
-    lines = attrs.get("historyLineCount") or 0
-    rf.history = list(r.history(samples=max(int(lines), 1), pandas=False)) if lines else []
+    lines = int(attrs.get("historyLineCount") or 0)
+    rf.history = list(r.history(samples=max(lines, 1), pandas=False)) if lines else []
+    if len(rf.history) < lines:
+        report.warn(f"the server sent {len(rf.history)} of the run's {lines} history rows (it sampled them)",
+                    item=f"run {entity}/{project}/{r.id}")
     rf.state = r.state
     if r.state in ("finished", "failed"):
         runtime = rf.summary.get("_runtime")
