@@ -17,7 +17,10 @@ import typer
 from . import __version__, limits
 from .commands import convert, diagram, docs, export, history, importers, lineage, link, push, query, store, validate
 from .commands._errors import fail, handle_errors  # noqa: F401 - their old home; commands import them from there
+from .commands._params import install as _fast_params
 from .errors import InputError
+
+_fast_params()  # typer's parameter coercion without building pydantic adapters for plain values (start-up)
 
 app = typer.Typer(
     name="mlkg",

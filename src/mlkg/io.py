@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
@@ -22,14 +22,14 @@ from .dataset import Store, as_store
 from .errors import InputError
 from .history.log import as_of as history_as_of
 from .history.log import parse_time
-from .model import FeatureSource, MLModel, MLModelService, PlatformType
-from .model.base import Ref, iter_fields
-from .model.json import document_from_json, entity_from_dict
-from .rdf import build
 from .rdf.closure import add_super_properties
 from .rdf.formats import guess_format, load_graph, normalize_format, read_json
 from .schema import check_json
 from .store import open_store
+
+if TYPE_CHECKING:
+    from .model import MLModelService
+    from .model.base import Ref
 
 
 def read_inputs(paths: Sequence[str], *, store: str | Store | None = None, as_of: str | None = None,
@@ -50,6 +50,8 @@ def read_inputs(paths: Sequence[str], *, store: str | Store | None = None, as_of
     if store is None and not paths:
         raise InputError("no input files", source="<arguments>",
                          expected="one or more RDF or JSON files, or a store")
+    from .rdf import build  # lazy: start-up without mlkg.model (issue 16)
+
     g = build.new_graph()
     if store is not None:
         if as_of is not None:
@@ -109,6 +111,12 @@ def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | 
 
     :raises InputError: naming file, JSON path and what was expected.
     """
+    # lazy: start-up without mlkg.model (issue 16)
+    from .model import MLModelService
+    from .model.base import Ref
+    from .model.json import document_from_json, entity_from_dict
+    from .rdf import build
+
     g = build.new_graph()
     svc_entity: MLModelService | None = None
     svc_ref: Ref | None = None
@@ -160,6 +168,8 @@ def convert_files(inputs: Sequence[str], *, from_: str = "auto", service: str | 
 
 
 def _with_service(e: Any, svc: Ref, service_type: Any) -> Any:
+    from .model import MLModel, PlatformType  # lazy: start-up without mlkg.model (issue 16)
+
     if isinstance(e, MLModel) and e.service is None:
         kw: dict[str, Any] = {"service": svc, "fqn": None}
         if e.service_type is None and isinstance(service_type, PlatformType):
@@ -171,6 +181,8 @@ def _with_service(e: Any, svc: Ref, service_type: Any) -> Any:
 
 def _rebuild(e: Any) -> Any:
     """Re-derive owned nodes' FQNs after the parent's FQN changed."""
+    from .model.base import iter_fields  # lazy: start-up without mlkg.model (issue 16)
+
     kw: dict[str, Any] = {}
     for f, spec in iter_fields(type(e)):
         if spec.kind != "child":
@@ -186,6 +198,8 @@ def _rebuild(e: Any) -> Any:
 
 
 def _derived(c: Any) -> bool:
+    from .model import FeatureSource  # lazy: start-up without mlkg.model (issue 16)
+
     return not (isinstance(c, FeatureSource) and c.data_source is not None)
 
 

@@ -28,7 +28,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from ..errors import InputError, StoreError
-from ..rdf.build import new_graph, ntriples_bytes
 from ..rdf.closure import super_properties
 from ..rdf.formats import load_graph, parse_text
 
@@ -276,6 +275,8 @@ class Store(abc.ABC):
         emitter (:func:`mlkg.rdf.build.ntriples_bytes`) go to the store's own loader (pyoxigraph's bulk load), not
         through an rdflib Graph. With ``lineage`` the super-property triples are included. Returns what
         :meth:`load` returns."""
+        from ..rdf.build import ntriples_bytes  # lazy: start-up without mlkg.model (issue 16)
+
         return self.load(ntriples_bytes(entities, base=base, lineage=lineage), format="nt", graph=graph,
                          replace=replace)
 
@@ -390,6 +391,8 @@ class Store(abc.ABC):
 
     def to_graph(self, graph: str | URIRef | None = None) -> Graph:
         """A copy of ``graph`` (or of the union of all graphs when None) as an in-memory rdflib Graph."""
+        from ..rdf.build import new_graph  # lazy: start-up without mlkg.model (issue 16)
+
         g = new_graph()
         g.parse(data=self.dump(format="nt", graph=graph), format="nt")
         return g

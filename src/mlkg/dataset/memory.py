@@ -24,7 +24,6 @@ from rdflib.term import Node
 
 from ..errors import StoreError
 from ..namespaces import PREFIXES
-from ..rdf.build import new_graph, to_graph
 from ..rdf.closure import add_super_properties
 from ..rdf.formats import load_graph, parse_text, serialize
 from .base import (
@@ -150,6 +149,8 @@ class GraphStore(Store):
         g = self._graph(graph)
         if len(g):  # a graph with content: the N-Triples path (staging graph, then moved in)
             return super().load_entities(entities, graph=graph, replace=replace, base=base, lineage=lineage)
+        from ..rdf.build import to_graph  # lazy: start-up without mlkg.model (issue 16)
+
         try:  # an empty graph: the triples are added to it once, straight from the entities
             to_graph(entities, base=base, graph=g, lineage=lineage)
         except BaseException:
@@ -295,6 +296,8 @@ class GraphStore(Store):
         yield from self.ds.triples(pattern)
 
     def to_graph(self, graph: str | URIRef | None = None) -> Graph:
+        from ..rdf.build import new_graph  # lazy: start-up without mlkg.model (issue 16)
+
         g = new_graph()
         src = self._graph(graph) if graph is not None else self.ds
         for t in src.triples((None, None, None)):

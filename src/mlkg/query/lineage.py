@@ -34,7 +34,6 @@ from rdflib import URIRef
 from rdflib.namespace import PROV, RDF
 
 from ..dataset import OxigraphView, Source, Store, as_store
-from ..model import REGISTRY
 from ..namespaces import MLKG, MLKG_IRI
 from ..rdf.closure import super_properties
 from .catalog import load_query
@@ -77,6 +76,8 @@ def _followed() -> frozenset[str]:
 
 
 def _known_classes() -> set[str]:
+    from ..model import REGISTRY  # lazy: start-up without mlkg.model (issue 16)
+
     return {c.CLASS for c in REGISTRY.values()}
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from ..model import OntologyEnum
 from ..namespaces import MLKG_IRI, SPDX_LICENSE
 
 Term = Identifier
@@ -22,6 +21,8 @@ Term = Identifier
 
 @lru_cache(maxsize=1)
 def _enum_values() -> dict[str, str]:
+    from ..model import OntologyEnum  # lazy: start-up without mlkg.model (issue 16)
+
     out: dict[str, str] = {}
     for cls in OntologyEnum.__subclasses__():
         for m in cls:
