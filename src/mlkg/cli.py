@@ -10,7 +10,9 @@ optional SDKs (MLflow, Hugging Face, ...) are imported only by the commands that
 
 from __future__ import annotations
 
+import copy
 import sys
+from collections.abc import Sequence
 
 import typer
 
@@ -78,11 +80,27 @@ def get_app() -> typer.Typer:
     return app
 
 
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app with only the command group that ``args`` start with (click builds every command's parameters
+    before it runs one: start-up time for nothing); the whole app when the first word names none (help, version,
+    a mistyped name: click then lists or suggests them all)."""
+    _register_all()
+    if not args or args[0].startswith("-"):
+        return app
+    commands = [c for c in app.registered_commands
+                if (c.name or (c.callback.__name__.lower().replace("_", "-") if c.callback else None)) == args[0]]
+    groups = [g for g in app.registered_groups if g.name == args[0]]
+    if len(commands) + len(groups) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands, one.registered_groups = commands, groups
+    return one
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``mlkg`` console script."""
-    _register_all()
     try:
-        app(args=argv, prog_name="mlkg", standalone_mode=True)
+        app_for(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="mlkg", standalone_mode=True)
     except SystemExit:
         # click uses exit code 2 for usage errors already; keep codes as they are.
         raise

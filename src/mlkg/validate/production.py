@@ -36,22 +36,28 @@ def _regex(names: tuple[str, ...]) -> str:
 
 
 def version_in_production(v: str, tag: str = "") -> str:
-    """A SPARQL group pattern that holds when version ``v`` (``?version``, ``$this``) is in production; its own
-    variables end in ``tag``."""
+    """A SPARQL group pattern (for ``FILTER EXISTS``) that holds when version ``v`` (``?version``, ``$this``) is in
+    production; its own variables end in ``tag``.
+
+    The endpoint's environment is tested in an ``EXISTS`` of its own, from the endpoint that serves ``v``: written
+    as one join (``?e mlkg:servesModelVersion v ; mlkg:environment ?env``), pyoxigraph read every endpoint's
+    environment for every version (the ``production`` query took 20 s of CPU at 1M triples, 2.5 s this way)."""
     return (f'{{ {v} mlkg:stage mlkg:ProductionStage }}\n'
             f'UNION {{ {v} mlkg:alias ?prodAlias{tag} FILTER(REGEX(STR(?prodAlias{tag}), '
             f'"{_regex(PRODUCTION_ALIASES)}", "i")) }}\n'
-            f'UNION {{ ?prodEndpoint{tag} mlkg:servesModelVersion {v} ; mlkg:environment ?prodEnv{tag} '
-            f'FILTER(REGEX(STR(?prodEnv{tag}), "{_regex(ENVIRONMENTS)}", "i")) }}')
+            f'UNION {{ ?prodEndpoint{tag} mlkg:servesModelVersion {v} '
+            f'FILTER EXISTS {{ ?prodEndpoint{tag} mlkg:environment ?prodEnv{tag} '
+            f'FILTER(REGEX(STR(?prodEnv{tag}), "{_regex(ENVIRONMENTS)}", "i")) }} }}')
 
 
 def model_in_production(m: str, tag: str = "") -> str:
-    """A SPARQL group pattern that holds when model ``m`` is in production."""
+    """A SPARQL group pattern (for ``FILTER EXISTS``) that holds when model ``m`` is in production (the
+    deployment's environment in an ``EXISTS`` of its own, as in :func:`version_in_production`)."""
     return (f'{{ {m} mlkg:hasVersion ?prodVersion{tag} .\n'
             f'  {_indent(version_in_production(f"?prodVersion{tag}", tag + "v"), 2)} }}\n'
-            f'UNION {{ ?prodDeployment{tag} mlkg:deploymentOf|mlkg:servesModel {m} ; '
-            f'mlkg:environment ?prodDeploymentEnv{tag} '
-            f'FILTER(REGEX(STR(?prodDeploymentEnv{tag}), "{_regex(ENVIRONMENTS)}", "i")) }}')
+            f'UNION {{ ?prodDeployment{tag} mlkg:deploymentOf|mlkg:servesModel {m} '
+            f'FILTER EXISTS {{ ?prodDeployment{tag} mlkg:environment ?prodDeploymentEnv{tag} '
+            f'FILTER(REGEX(STR(?prodDeploymentEnv{tag}), "{_regex(ENVIRONMENTS)}", "i")) }} }}')
 
 
 def _indent(text: str, n: int) -> str:

@@ -1,5 +1,7 @@
-"""The command line's cheap parameter coercion (mlkg.commands._params) gives what typer's own pydantic-based
-coercion gives, for every parameter of the app: the same value, or the same error message."""
+"""What the command line does to start fast (issue 16) changes nothing a user sees: the cheap parameter coercion
+(mlkg.commands._params) gives what typer's own pydantic-based coercion gives, for every parameter of the app (the
+same value, or the same error message), and the app built with only the command being run
+(:func:`mlkg.cli.app_for`) prints what the whole app prints."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ import pytest
 import typer
 import typer.main
 
-from mlkg.cli import get_app
+from typer.testing import CliRunner
+
+from mlkg.cli import app_for, get_app
 from mlkg.commands import _params
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +84,30 @@ def test_plain_values_do_not_build_pydantic_adapters(tmp_path: Path) -> None:
     assert bad.stdout.strip().splitlines()[-1].startswith("exit 2"), bad.stdout + bad.stderr
     # typer's own message (its pydantic adapter, built only now)
     assert "Invalid value for '--depth' / '-d': Input should be a valid integer" in bad.stderr
+
+
+def _names() -> list[str]:
+    app = get_app()
+    return sorted([c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands if c.callback]
+                  + [g.name for g in app.registered_groups if g.name])
+
+
+def test_app_for_one_command_prints_what_the_whole_app_prints() -> None:
+    names = _names()
+    assert {"impact", "lineage", "query", "load", "import", "validate"} <= set(names)
+    runner = CliRunner()
+    for name in names:
+        one = app_for([name])
+        assert one is not get_app()
+        assert len(one.registered_commands) + len(one.registered_groups) == 1
+        # help, and a usage error (caught before the command runs; for a group: an unknown subcommand)
+        group = any(g.name == name for g in get_app().registered_groups)
+        for args in ([name, "--help"], [name, "no-such-sub"] if group else [name, "--no-such-option"]):
+            a = runner.invoke(get_app(), args, prog_name="mlkg")
+            b = runner.invoke(one, args, prog_name="mlkg")
+            assert (a.exit_code, a.output) == (b.exit_code, b.output), args
+
+
+def test_app_for_keeps_the_whole_app_for_help_version_and_typos() -> None:
+    for args in ([], ["--help"], ["--version"], ["--limit", "triples=5", "impact"], ["impcat", "x"]):
+        assert app_for(args) is get_app(), args
