@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import typer
 import typer.main
-
 from typer.testing import CliRunner
 
 from mlkg.cli import app_for, get_app
