@@ -55,7 +55,6 @@ import gzip
 import hashlib
 import json
 import os
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,6 +70,7 @@ from ..errors import InputError, StoreError
 from ..rdf.oxterms import from_ox, to_ox
 from ..store import Store, open_store
 from ..store.base import STAGING_PREFIX
+from ..store.embedded import OxigraphStore
 
 #: The folder of the change log inside an ``oxigraph:PATH`` store.
 LOG_DIR = "mlkg-history"
@@ -360,48 +360,32 @@ def skolemise(triples: set[ox.Triple]) -> set[ox.Triple]:
 def _apply(store: Store, graph: URIRef, new: set[ox.Triple], added: list[ox.Triple],
            removed: list[ox.Triple]) -> None:
     """Make ``graph`` hold ``new`` by writing only the changes, keeping the blank-node labels (a text load would
-    rename them). On an oxigraph store: the added triples alone in one transaction, or both sets swapped in with
-    one SPARQL Update (one transaction) from two hidden staging graphs; in-process stores are rewritten."""
-    raw = getattr(store, "ox", None)
-    if not isinstance(raw, ox.Store):
+    rename them). On an oxigraph store: a new graph bulk-loaded under the store's journal
+    (:meth:`~mlkg.store.embedded.OxigraphStore.new_graph`), the added triples alone in one transaction, or both
+    sets swapped in with one SPARQL Update (one transaction) from two hidden staging graphs
+    (:meth:`~mlkg.store.embedded.OxigraphStore.staging_graph`); in-process stores are rewritten."""
+    if not isinstance(store, OxigraphStore):
         store.drop(graph)
         store.extend([(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in new], graph=graph)
         return
-    if getattr(store, "read_only", False):
+    if store.read_only:
         raise StoreError(f"{store.url}: the store is open read-only")
-    g = ox.NamedNode(str(graph))
-    begin, end = getattr(store, "_begin", None), getattr(store, "_end", None)
-    if len(added) == len(new) and not removed and begin is not None and end is not None:
-        # a new graph: bulk-loaded (compact files, no write-ahead log), under the store's journal entry for a
-        # fresh graph, which the next open drops if this process dies half way (mlkg.store.embedded)
-        entry = {"op": "fresh", "graph": str(graph), "id": uuid.uuid4().hex}
-        begin(entry)
-        try:
+    raw = store.ox
+    if len(added) == len(new) and not removed:
+        # a new graph: bulk-loaded (compact files, no write-ahead log); dropped again if this fails or the process
+        # dies half way
+        with store.new_graph(graph) as g:
             raw.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in added])
-        except BaseException:
-            store.drop(graph)
-            end(entry)
-            raise
-        end(entry)
         return
+    g = ox.NamedNode(str(graph))
     if not removed:
         raw.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in added])
         return
-    tag = STAGING_PREFIX + uuid.uuid4().hex
-    plus, minus = ox.NamedNode(tag + "-added"), ox.NamedNode(tag + "-removed")
-    hidden: set[str] = getattr(store, "_staging", set())
-    hidden.update((plus.value, minus.value))
-    try:
-        # staging graphs are hidden from queries and dropped on the next open if this process dies here
+    with store.staging_graph() as plus, store.staging_graph() as minus:
         raw.extend([ox.Quad(t.subject, t.predicate, t.object, plus) for t in added] +
                    [ox.Quad(t.subject, t.predicate, t.object, minus) for t in removed])
         raw.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{minus.value}> {{ ?s ?p ?o }} }} ;\n"
                    f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{plus.value}> {{ ?s ?p ?o }} }}")
-    finally:
-        for sg in (plus, minus):
-            if raw.contains_named_graph(sg):
-                raw.remove_graph(sg)
-        hidden.difference_update((plus.value, minus.value))
 
 
 def replace_with_history(store: Store, graph: str | URIRef, content: Graph | Iterable[Triple], *,

@@ -11,6 +11,11 @@ How an import stays atomic without holding the data in one huge transaction:
   old graph as it was; the next open drops the staging graph.
 * Adding to a non-empty graph without ``replace`` is a single transactional ``load``.
 
+Code that writes a graph by other means (the change log, :mod:`mlkg.history.log`, writes only an import's changes)
+uses the same two guarantees through :meth:`OxigraphStore.new_graph` (fill a graph that had no triples; dropped
+again if the block fails or the process dies inside it) and :meth:`OxigraphStore.staging_graph` (a hidden scratch
+graph, dropped when the block ends, or on the next open).
+
 ``oxigraph:`` with no path is an in-memory pyoxigraph store (same behaviour, nothing kept).
 """
 
@@ -21,7 +26,8 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +128,64 @@ class OxigraphStore(OxigraphView):
     def _end(self, entry: dict[str, Any]) -> None:
         self.ox.flush()
         self._write_journal([e for e in self._journal() if e != entry])
+
+    @contextmanager
+    def new_graph(self, graph: str | URIRef | None) -> Iterator[Any]:
+        """Fill ``graph``, which has no triples yet, as one import: inside the block write to the pyoxigraph graph
+        it yields (``store.ox.bulk_extend``, ``bulk_load(..., to_graph=g)``: fast, no transaction). The graph is
+        journaled before the block runs and cleared from the journal when it ends, so a process that dies inside
+        the block leaves a graph the next open drops, and a block that raises drops it at once: readers after a
+        reopen see the graph complete or absent.
+
+        >>> st = OxigraphStore()
+        >>> with st.new_graph("urn:g") as g:
+        ...     st.ox.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), g))
+        >>> len(st)
+        1
+
+        :raises StoreError: if the store is read-only, or ``graph`` already has triples.
+        """
+        self._check_writable()
+        target = graph_iri(graph)
+        g = _ox_graph(target)
+        if self._has_data(g):
+            raise StoreError(f"{self.url}: graph {target or 'default'} is not empty; new_graph fills a new graph")
+        entry = {"op": "fresh", "graph": "" if target is None else str(target), "id": uuid.uuid4().hex}
+        self._begin(entry)
+        try:
+            yield g
+        except BaseException:
+            self._remove(target)
+            self._end(entry)
+            raise
+        self._end(entry)
+
+    @contextmanager
+    def staging_graph(self) -> Iterator[Any]:
+        """A scratch named graph (``urn:mlkg:staging:…``) for the duration of the block, as a pyoxigraph
+        NamedNode: hidden from this store's queries and reads, removed when the block ends (however it ends), and
+        by the next open if the process dies inside it. Use it to stage triples for one SPARQL Update that moves
+        them into place in a single transaction.
+
+        >>> st = OxigraphStore()
+        >>> with st.staging_graph() as tmp:
+        ...     st.ox.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), tmp))
+        ...     st.graphs()
+        []
+        >>> len(st.ox)
+        0
+        """
+        self._check_writable()
+        staging = URIRef(STAGING_PREFIX + uuid.uuid4().hex)
+        entry = {"op": "staging", "graph": str(staging), "id": staging[-32:]}
+        self._begin(entry)
+        self._staging.add(str(staging))
+        try:
+            yield _ox_graph(staging)
+        finally:
+            self._remove(staging)
+            self._staging.discard(str(staging))
+            self._end(entry)
 
     def recover(self) -> list[str]:
         """Undo imports that did not finish (after a crash): drop half-loaded new graphs and staging graphs.
@@ -275,36 +339,22 @@ class OxigraphStore(OxigraphView):
             return self._load_dataset(inp, replace, progress, lineage)
         g = _ox_graph(target)
         if not self._has_data(g):
-            entry = {"op": "fresh", "graph": "" if target is None else str(target), "id": uuid.uuid4().hex}
-            self._begin(entry)
-            try:
+            with self.new_graph(target):
                 n = self._bulk(inp, g, progress)
                 if lineage:
                     self._close(target)
-            except BaseException:
-                self._remove(target)
-                self._end(entry)
-                raise
-            self._end(entry)
             return n
         if not replace:
             n = self._bulk(inp, g, progress, transactional=True)
             if lineage:
                 self._close(target)
             return n
-        staging = URIRef(STAGING_PREFIX + uuid.uuid4().hex)
-        entry = {"op": "staging", "graph": str(staging), "target": str(target or ""), "id": staging[-32:]}
-        self._begin(entry)
-        self._staging.add(str(staging))
-        try:
-            n = self._bulk(inp, _ox_graph(staging), progress)
+        with self.staging_graph() as sg:
+            staging = URIRef(sg.value)
+            n = self._bulk(inp, sg, progress)
             if lineage:
                 self._close(staging)
             self._swap(target, staging)
-        finally:
-            self._remove(staging)
-            self._staging.discard(str(staging))
-            self._end(entry)
         return n
 
     def _close(self, graph: URIRef | None) -> None:
