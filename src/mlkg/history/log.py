@@ -388,12 +388,24 @@ def _apply(store: Store, graph: URIRef, new: set[ox.Triple], added: list[ox.Trip
                    f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{plus.value}> {{ ?s ?p ?o }} }}")
 
 
-def replace_with_history(store: Store, graph: str | URIRef, content: Graph | Iterable[Triple], *,
+def _content(content: Graph | Iterable[Triple] | Iterable[ox.Triple] | bytes) -> set[ox.Triple]:
+    """The new content of a graph as pyoxigraph triples, in the form the store keeps them."""
+    if isinstance(content, (bytes, bytearray, memoryview)):  # N-Triples: parsed by pyoxigraph, no rdflib terms
+        return _as_stored({q.triple for q in ox.parse(bytes(content), _NT)})
+    if isinstance(content, (set, frozenset)) and all(isinstance(t, ox.Triple) for t in content):
+        return _as_stored(set(content))
+    return _ox_triples(content)  # type: ignore[arg-type]
+
+
+def replace_with_history(store: Store, graph: str | URIRef,
+                         content: Graph | Iterable[Triple] | set[ox.Triple] | bytes, *,
                          time: datetime | None = None, keep: int | None = None,
                          days: float | None = None) -> ImportRecord:
     """Replace ``graph`` with ``content`` (atomically, as :meth:`Store.replace`) and log the change.
 
-    Blank nodes in ``content`` are relabelled by what they describe (see the module docstring).
+    ``content`` is an rdflib Graph or triples, a set of pyoxigraph triples, or an N-Triples document (bytes; read
+    by pyoxigraph, so no rdflib term is made: the path ``mlkg import --store`` takes). Blank nodes in ``content``
+    are relabelled by what they describe (see the module docstring).
 
     :param time: when the import happened (default: now).
     :param keep: keep the change sets of at most this many imports of the source (None: all).
@@ -409,7 +421,7 @@ def replace_with_history(store: Store, graph: str | URIRef, content: Graph | Ite
     if previous and when < previous[-1].time:
         raise InputError(f"an import at {when.isoformat()} is older than the last one ({previous[-1].time.isoformat()})",
                          source=str(graph), expected="imports in time order")
-    new = skolemise(_ox_triples(content))
+    new = skolemise(_content(content))
     n = previous[-1].sequence + 1 if previous else 1
     old = _current(store, graph)  # on a first import, what `mlkg load` may have put there
     added, removed = list(new - old), list(old - new)

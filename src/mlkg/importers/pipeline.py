@@ -32,12 +32,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import pyoxigraph as ox
+
 import mlkg
 
 from .. import ids
 from ..errors import InputError
-from ..rdf.build import to_graph
+from ..rdf.build import ntriples_bytes, to_graph
 from ..rdf.formats import SUFFIXES, guess_format, normalize_format, serialize, write_atomic
+from ..rdf.oxterms import to_ox
 from ..store import open_store, source_graph
 from .base import Importer, ImportReport
 from .linking import link_store
@@ -66,6 +69,26 @@ def entity_graph(importer: Importer[Any], entities: list[Entity], *, base: str |
     for s, p, o in importer.report.extra_triples:
         g.add((URIRef(s.iri(base=base)) if hasattr(s, "iri") else s, p, o))
     return g
+
+
+def import_triples(importer: Importer[Any], entities: list[Entity], graph: URIRef, *, base: str | None = None,
+                   with_provenance: bool = True) -> set[ox.Triple]:
+    """The triples an import writes to a store, as a set of pyoxigraph triples, built without an rdflib Graph: the
+    entities' N-Triples from the fast emitter (:func:`mlkg.rdf.build.ntriples_bytes`, lineage super-properties
+    included, as :func:`entity_graph`) read by pyoxigraph, then the importer's extra triples and the provenance.
+    The same triples as :func:`entity_graph` plus :func:`provenance`; sets ``report.triples`` (the count before
+    provenance, as the file path does)."""
+    from rdflib import URIRef
+
+    triples = {q.triple for q in ox.parse(ntriples_bytes(entities, base=base), ox.RdfFormat.N_TRIPLES)}
+    for s, p, o in importer.report.extra_triples:
+        subject = URIRef(s.iri(base=base)) if hasattr(s, "iri") else s
+        triples.add(ox.Triple(to_ox(subject), to_ox(p), to_ox(o)))
+    importer.report.triples = len(triples)
+    if with_provenance:
+        triples.update(ox.Triple(to_ox(s), to_ox(p), to_ox(o))
+                       for s, p, o in provenance(importer, graph, len(triples), base=base))
+    return triples
 
 
 def provenance(importer: Importer[Any], graph: URIRef, triples: int, *,
@@ -158,24 +181,25 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
         requests_text = json.dumps(create_requests(entities, report), indent=2, ensure_ascii=False) + "\n"
     name = graph_name(importer, graph)
     report.graph = str(name)
-    if output is not None or store is not None:
+    if store is not None:
+        triples = import_triples(importer, entities, name, base=base, with_provenance=with_provenance)
+        with open_store(store) as st:
+            _write_to_store(st, name, triples)
+            if link:  # the same artifact on several platforms (mlkg.importers.linking)
+                links = len(link_store(st).links)
+                if links:
+                    report.count("cross-platform links", links)
+    elif output is not None:
         g = entity_graph(importer, entities, base=base)
         report.triples = len(g)
         if with_provenance:
             for t in provenance(importer, name, len(g), base=base):
                 g.add(t)
-        if store is not None:
-            with open_store(store) as st:
-                _write_to_store(st, name, g)
-                if link:  # the same artifact on several platforms (mlkg.importers.linking)
-                    links = len(link_store(st).links)
-                    if links:
-                        report.count("cross-platform links", links)
-        elif str(output) == "-":
+        if str(output) == "-":
             sys.stdout.write(serialize(g, out_fmt or "turtle"))
             sys.stdout.flush()
         else:
-            write_atomic(output, serialize(g, out_fmt or "turtle"))  # type: ignore[arg-type]
+            write_atomic(output, serialize(g, out_fmt or "turtle"))
     if into is not None:
         into.extend(entities)
     if requests_text is not None:
@@ -185,20 +209,21 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
     return report
 
 
-def _write_to_store(st: Any, name: URIRef, g: Graph) -> None:
-    """Replace the import's graph; on stores that keep history (memory:, oxigraph:), log the change too, so
-    ``mlkg history``, ``mlkg diff --store`` and ``--as-of`` can read earlier imports. Retention comes from
-    ``MLKG_HISTORY_KEEP`` (imports per source) and ``MLKG_HISTORY_DAYS``."""
+def _write_to_store(st: Any, name: URIRef, triples: set[ox.Triple]) -> None:
+    """Replace the import's graph with ``triples`` (:func:`import_triples`); on stores that keep history (memory:,
+    oxigraph:), log the change too, so ``mlkg history``, ``mlkg diff --store`` and ``--as-of`` can read earlier
+    imports. Retention comes from ``MLKG_HISTORY_KEEP`` (imports per source) and ``MLKG_HISTORY_DAYS``."""
     # lazy: history (gzip, ~30 ms) loads only when an import goes into a store
     from ..history.log import keeps_history, replace_with_history
 
-    if not keeps_history(st):
-        st.load(g, graph=name, replace=True)
+    if not keeps_history(st):  # a SPARQL server: the N-Triples go to its loader as they are
+        st.load(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"", format="nt", graph=name,
+                replace=True)
         return
     keep = os.environ.get("MLKG_HISTORY_KEEP")
     days = os.environ.get("MLKG_HISTORY_DAYS")
     try:
-        replace_with_history(st, name, g, keep=int(keep) if keep else None, days=float(days) if days else None)
+        replace_with_history(st, name, triples, keep=int(keep) if keep else None, days=float(days) if days else None)
     except ValueError:
         raise InputError(f"MLKG_HISTORY_KEEP / MLKG_HISTORY_DAYS must be numbers (got {keep!r}, {days!r})",
                          source="environment") from None
