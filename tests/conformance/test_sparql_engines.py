@@ -78,7 +78,9 @@ def bound_cases(g: Graph) -> list[tuple[str, dict[str, Any]]]:
         "base": models, "version": versions, "service": services, "model": models, "entity": mixed,
         "metric": metric_names, "tag": ["PII"], "threshold": [0.1, 0.0], "name": fqns + ['odd "{#}\nname'],
         "endpoint": _nodes(g, "Endpoint", 2),
-        "at": [],  # serving's time filter runs in Python, after the query
+        "at": [],  # the time filters of serving, stage_at and alias_at run in Python, after the query
+        "stage": [URIRef(MLKG + "ProductionStage"), URIRef(MLKG + "StagingStage")],
+        "alias": ["champion", 'odd "{#}\nalias'],
     }
     out: list[tuple[str, dict[str, Any]]] = []
     for spec in list_queries():

@@ -168,3 +168,27 @@ def test_cli_as_of_between_imports(imports) -> None:
     assert champion() == ["2"]
     r = _mlkg("impact", f"mlflow.{MODEL}", "--as-of", TIMES[0], cwd=work)
     assert r.returncode == 2 and "--as-of reads a store's history" in r.stderr
+
+
+def test_alias_at_between_imports_from_the_cli(imports) -> None:
+    """`mlkg query alias_at` on the store: MLflow keeps no alias times, so the periods are the import times."""
+    work, _ = imports
+    kg = f"oxigraph:{work / 'kg'}"
+    r = _mlkg("history", "--store", kg, "--format", "json", cwd=work)
+    t1, t2, _t3 = (x["time"] for x in json.loads(r.stdout))
+
+    def champion(at: str) -> list[tuple[str, str | None, str | None]]:
+        r = _mlkg("query", "alias_at", "--store", kg, "-p", f"model=mlflow.{MODEL}", "-p", "alias=champion",
+                  "-p", f"at={at}", "--format", "json", cwd=work)
+        assert r.returncode == 0, r.stderr
+        return [(row["version_name"], row["held_from"], row["held_until"]) for row in json.loads(r.stdout)]
+
+    def same(a: str | None, b: str) -> bool:
+        return a is not None and datetime.fromisoformat(a) == datetime.fromisoformat(b)
+
+    ((v, start, end),) = champion(TIMES[0])
+    assert v == f"mlflow.{MODEL}.1" and same(start, t1) and same(end, t2)
+    for at in (TIMES[1], TIMES[2]):
+        ((v, start, end),) = champion(at)
+        assert v == f"mlflow.{MODEL}.2" and same(start, t2) and end is None
+    assert champion("2000-01-01") == []  # before the first import

@@ -58,12 +58,31 @@ def interval_graph():
     return to_graph([svc, model, endpoint, *(m.Table(name=f"tx{n}", fqn=f"dwh.tx{n}") for n in ("1", "2"))])
 
 
+def assignment_graph():
+    """Version 1 in Production from 1 to 5 March and version 2 since (recorded periods); ``champion`` on version 2
+    with no time (as MLflow keeps it), ``challenger`` on version 1 with a recorded period."""
+    def stage(d: int, until: int | None = None) -> m.StageAssignment:
+        return m.StageAssignment(stage="Production", started_at=datetime(2026, 3, d, tzinfo=UTC),
+                                 ended_at=datetime(2026, 3, until, tzinfo=UTC) if until else None, times_from="test")
+
+    svc = m.MLModelService(name="reg", service_type="Mlflow")
+    model = m.MLModel(name="fraud", service="reg", versions=[
+        m.ModelVersion(name="1", stage="Archived", stage_history=[stage(1, 5)], alias_history=[m.AliasAssignment(
+            alias="challenger", started_at=datetime(2026, 3, 2, tzinfo=UTC))]),
+        m.ModelVersion(name="2", stage="Production", stage_history=[stage(5)], aliases=["champion"])])
+    return to_graph([svc, model])
+
+
 #: (graph, query name, parameters as a user gives them: FQNs, not IRIs)
 CASES = [
     (timeline_graph, "metric_series", {"entity": "sm.fraud-ep", "metric": "psi"}),
     (timeline_graph, "serving", {"endpoint": "sm.fraud-ep", "at": "2026-03-05"}),
     (interval_graph, "serving", {"endpoint": "sm.fraud-ep", "at": "2026-03-03"}),
     (interval_graph, "serving", {"endpoint": "sm.fraud-ep"}),
+    (assignment_graph, "stage_at", {"model": "reg.fraud", "stage": "Production", "at": "2026-03-03"}),
+    (assignment_graph, "stage_at", {"model": "reg.fraud", "stage": "production", "at": "2026-03-06"}),
+    (assignment_graph, "alias_at", {"model": "reg.fraud", "alias": "champion", "at": "2026-03-03"}),
+    (assignment_graph, "alias_at", {"model": "reg.fraud", "alias": "challenger", "at": "2026-03-03"}),
     (fraud_graph, "impact", {"entity": "sf.prod.transactions"}),
     (fraud_graph, "upstream", {"entity": "fraud_dash"}),
     (fraud_graph, "downstream", {"entity": "sf.prod.customers"}),

@@ -39,8 +39,9 @@ COMMON: dict[str, tuple[tuple[str, ...], Any, str]] = {
     "quiet": (("--quiet", "-q"), bool, "No progress or report on stderr."),
     "report_json": (("--report-json",), Optional[str], "Write the import report as JSON to this file."),
     "base": (("--base",), Optional[str], "Base IRI of instance IRIs (default MLKG_BASE or w3id.org/mlkg/id/)."),
-    "om_requests": (("--om-requests",), Optional[str], "Also write OpenMetadata CreateMlModelServiceRequest and "
-                    "CreateMlModelRequest JSON for the imported services and models to this file."),
+    "om_requests": (("--om-requests",), Optional[str], "Also write OpenMetadata create requests to this file: "
+                    "JSON Lines, one CreateMlModelServiceRequest or CreateMlModelRequest body per line, services "
+                    "first (as convert --shape create)."),
     "recipe": (("--config",), Optional[str], "A YAML recipe giving the importer's options (a mapping of option "
                "names, or {importer: NAME, config: {...}})."),
     "sets": (("--set",), Optional[list[str]], "Set one option: --set key=value (repeat)."),

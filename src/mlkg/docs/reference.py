@@ -76,6 +76,8 @@ QUERY_EXAMPLES: dict[str, dict[str, str]] = {
     "upstream": {"entity": "snowflake.analytics.public.fraud_scores"},
     "metric_series": {"entity": "mlflow-prod.fraud_detection", "metric": "AUC"},
     "serving": {"endpoint": "sagemaker-models.fraud-detection-prod"},
+    "stage_at": {"model": "mlflow-prod.fraud_detection", "stage": "Production", "at": "2026-03-03"},
+    "alias_at": {"model": "mlflow-prod.fraud_detection", "alias": "champion", "at": "2026-03-03"},
 }
 EXAMPLE = "fraud_detection"
 MAX_ROWS = 12

@@ -485,6 +485,48 @@ def _undo(store: Store, graph: URIRef, at: int, state: Any) -> None:
         state.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in removed])
 
 
+def _holds(store: Store, graph: str, triple: ox.Triple) -> bool:
+    raw = getattr(store, "ox", None)
+    if isinstance(raw, ox.Store):
+        return any(True for _ in raw.quads_for_pattern(triple.subject, triple.predicate, triple.object,
+                                                       ox.NamedNode(graph)))
+    return triple in _current(store, graph)
+
+
+def presence(store: Store, triple: Triple) -> list[tuple[datetime, bool]]:
+    """When one triple was in the store, by its imports: ``(import time, in the graph after it)`` for every import
+    the change log keeps, oldest first, true when any source graph held the triple after that import. Read from
+    the deltas backwards from the current content, so no as-of view is built. A triple of a graph loaded without
+    history is not seen.
+
+    This is how a fact the platform keeps no time for (an MLflow alias) gets one: it held from the first import
+    that showed it (it changed between that import and the one before) until the first that no longer did.
+    """
+    s, p, o = triple
+    want = ox.Triple(to_ox(s), to_ox(p), to_ox(o))
+    (want,) = _as_stored({want})
+    events: list[tuple[datetime, str, bool]] = []
+    by_graph: dict[str, list[ImportRecord]] = defaultdict(list)
+    for r in records(store):
+        by_graph[r.graph].append(r)
+    for graph, recs in by_graph.items():
+        held = _holds(store, graph, want)
+        for i in range(len(recs) - 1, -1, -1):
+            events.append((recs[i].time, graph, held))
+            if i:  # the state before import i: undo its delta (the oldest kept import has none)
+                added, removed = _log(store).delta(recs[i])
+                if want in set(added):
+                    held = False
+                elif want in set(removed):
+                    held = True
+    state: dict[str, bool] = {}
+    out: list[tuple[datetime, bool]] = []
+    for when, graph, held in sorted(events, key=lambda e: (e[0], e[1])):
+        state[graph] = held
+        out.append((when, any(state.values())))
+    return out
+
+
 def state_at(store: Store, graph: str | URIRef, time: str | datetime | date) -> set[Triple] | None:
     """The triples of one source graph as of ``time`` (None when it was not yet imported then).
 

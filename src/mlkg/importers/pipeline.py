@@ -144,7 +144,9 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
     - ``store``: a store URL (``oxigraph:PATH``, ``memory:``, ``sparql:URL``); the import replaces its named graph
       (``graph``, default :func:`graph_name`) in one atomic step;
     - ``into``: a list the entities are appended to (Python use; may be combined with the others);
-    - ``om_requests``: also write OpenMetadata create requests for the services and models;
+    - ``om_requests``: also write OpenMetadata create requests for the services and models: one
+      ``CreateMlModelServiceRequest`` or ``CreateMlModelRequest`` body per line (JSON Lines, services first), as
+      ``mlkg convert --to openmetadata --shape create`` writes them (:func:`mlkg.export.openmetadata.create_bodies`);
     - ``report_json``: also write the report as JSON;
     - ``link``: after loading into a store, relink the same artifact across platforms (:mod:`.linking`).
 
@@ -176,9 +178,12 @@ def run(importer: Importer[Any], *, output: str | Path | None = None, fmt: str |
     report = importer.report
     requests_text = None
     if om_requests is not None:
-        from .openmetadata import create_requests  # lazy: the OpenMetadata importer loads only for --om-requests
+        # lazy: the OpenMetadata shapes load only for --om-requests
+        from ..export.openmetadata import create_bodies
 
-        requests_text = json.dumps(create_requests(entities, report), indent=2, ensure_ascii=False) + "\n"
+        # the request bodies `mlkg convert --to openmetadata --shape create` writes: JSON Lines, services first
+        bodies = create_bodies(entities, report, base=base)
+        requests_text = "".join(json.dumps(b.body, ensure_ascii=False) + "\n" for b in bodies)
     name = graph_name(importer, graph)
     report.graph = str(name)
     if store is not None:

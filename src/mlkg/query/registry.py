@@ -18,6 +18,7 @@ from ..dataset import Source
 from ..errors import InputError
 from . import library as lib
 from . import lineage
+from . import periods as per
 from .catalog import QuerySpec, query_spec
 
 #: Query name → the function returning its typed rows; keyword arguments are the header's parameters.
@@ -41,6 +42,8 @@ FUNCTIONS: dict[str, Callable[..., Sequence[Any]]] = {
     "node_info": lib.node_info,
     "metric_series": lib.metric_series,
     "serving": lib.serving,
+    "stage_at": per.stage_at,
+    "alias_at": per.alias_at,
 }
 
 #: Query name → its row type (the columns of an empty answer).
@@ -51,6 +54,7 @@ ROW_TYPES: dict[str, type] = {
     "features": lib.ModelFeature, "fairness_gaps": lib.FairnessGap, "governance_gaps": lib.GovernanceGap,
     "derived_models": lib.DerivedModel, "models_by_service": lib.ServiceModel,
     "dashboard_columns": lib.DashboardColumn, "metric_series": lib.SeriesPoint, "serving": lib.Serving,
+    "stage_at": per.StagePeriod, "alias_at": per.AliasPeriod,
 }
 _DICT_COLUMNS = {"resolve": ["entity", "type"], "node_info": ["entity", "type", "name"]}
 

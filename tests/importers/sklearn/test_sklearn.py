@@ -104,26 +104,34 @@ def test_not_an_estimator_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_cli_writes_openmetadata_create_requests(tmp_path: Path) -> None:
+    """``--om-requests`` writes the request bodies OpenMetadata takes (JSON Lines, services first), the same as
+    ``convert --to openmetadata --shape create`` of the imported graph, each valid against OpenMetadata 1.13's own
+    schemas."""
     import json
+    import sys
 
     import joblib
 
-    from mlkg.importers.openmetadata import CREATE_MLMODEL_KEYS
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "export"))
+    import om_schemas as oms
 
     path = tmp_path / "churn.joblib"
     joblib.dump(_pipeline(), path)
-    req_file = tmp_path / "requests.json"
+    req_file = tmp_path / "requests.jsonl"
     res = CliRunner().invoke(get_app(), ["import", "sklearn", str(path), "-o", str(tmp_path / "g.ttl"),
                                          "--om-requests", str(req_file), "--version-label", "1"])
     assert res.exit_code == 0, res.output
-    doc = json.loads(req_file.read_text())
-    assert doc["services"] == [{"name": "sklearn", "serviceType": "Sklearn"}]
-    (req,) = doc["models"]
-    assert set(req) <= set(CREATE_MLMODEL_KEYS)
+    service, req = [json.loads(line) for line in req_file.read_text().splitlines()]
+    assert service == {"name": "sklearn", "serviceType": "Sklearn"}
+    assert oms.errors(service, oms.CREATE_SERVICE) == [] and oms.errors(req, oms.CREATE_MLMODEL) == []
     assert req["service"] == "sklearn" and req["algorithm"] == "LogisticRegression"
     assert {"name": "clf__C", "value": "0.5"} in req["mlHyperParameters"]
     assert sorted(f["name"] for f in req["mlFeatures"]) == ["age", "city", "income"]
     assert "versions" in res.output  # the report says what OpenMetadata has no field for
+    conv = CliRunner().invoke(get_app(), ["convert", str(tmp_path / "g.ttl"), "--to", "openmetadata", "--shape",
+                                          "create", "-o", str(tmp_path / "conv.jsonl")])
+    assert conv.exit_code == 0, conv.output
+    assert (tmp_path / "conv.jsonl").read_text() == req_file.read_text()
 
 
 def test_golden_graph(golden) -> None:
