@@ -12,7 +12,7 @@ import dataclasses
 import enum
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -607,7 +607,10 @@ class Entity:
     (:meth:`derivations`), so a copy whose source changed while the derived value was carried over unchanged
     derives it again (``replace(hp, value=0.02)`` has ``value_text`` "0.02"; a renamed metric gets its new FQN
     under the same parent, and its children are renamed with it). A derived value given together with the
-    changed source is kept. References by FQN to a renamed entity are not followed: rebuild those.
+    changed source is kept. References by FQN follow a rename: those inside the renamed entity (a version's
+    ``features`` naming its model's features) are rebuilt with it, and those from other entities of the same
+    estate are rebuilt by :func:`follow_renames`, which the graph builders run (:func:`mlkg.rdf.build.to_graph`,
+    :func:`~mlkg.rdf.build.ntriples_lines`).
     """
 
     TYPE: ClassVar[str] = ""
@@ -634,6 +637,9 @@ class Entity:
     display_name: str | None = lit(V.displayName, lang=True, doc="Name shown to people.")
     description: str | None = lit(V.description, lang=True, doc="Description (Markdown).")
     id: str | None = lit(V.entityId, json="id", text=UUID, server_set=True, doc="OpenMetadata uuid of the entity.")
+    _renamed: Any = field(default=(), compare=False, repr=False)
+    """The renames this entity and its descendants went through since they were first built (``((type, old FQN,
+    new FQN, new name), ...)``), so references by FQN to them can follow (:func:`follow_renames`)."""
     _derived: Any = field(default=None, compare=False, repr=False)
     """What the derived fields held and were derived from when this entity was built (``{field: (source,
     value)}``, from :meth:`derivations`). ``dataclasses.replace`` copies it, so the copy can tell a stale
@@ -677,6 +683,7 @@ class Entity:
         """Fill derived fields nobody set (subclasses); runs before the arguments are checked."""
 
     def __post_init__(self) -> None:
+        before = self._derived["fqn"][1] if self._derived and "fqn" in self._derived else None
         if self._derived:
             for name, source in self.derivations().items():
                 if name not in self._derived:
@@ -694,7 +701,7 @@ class Entity:
                 object.__setattr__(self, f.name, new)
         if self.fqn is None and self.ROOT:
             object.__setattr__(self, "fqn", self.default_fqn())
-        self._normalize_children()
+        self._note_renames(before, self._normalize_children())
         self._sort_lists()
         object.__setattr__(self, "_derived", {name: (source, getattr(self, name))
                                               for name, source in self.derivations().items()})
@@ -722,23 +729,27 @@ class Entity:
         """The type segment of this entity's IRI."""
         return self.TYPE
 
-    def _normalize_children(self) -> None:
+    def _normalize_children(self) -> list[Any]:
+        """Name the children under this entity; returns the rename records the children carry."""
+        below: list[Any] = []
         if not self.fqn:
-            return
-        for f, spec in iter_fields(type(self)):
-            if spec.kind is not FieldKind.CHILD:
-                continue
-            val = getattr(self, f.name)
+            return below
+        for name, many in _child_fields(type(self)):
+            val = getattr(self, name)
             if val is None:
                 continue
-            if spec.many:
+            if many:
                 new = [self._adopt(c) for c in val]
                 if any(a is not b for a, b in zip(new, val)):
-                    object.__setattr__(self, f.name, Items(new))
+                    object.__setattr__(self, name, Items(new))
+                below.extend(c._renamed for c in new if c._renamed)
             else:
                 new1 = self._adopt(val)
                 if new1 is not val:
-                    object.__setattr__(self, f.name, new1)
+                    object.__setattr__(self, name, new1)
+                if new1._renamed:
+                    below.append(new1._renamed)
+        return below
 
     def _adopt(self, c: Entity) -> Entity:
         old = self._derived["fqn"][1] if self._derived and "fqn" in self._derived else None
@@ -749,6 +760,44 @@ class Entity:
             return c
         assert self.fqn is not None
         return dataclasses.replace(c, fqn=ids.fqn_child(self.fqn, *c.child_key()))
+
+    def _note_renames(self, before: str | None, below: list[Any]) -> None:
+        """Record this entity's rename (its FQN changed since the entity it was copied from) and its children's,
+        and point references inside it at the renamed descendants (see the class docstring)."""
+        moved = bool(before and self.fqn and before != self.fqn)
+        if not (moved or below or self._renamed):  # the common case: nothing renamed, nothing recorded
+            return
+        renamed: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        if self._renamed:
+            renamed.update(((r[0], r[1]), r) for r in self._renamed)
+        if moved:
+            assert before is not None and self.fqn is not None
+            renamed[(self.TYPE, before)] = (self.TYPE, before, self.fqn, self.name)
+        fresh: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        for entries in below:
+            for r in entries:
+                if (r[0], r[1]) not in renamed:
+                    fresh[(r[0], r[1])] = r
+        if moved:
+            fresh[(self.TYPE, before)] = renamed[(self.TYPE, before)]  # type: ignore[index]
+        renamed.update(fresh)
+        object.__setattr__(self, "_renamed", tuple(renamed.values()))
+        if fresh:  # references inside this entity to what was just renamed follow it
+            target = {k: (r[2], r[3]) for k, r in fresh.items()}
+            for f, spec in iter_fields(type(self)):
+                if spec.kind is FieldKind.CHILD:
+                    val = getattr(self, f.name)
+                    if spec.many:
+                        new = [_retarget(c, target) for c in val]
+                        if any(a is not b for a, b in zip(new, val)):
+                            object.__setattr__(self, f.name, Items(new))
+                    elif val is not None:
+                        new1 = _retarget(val, target)
+                        if new1 is not val:
+                            object.__setattr__(self, f.name, new1)
+            changes = _ref_changes(self, target)
+            for name, value in changes.items():
+                object.__setattr__(self, name, value)
 
     # -- builders -----------------------------------------------------------------------------------------------
 
@@ -824,6 +873,112 @@ def _sort_key(v: Any) -> tuple:
     if isinstance(v, Ref):
         return (0, 0, v.type, v.key)
     return (0, 0, str(v), "")
+
+
+_CHILD_FIELDS: dict[type, list[tuple[str, bool]]] = {}
+
+
+def _child_fields(cls: type) -> list[tuple[str, bool]]:
+    """(name, many) of the child fields of an entity class."""
+    out = _CHILD_FIELDS.get(cls)
+    if out is None:
+        out = _CHILD_FIELDS[cls] = [(f.name, spec.many) for f, spec in iter_fields(cls)
+                                    if spec.kind is FieldKind.CHILD]
+    return out
+
+
+def _moved(r: Any, target: Mapping[tuple[str, str], tuple[str, str]]) -> Any:
+    if isinstance(r, Ref) and r.fqn is not None:
+        hit = target.get((r.type, r.fqn))
+        if hit is not None:
+            return dataclasses.replace(r, fqn=hit[0], name=hit[1] if r.name is not None else None)
+    return r
+
+
+def _ref_changes(e: Entity, target: Mapping[tuple[str, str], tuple[str, str]]) -> dict[str, Any]:
+    """The reference fields of ``e`` (not its children) with references in ``target`` pointed at the new FQN."""
+    out: dict[str, Any] = {}
+    for f, spec in iter_fields(type(e)):
+        if spec.kind is not FieldKind.REF:
+            continue
+        val = getattr(e, f.name)
+        if val is None:
+            continue
+        if spec.many:
+            new = [_moved(r, target) for r in val]
+            if any(a is not b for a, b in zip(new, val)):
+                out[f.name] = Items(new)
+        else:
+            new1 = _moved(val, target)
+            if new1 is not val:
+                out[f.name] = new1
+    return out
+
+
+def _retarget(e: Entity, target: Mapping[tuple[str, str], tuple[str, str]]) -> Entity:
+    """``e`` rebuilt with its references (and its descendants') in ``target`` pointed at their new FQN; ``e``
+    itself when none is."""
+    changes = _ref_changes(e, target)
+    for f, spec in iter_fields(type(e)):
+        if spec.kind is not FieldKind.CHILD:
+            continue
+        val = getattr(e, f.name)
+        if val is None:
+            continue
+        if spec.many:
+            new = [_retarget(c, target) for c in val]
+            if any(a is not b for a, b in zip(new, val)):
+                changes[f.name] = new
+        else:
+            new1 = _retarget(val, target)
+            if new1 is not val:
+                changes[f.name] = new1
+    return dataclasses.replace(e, **changes) if changes else e
+
+
+def _fqns(e: Entity, out: set[tuple[str, str]]) -> None:
+    if e.fqn:
+        out.add((e.TYPE, e.fqn))
+    for f, spec in iter_fields(type(e)):
+        if spec.kind is FieldKind.CHILD:
+            val = getattr(e, f.name)
+            for c in (val if spec.many else (val,) if val is not None else ()):
+                _fqns(c, out)
+
+
+def follow_renames(entities: Iterable[Entity]) -> list[Entity]:
+    """The estate ``entities`` with references by FQN to a renamed entity of it pointed at the new FQN.
+
+    An entity renamed with :func:`dataclasses.replace` or :meth:`Entity.adding` (its own name or FQN, or an
+    ancestor's) remembers its old FQN; a reference elsewhere in the estate that still names the old FQN follows
+    to the new one, unless an entity of the estate still has the old FQN. Entities that need no change are
+    returned as they are (the common case costs one look at each root).
+
+    >>> from mlkg.model import Endpoint, MLModel, MLModelService, ModelVersion
+    >>> model = MLModel(name="churn", service="svc", versions=[ModelVersion(name="2")])
+    >>> ep = Endpoint(name="ep", service="svc", model_version=Ref(type="modelVersion", fqn="svc.churn.2"))
+    >>> model = dataclasses.replace(model, name="churn_v2")
+    >>> [e.model_version.fqn for e in follow_renames([model, ep]) if isinstance(e, Endpoint)]
+    ['svc.churn_v2.2']
+    """
+    roots = list(entities)
+    entries = [r for e in roots if isinstance(e, Entity) for r in e._renamed]
+    if not entries:
+        return roots
+    present: set[tuple[str, str]] = set()
+    for e in roots:
+        if isinstance(e, Entity):
+            _fqns(e, present)
+    moves = {(t, old): (new, name) for t, old, new, name in entries if (t, old) not in present}
+    for _ in range(len(moves)):  # a rename of a rename: follow the chain to its end
+        chained = {k: moves.get((k[0], v[0]), v) for k, v in moves.items()}
+        if chained == moves:
+            break
+        moves = chained
+    target = {k: v for k, v in moves.items() if (k[0], v[0]) in present}
+    if not target:
+        return roots
+    return [_retarget(e, target) if isinstance(e, Entity) else e for e in roots]
 
 
 def iter_fields(cls: type) -> Iterator[tuple[dataclasses.Field, FieldSpec]]:

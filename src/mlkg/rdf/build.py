@@ -22,6 +22,7 @@ from ..model.base import (
     OntologyEnum,
     Ref,
     expand_iri,
+    follow_renames,
     iter_fields,
     lexical,
     typed_datatype,
@@ -301,6 +302,7 @@ def to_graph(entities: Iterable[Entity] | Entity, *, base: str | None = None, gr
     g = graph if graph is not None else new_graph()
     if isinstance(entities, Entity):
         entities = [entities]
+    entities = follow_renames(entities)  # references by FQN to a renamed entity follow it (mlkg.model.base)
     add = g.add
     for e in entities:
         for t in entity_triples(e, base=base):
@@ -316,7 +318,7 @@ def ntriples_lines(entities: Iterable[Entity], *, base: str | None = None) -> li
     This is the engine's raw output: the cheapest form to hand to a bulk loader (pyoxigraph, a triple store).
     """
     out: list[str] = []
-    for e in entities:
+    for e in follow_renames(entities):  # references by FQN to a renamed entity follow it (mlkg.model.base)
         _emit(e, base, out.append, _NT)
     return out
 
