@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
@@ -226,3 +226,30 @@ def test_a_richer_graph_validates_and_says_what_openmetadata_has_no_field_for(tm
     assert run("convert", fraud, "--to", "mlkg", "-o", full).exit_code == 0
     assert run("convert", full, "-o", back).exit_code == 0
     assert isomorphic(Graph().parse(fraud), Graph().parse(back))
+
+
+def test_a_hugging_face_import_converts_to_every_shape_without_its_base_model(tmp_path: Path) -> None:
+    """A real Hub card (all-MiniLM-L6-v2, tests/importers/huggingface) names its base model by FQN only: that model
+    is a reference, not one to write (it has no service and no algorithm), so the import's own model converts and
+    the base model is reported as skipped."""
+    card = ROOT / "tests" / "importers" / "huggingface" / "all-MiniLM-L6-v2"
+    ttl = tmp_path / "hf.ttl"
+    assert run("import", "huggingface", card, "-o", ttl, "-q").exit_code == 0
+    r = run("convert", ttl, "--to", "openmetadata", "--shape", "create")
+    assert r.exit_code == 0, r.output
+    bodies = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [b["name"] for b in bodies] == ["huggingface", "all-MiniLM-L6-v2"]
+    assert oms.errors(bodies[0], oms.CREATE_SERVICE) == [] and oms.errors(bodies[1], oms.CREATE_MLMODEL) == []
+    assert "huggingface.nreimers/MiniLM-L6-H384-uncased: only referenced" in r.stderr
+    r = run("convert", ttl, "--to", "openmetadata", "--shape", "api")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [x["name"] for x in doc["models"]] == ["all-MiniLM-L6-v2"]
+    assert oms.errors(doc["models"][0], oms.MLMODEL) == []
+    # a model with facts of its own and no service is still refused (the rule above is for references only)
+    g = Graph().parse(ttl)
+    hub = URIRef("https://w3id.org/mlkg/id/mlmodelService/huggingface")
+    g.remove((None, URIRef("https://w3id.org/mlkg#belongsToService"), hub))
+    g.serialize(tmp_path / "unplaced.ttl", format="turtle")
+    r = run("convert", tmp_path / "unplaced.ttl", "--to", "openmetadata", "--shape", "create")
+    assert r.exit_code == 2 and "'all-MiniLM-L6-v2' has no service" in r.stderr

@@ -118,6 +118,12 @@ def _ml(entities: Iterable[Entity], report: ImportReport) -> tuple[list[m.MLMode
         if isinstance(e, m.MLModelService):
             services.append(e)
         elif isinstance(e, m.MLModel):
+            if e.service is None and e == m.MLModel(name=e.name, fqn=e.fqn):
+                # a model the graph only names (a Hugging Face base model, say): OpenMetadata would need a service
+                # and an algorithm the graph does not have, and the referring model keeps its FQN
+                report.skip(f"model {e.fqn or e.name}", "only referenced (by FQN) in this graph, with no facts of its "
+                            "own to write")
+                continue
             models.append(e)
         else:
             report.counts["not exported"] += 1
