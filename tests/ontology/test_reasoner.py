@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF
 
 import mlkg.model as m
-from mlkg.model.base import Ref
 from mlkg.namespaces import MLKG_IRI
+from mlkg.rdf.build import to_graph
 
 pytestmark = pytest.mark.slow
 
@@ -34,101 +35,6 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 MLS = Namespace("http://www.w3.org/ns/mls#")
 MLKG = Namespace(MLKG_IRI)
-
-
-def kitchen_sink(*, owned_activities: bool = False) -> list[m.Entity]:
-    """Entities that together use every mlkg class and most properties.
-
-    With ``owned_activities`` the pipeline and the run get owners too (mlkg:operatedBy).
-    """
-    alice, bob = Ref(type="user", fqn="alice"), Ref(type="user", fqn="bob")
-    team = Ref(type="team", fqn="data_science")
-    extra: dict[str, Any] = {"owners": [team]} if owned_activities else {}
-    pii = m.TagLabel(tag_fqn="PII.Sensitive", source="Classification", label_type="Manual", state="Confirmed")
-    card = m.ModelCard(intended_use="rank customers", out_of_scope_use="credit", limitations="EU only",
-                       ethical_considerations="purchase history", co2e_emissions_grams=12.5,
-                       url="https://example.org/card", risks=[m.Risk(name="drift", severity="high",
-                                                                     mitigation="retrain monthly")])
-    auc = m.Evaluation(name="auc", measure="AUC", value=0.93, dataset=Ref(type="dataset", fqn="s3.holdout"),
-                       split="test", slice="country=DE", ci_lower=0.91, ci_upper=0.95, ci_level=0.95, step=10)
-    version = m.ModelVersion(
-        name="3", stage="Production", aliases=["champion"], algorithm="XGBoost", status="READY",
-        source="models:/churn/3", license="Apache-2.0", created_by=alice, release_date="2024-06-01",
-        training_datasets=["sf.db.public.customer_features"], validation_datasets=["sf.db.public.val"],
-        test_datasets=[Ref(type="dataset", fqn="s3.holdout")], predictions=["sf.db.public.churn_scores"],
-        run=Ref(type="trainingRun", fqn="mlflow_prod.exp1.run42"),
-        previous_version=Ref(type="modelVersion", fqn="mlflow_prod.churn.2"),
-        features=[Ref(type="mlFeature", fqn="mlflow_prod.churn.recency")],
-        algorithm_ref=Ref(type="algorithm", fqn="xgboost"),
-        ml_hyper_parameters=[m.HyperParameter(name="max_depth", value=6)], metrics=[auc], model_card=card,
-        ml_store=m.ModelStore(storage="s3://models/churn/3", image_repository="ecr/churn"),
-        fairness=[m.FairnessMetric(name="dpd", measure="DemographicParityDifference", value=0.04,
-                                   sensitive_attribute="gender", group="female")],
-        feature_importance=[m.FeatureImportance(name="recency", feature=Ref(type="mlFeature",
-                                                                           fqn="mlflow_prod.churn.recency"),
-                                                importance=0.4, method="shap")],
-        compliance=[m.ComplianceRecord(name="gdpr", framework="GDPR", status="approved", allows_pii=False,
-                                       approved_by=bob, reference="https://example.org/grc/7")],
-        owners=[team], tags=[pii], domains=[Ref(type="domain", fqn="marketing")],
-        stage_history=[m.StageAssignment(stage="Production", started_at="2024-06-01T08:00:00Z",
-                                         times_from="MLflow")],
-        alias_history=[m.AliasAssignment(alias="champion", started_at="2024-06-01T08:00:00Z")])
-    endpoint = m.Endpoint(name="churn-api", deployment_type="realtime", status="InService",
-                          url="https://api.example.org/churn", environment="production",
-                          model_version=Ref(type="modelVersion", fqn="mlflow_prod.churn.3"),
-                          predictions=["sf.db.public.online_scores"], instance_type="ml.m5.large",
-                          serving_history=[m.ServingInterval(model_version="mlflow_prod.churn.3",
-                                                             started_at="2024-06-02T00:00:00Z",
-                                                             ended_at="2024-07-01T00:00:00Z",
-                                                             traffic_percentage=100.0)],
-                          drift_monitors=[m.DriftMonitor(name="psi", method="psi", threshold=0.2, status="ok",
-                                                         observations=[m.Evaluation(name="psi", value=0.05)])])
-    model = m.MLModel(
-        name="churn", service="mlflow_prod", service_type="Mlflow", algorithm="XGBoost", target="churned",
-        task="binary-classification", server="https://serve.example.org/churn", followers=[bob],
-        data_products=[Ref(type="dataProduct", fqn="customer360")], dashboard="looker.churn_board",
-        base_model=Ref(type="mlmodel", fqn="hf.base_model"), base_model_relation="finetune",
-        ml_features=[m.Feature(name="recency", data_type="numerical", position=0, feature_algorithm="days",
-                               feature_sources=[m.FeatureSource(name="last_purchase_date", data_type="date",
-                                                                data_source="sf.db.public.customers")])],
-        versions=[version], deployments=[endpoint],
-        audit_log=[m.AuditEvent(name="e1", action="promoted", actor=alice, timestamp="2024-06-01T08:00:00Z")],
-        owners=[team, alice], tags=[pii])
-    return [
-        m.MLModelService(name="mlflow_prod", service_type="Mlflow", service_url="https://mlflow.example.org"),
-        model,
-        m.Table(name="customers", fqn="sf.db.public.customers",
-                columns=[m.Column(name="email", data_type="VARCHAR", tags=[pii]),
-                         m.Column(name="last_purchase_date", data_type="DATE",
-                                  upstream=[Ref(type="column", fqn="sf.db.raw.orders.ts")])],
-                upstream=["sf.db.raw.orders"], owners=[team]),
-        m.Table(name="customer_features", fqn="sf.db.public.customer_features", produced_by="airflow.features",
-                version="2024-06-01"),
-        m.Dataset(name="holdout", fqn="s3.holdout", digest="9f2c", source="s3://data/holdout", source_type="s3",
-                  revision="r1", upstream=[Ref(type="container", fqn="s3.raw")]),
-        m.Container(name="raw", fqn="s3.raw"),
-        m.Pipeline(name="features", fqn="airflow.features", inputs=["sf.db.public.customers"],
-                   outputs=["sf.db.public.customer_features"], schedule="0 3 * * *", **extra),
-        m.Experiment(name="exp1", fqn="mlflow_prod.exp1", service="mlflow_prod", artifact_location="s3://ml/exp1",
-                     owners=[team]),
-        m.TrainingRun(name="run42", fqn="mlflow_prod.exp1.run42", experiment="mlflow_prod.exp1", user=alice,
-                      status="FINISHED", started_at="2024-05-30T09:00:00Z", ended_at="2024-05-30T09:40:00Z",
-                      code_repository="https://git.example.org/churn", code_commit="a1b2c3d", code_path="train.py",
-                      training_datasets=[Ref(type="dataset", fqn="s3.train")],
-                      evaluation_datasets=[Ref(type="dataset", fqn="s3.holdout")],
-                      params=[m.HyperParameter(name="max_depth", value=6)],
-                      metrics=[m.Evaluation(name="accuracy", value=0.9)], **extra),
-        m.Dashboard(name="churn_board", fqn="looker.churn_board", sources=["sf.db.public.churn_scores"],
-                    url="https://bi.example.org/d/1", owners=[alice]),
-        m.AlertingSystem(name="pager", fqn="ops.pager", sources=["sf.db.public.churn_scores"], channel="pager"),
-        m.User(name="alice", email="alice@example.org", teams=[team]),
-        m.Team(name="data_science", email="ds@example.org"),
-        m.Domain(name="marketing"),
-        m.DataProduct(name="customer360", owners=[team]),
-        m.Tag(name="Sensitive", fqn="PII.Sensitive", broader=Ref(type="tag", fqn="PII")),
-        m.GlossaryTerm(name="Churn", fqn="Business.Churn", broader=Ref(type="glossaryTerm", fqn="Business")),
-        m.Algorithm(name="xgboost", family="tree ensemble"),
-    ]
 
 
 def _reason(instances: Graph | None) -> tuple[Any, Any, float]:
@@ -151,20 +57,10 @@ def _reason(instances: Graph | None) -> tuple[Any, Any, float]:
     return world, onto, time.perf_counter() - t0
 
 
-def _instances(**kw: Any) -> Graph:
-    from mlkg.rdf.build import to_graph
-
-    return to_graph(kitchen_sink(**kw))
-
-
-def test_kitchen_sink_uses_every_class() -> None:
-    core = Graph().parse(FILES[0], format="turtle")
-    classes = {c for c in core.subjects(RDF.type, OWL.Class) if str(c).startswith(MLKG_IRI)}
-    enum_and_measure = {c for c in classes if (c, None, None) in core and any(
-        str(s).startswith(MLKG_IRI) for s in core.subjects(RDF.type, c))}
-    used = set(_instances().objects(None, RDF.type))
-    missing = classes - used - enum_and_measure
-    assert not missing, sorted(missing)
+@pytest.fixture(scope="module")
+def instances(kitchen_sink: Callable[..., list[m.Entity]]) -> Callable[..., Graph]:
+    """``instances(owned_activities=False)``: the shared kitchen sink (tests/conftest.py) as an rdflib graph."""
+    return lambda **kw: to_graph(kitchen_sink(**kw))
 
 
 def test_ontology_alone_is_consistent_and_satisfiable() -> None:
@@ -175,8 +71,8 @@ def test_ontology_alone_is_consistent_and_satisfiable() -> None:
 
 
 @pytest.fixture(scope="module")
-def reasoned() -> tuple[Any, Any, Graph]:
-    inst = _instances()
+def reasoned(instances: Callable[..., Graph]) -> tuple[Any, Any, Graph]:
+    inst = instances()
     world, onto, secs = _reason(inst)
     print(f"HermiT with {len(inst)} instance triples: {secs:.1f} s")
     return world, onto, inst
@@ -249,14 +145,15 @@ def test_no_unexpected_inferred_types(reasoned: tuple[Any, Any, Graph]) -> None:
 def test_untyped_references_get_only_sensible_types(reasoned: tuple[Any, Any, Graph]) -> None:
     """Ranges are unions where a reference may point to several kinds: nothing gets a specific wrong type."""
     world, _onto, inst = reasoned
-    holdout = URIRef("https://w3id.org/mlkg/id/dataset/s3.holdout")
+    holdout = URIRef("https://w3id.org/mlkg/id/dataset/s3.churn_holdout")
     ts = _inferred_types(world, inst)[holdout]
     assert str(MLKG.Dataset) in ts and str(MLKG.Table) not in ts and str(PROV.Activity) not in ts
 
 
-def test_owned_activities_are_consistent() -> None:
+def test_owned_activities_are_consistent(instances: Callable[..., Graph]) -> None:
     """Owners of pipelines and runs are mlkg:operatedBy (⊑ prov:wasAssociatedWith), not prov:wasAttributedTo."""
-    _reason(_instances(owned_activities=True))
+    world, _onto, _secs = _reason(instances(owned_activities=True))
+    assert not list(world.inconsistent_classes())
 
 
 def test_synthetic_catalogue_is_consistent() -> None:
