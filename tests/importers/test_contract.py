@@ -240,3 +240,37 @@ def test_secret_options_are_never_shown(tmp_path) -> None:
     assert "12345" not in str(err.value) and "(secret)" in str(err.value)
     (info,) = [i for i in describe(SecretConfig) if i.name == "api_key"]
     assert info.secret
+
+
+# -- the light description --list reads ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_the_catalog_describes_each_builtin_importer_as_its_class_does(name: str) -> None:
+    from mlkg.importers import registry
+
+    entry = registry._catalog().get(name)
+    assert entry is not None, f"{name} is not in catalog.json: run python -m mlkg.tools.generate --only importers"
+    assert entry["target"] == registered()[name].target
+    assert {k: v for k, v in entry.items() if k != "target"} == registry.describe_class(get(name))
+    assert registry.info(name)["sdk_installed"] is get(name).sdk_installed()
+
+
+def test_listing_the_importers_loads_no_importer_module_nor_the_model() -> None:
+    code = ("import sys; from mlkg.cli import main\ntry:\n    main(['import', '--list', '--format', 'json'])\n"
+            "except SystemExit:\n    pass\n"
+            "bad = sorted(m for m in sys.modules if m.startswith(('mlkg.importers.', 'mlkg.model', 'rdflib')) "
+            "and m != 'mlkg.importers.registry')\nprint('LOADED', ','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert '"name": "sagemaker"' in out.stdout and '"sdk_installed"' in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "LOADED"
+
+
+def test_a_stale_catalog_entry_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlkg.importers import registry
+
+    stale = {k: dict(v) for k, v in registry._catalog().items()}
+    stale["h2o"]["target"] = "mlkg.importers.h2o:OldName"
+    stale["h2o"]["summary"] = "stale"
+    monkeypatch.setattr(registry, "_catalog", lambda: stale)
+    assert registry.info("h2o")["summary"] == get("h2o").summary()  # the class is loaded and described instead

@@ -24,7 +24,8 @@ def test_every_generated_file_is_current() -> None:
 def test_the_table_names_every_artefact_once() -> None:
     names = [a.name for a in generate.GEN_MAP]
     assert names[0] == "vocab"  # the model imports the vocabulary, so it is generated first
-    assert sorted(names) == sorted(set(names)) == ["context", "docs", "production", "schemas", "shapes", "vocab"]
+    assert sorted(names) == sorted(set(names)) == ["context", "docs", "importers", "production", "schemas", "shapes",
+                                                   "vocab"]
 
 
 def test_check_names_a_stale_file_and_a_run_rewrites_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -45,7 +46,7 @@ def test_check_names_a_stale_file_and_a_run_rewrites_it(tmp_path: Path, monkeypa
 
 def test_unknown_artefact_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert generate.main(["--check", "--only", "spec"]) == 2
-    assert "no artefact 'spec'; known: vocab, context, shapes, schemas, production, docs" in capsys.readouterr().err
+    assert "no artefact 'spec'; known: vocab, context, shapes, schemas, production, importers, docs" in capsys.readouterr().err
 
 
 def test_register_adds_a_row(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -113,16 +113,9 @@ def importer_listing() -> list[dict[str, Any]]:
         item: dict[str, Any] = {"name": name, "target": reg.target, "distribution": reg.distribution,
                                 "version": reg.version}
         try:
-            cls = registry.get(name)
+            item.update(registry.info(name))  # mlkg's own from the generated catalog: no importer module loaded
         except Exception as e:
             item["error"] = str(e)
-            out.append(item)
-            continue
-        item.update({
-            "summary": cls.summary(), "platform": cls.platform.value, "extra": cls.extra,
-            "sdk": list(cls.sdk), "sdk_installed": cls.sdk_installed(),
-            "capabilities": {cap.name.lower(): text for cap, text in cls.capabilities.items()},
-        })
         out.append(item)
     return out
 

@@ -21,22 +21,40 @@ Typical use::
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .base import (
-    Capability,
-    Importer,
-    ImporterConfig,
-    ImportFailure,
-    ImportReport,
-    OptionInfo,
-    SourceUnavailable,
-    UnknownImporter,
-    describe,
-    option,
-    paginate,
-)
 from .registry import get, names
+
+if TYPE_CHECKING:
+    from .base import (
+        Capability,
+        Importer,
+        ImporterConfig,
+        ImportFailure,
+        ImportReport,
+        OptionInfo,
+        SourceUnavailable,
+        UnknownImporter,
+        describe,
+        option,
+        paginate,
+    )
+
+#: Names this package re-exports from :mod:`.base`, imported when first asked for: the
+#: contract pulls in the model and rdflib, which ``mlkg import --list`` does without.
+_LAZY = {"Capability": "base", "Importer": "base", "ImporterConfig": "base", "ImportFailure": "base",
+         "ImportReport": "base", "OptionInfo": "base", "SourceUnavailable": "base", "UnknownImporter": "base",
+         "describe": "base", "option": "base", "paginate": "base"}
+
+
+def __getattr__(attr: str) -> Any:
+    if attr in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[attr]}"), attr)
+        globals()[attr] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
 
 
 def run_import(name: str, config: Any = None, *, strict: bool = False,

@@ -497,6 +497,35 @@ class Capability(enum.Enum):
     GOVERNANCE = "governance"
 
 
+FieldMap = Mapping[type[m.Entity], Mapping[str, str]]
+"""An importer's mapping table (:attr:`Importer.fills`): entity class → field name → where the value comes from."""
+
+DERIVED_BY_MLKG = "derived by mlkg"
+"""Why a field needs no row in a mapping table: mlkg derives it (an entity's ``fqn``, a tag label's ``name`` and
+``tag``, a hyperparameter's ``value_text``, an evaluation's ``measure``: what :meth:`Entity.derivations` lists)."""
+
+
+def check_fills(fills: FieldMap) -> list[str]:
+    """What is wrong with a mapping table: a key that is not an entity class, a field the class does not have,
+    a source that is not a non-empty text.
+
+    >>> check_fills({m.MLModel: {"name": "the model's name", "colour": "x", "algorithm": ""}})
+    ["MLModel has no field 'colour'", 'MLModel.algorithm: the source is empty']
+    """
+    problems = []
+    for cls, table in fills.items():
+        if not (isinstance(cls, type) and issubclass(cls, m.Entity)):
+            problems.append(f"{cls!r} is not an entity class")
+            continue
+        names = {f.name for f in dataclasses.fields(cls)}
+        for fname, source in table.items():
+            if fname not in names:
+                problems.append(f"{cls.__name__} has no field {fname!r}")
+            elif not isinstance(source, str) or not source.strip():
+                problems.append(f"{cls.__name__}.{fname}: the source is empty")
+    return problems
+
+
 class Importer(abc.ABC, Generic[C]):
     """One platform's importer: a config, a report, and :meth:`entities` yielding mlkg entities.
 
@@ -522,6 +551,11 @@ class Importer(abc.ABC, Generic[C]):
     """The importer's version for provenance (default: the version of the package that registered it)."""
     examples: ClassVar[tuple[str, ...]] = ()
     """Command lines shown by ``mlkg import NAME --help``."""
+    fills: ClassVar[FieldMap] = {}
+    """The mapping table: for each entity class the importer yields, each field it fills and the platform source
+    of the value (``{m.ModelVersion: {"stage": "ModelPackage.ModelLifeCycle.Stage", ...}}``). The fields mlkg
+    derives itself (:data:`DERIVED_BY_MLKG`) are left out. The spec pages' integration tables are generated from
+    it, and a test holds it equal to what the importer's golden graphs show."""
 
     def __init__(self, config: C | None = None, report: ImportReport | None = None, **options: Any) -> None:
         if config is None:

@@ -4,20 +4,32 @@ Every importer, built-in or third-party, is one entry point ``name = "module:Imp
 distributions are read through :mod:`importlib.metadata`; in a source checkout the ``pyproject.toml`` beside
 ``src/`` is read too (so a new entry point works before the package is reinstalled). Nothing is imported until
 :func:`get` is called for a name.
+
+What ``mlkg import --list`` shows (summary, platform, extra, SDK modules, capabilities) comes from :func:`info`.
+For mlkg's own importers it is read from ``catalog.json`` beside this module, which the generator writes from the
+importer classes (``python -m mlkg.tools.generate --only importers``; ``--check`` fails when it is stale), so
+listing them imports no importer module, no mapping and no SDK. A third-party importer is loaded to be described.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import mlkg
 
-from .base import Importer, ImportFailure, UnknownImporter
+if TYPE_CHECKING:
+    from .base import Importer
 
 GROUP = "mlkg.importers"
+
+#: The generated description of mlkg's own importers (:func:`catalog_outputs`), read by :func:`info`.
+CATALOG = Path(__file__).with_name("catalog.json")
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,9 @@ def get(name: str) -> type[Importer]:
     :raises UnknownImporter: listing the known names.
     :raises ImportFailure: the entry point cannot be loaded or is not an :class:`Importer`.
     """
+    # lazy: the contract pulls in the model and rdflib; --list and name lookups do without them
+    from .base import Importer, ImportFailure, UnknownImporter
+
     reg = registered().get(name)
     if reg is None:
         raise UnknownImporter(f"unknown importer {name!r}; known: {', '.join(registered())}")
@@ -92,3 +107,58 @@ def version_of(name: str) -> str:
     """The importer's version: its own ``version`` attribute, else its distribution's version."""
     cls = get(name)
     return cls.version or registered()[name].version or ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Light metadata: what --list shows, without importing the importers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def describe_class(cls: type[Importer]) -> dict[str, Any]:
+    """What :func:`info` tells of an importer class (and the catalog keeps of the built-in ones)."""
+    return {"summary": cls.summary(), "platform": cls.platform.value, "extra": cls.extra, "sdk": list(cls.sdk),
+            "capabilities": {cap.name.lower(): text for cap, text in cls.capabilities.items()}}
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(CATALOG.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data.get("importers", {}) if isinstance(data, dict) else {}
+
+
+def sdk_installed(modules: list[str] | tuple[str, ...]) -> bool:
+    """Whether every SDK module can be found, without importing it."""
+    try:
+        return all(importlib.util.find_spec(mod) is not None for mod in modules)
+    except (ImportError, ValueError):
+        return False
+
+
+def info(name: str) -> dict[str, Any]:
+    """Summary, platform, extra, SDK modules (and whether they are installed) and capabilities of ``name``.
+
+    mlkg's own importers are described from the generated catalog when its entry for ``name`` names the same
+    target; any other importer is loaded (:func:`get`) and described from its class.
+
+    :raises UnknownImporter: no such importer. :raises ImportFailure: a third-party importer cannot be loaded.
+    """
+    reg = registered().get(name)
+    entry = _catalog().get(name) if reg is not None and reg.distribution == "mlkg" else None
+    if reg is not None and entry is not None and entry.get("target") == reg.target:
+        out = {k: v for k, v in entry.items() if k != "target"}
+    else:
+        out = describe_class(get(name))
+    out["sdk_installed"] = sdk_installed(out["sdk"])
+    return out
+
+
+def catalog_outputs() -> dict[Path, str]:
+    """The generator's row ``importers``: ``catalog.json`` from the classes of mlkg's own entry points."""
+    builtin = _source_tree_entries() or {n: r for n, r in registered().items() if r.distribution == "mlkg"}
+    body = {name: {"target": reg.target, **describe_class(get(name))} for name, reg in sorted(builtin.items())}
+    text = json.dumps({"generated": "python -m mlkg.tools.generate --only importers: do not edit",
+                       "importers": body}, indent=2, ensure_ascii=False) + "\n"
+    return {CATALOG: text}

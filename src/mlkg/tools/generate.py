@@ -54,6 +54,8 @@ GEN_MAP: list[Artefact] = [
              "mlkg.schema.build:files"),
     Artefact("production", "what \"in production\" means, in governance.ttl and the production queries",
              "mlkg.validate.production:outputs"),
+    Artefact("importers", "src/mlkg/importers/catalog.json: what mlkg import --list shows of the built-in importers, "
+             "from their classes", "mlkg.importers.registry:catalog_outputs"),
     Artefact("docs", "docs/reference/**.md: the spec page of every entity class, the ontology, CLI, query and "
              "rule-pack references (mlkg.docs)", "mlkg.tools.generate:docs_pages"),
 ]
