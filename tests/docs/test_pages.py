@@ -104,13 +104,18 @@ def test_run_markers_run() -> None:
     assert "mlflow-prod.fraud_detection" in out or "fraud_detection" in out
 
 
-def test_platform_integration_is_read_off_the_golden_graphs() -> None:
-    from mlkg.docs.integrations import fields_filled
+def test_platform_integration_comes_from_the_declared_mapping_tables() -> None:
+    from mlkg.docs.integrations import declared
+    from mlkg.importers import get
 
-    filled = fields_filled("Endpoint")
-    assert {"sagemaker", "vertexai", "azureml"} <= set(filled)
-    # the SageMaker golden estate has a real-time endpoint with its variant's instance type and traffic weight
-    assert {"instance_type", "traffic_percentage", "model_version", "status"} <= set(filled["sagemaker"])
+    filled = declared("Endpoint")
+    assert {"sagemaker", "vertexai", "azureml", "kubeflow"} <= set(filled)
+    # each row is the importer's own declaration: field and platform source
+    assert filled["sagemaker"] == dict(sorted(get("sagemaker").fills[m.Endpoint].items()))
+    source = filled["sagemaker"]["instance_type"]
+    assert "InstanceType" in source
     page = (DOCS / specs.PAGE_DIR / "Endpoint.md").read_text()
-    assert "## Platform integration" in page and "| `sagemaker` |" in page
-    assert "`traffic_percentage`" in page.split("## Platform integration")[1]
+    section = page.split("## Platform integration")[1]
+    assert f"| [`sagemaker`](../../importers/sagemaker.md) | `instance_type` | {source} |" in section
+    importer_page = (DOCS / "importers" / "sagemaker.md").read_text()
+    assert f"| [Endpoint](../reference/entities/Endpoint.md) | `instance_type` | {source} |" in importer_page

@@ -12,7 +12,15 @@ import pytest
 
 from mlkg.errors import InputError
 from mlkg.importers import Capability, Importer, ImporterConfig, get, names
-from mlkg.importers.base import ImportFailure, ImportReport, SourceUnavailable, describe, paginate, redact_uri
+from mlkg.importers.base import (
+    ImportFailure,
+    ImportReport,
+    SourceUnavailable,
+    check_fills,
+    describe,
+    paginate,
+    redact_uri,
+)
 from mlkg.importers.registry import registered
 from mlkg.model.entities import PlatformType
 
@@ -67,6 +75,10 @@ def test_conformance(name: str) -> None:
     assert cls.capabilities
     for cap, sentence in cls.capabilities.items():
         assert isinstance(cap, Capability) and sentence.endswith("."), (name, cap)
+    # the mapping table: each entity class it yields, the fields it fills and their platform source (held equal to
+    # the golden graphs by test_fills.py)
+    assert cls.fills, (name, "declares no mapping table (Importer.fills)")
+    assert not check_fills(cls.fills), (name, check_fills(cls.fills))
     # the extra is declared, and a missing SDK names it
     if cls.sdk:
         assert cls.extra in PYPROJECT["project"]["optional-dependencies"], (name, cls.extra)

@@ -2,14 +2,14 @@
 
 Each page says what the importer reads (its summary and declared capabilities), how to install its SDK (its
 extra), how to run it (its example command lines and the full ``mlkg import NAME --help``, whose options are
-generated from the importer's config class), and which fields it fills on each entity class (read off its golden
-graph, :mod:`mlkg.docs.integrations`).
+generated from the importer's config class), and which fields it fills on each entity class and where each comes
+from (its declared mapping table, checked against its golden graph: :mod:`mlkg.docs.integrations`).
 """
 
 from __future__ import annotations
 
 from ..importers import registry
-from .integrations import observed
+from .integrations import declared_by
 from .reference import _run_cli
 
 PAGE_DIR = "importers"
@@ -36,12 +36,14 @@ def page(name: str) -> str:
     if code != 0:
         raise RuntimeError(f"mlkg import {name} --help failed (exit {code})")
     out += ["## Options", "", "```text", text.rstrip(), "```", ""]
-    filled = {cls: imps[name] for cls, imps in sorted(observed().items()) if name in imps}
+    filled = declared_by(name)
     if filled:
-        out += ["## Fields it fills", "", "Read off the importer's golden graph (`tests/importers/" + name + "/`).", "",
-                "| class | fields |", "|---|---|"]
-        out += [f"| [{cls}](../reference/entities/{cls}.md) | {', '.join(f'`{f}`' for f in sorted(fs))} |"
-                for cls, fs in filled.items()]
+        out += ["## Fields it fills", "",
+                "Its mapping table (`fills`), held equal to its golden graphs (`tests/importers/" + name + "/`) by a "
+                "test.", "", "| class | field | comes from |", "|---|---|---|"]
+        for cls, table in filled.items():
+            out += [f"| [{cls}](../reference/entities/{cls}.md) | `{f}` | {src.replace('|', chr(92) + '|')} |"
+                    for f, src in table.items()]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

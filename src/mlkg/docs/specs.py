@@ -26,7 +26,7 @@ from ..ontology import load_ontology
 from ..rdf import formats
 from ..rdf.reader import from_graph
 from ..resources import resource_path
-from .integrations import fields_filled
+from .integrations import declared
 
 #: The shipped example graphs the pages take their examples from, in order of preference.
 EXAMPLES = ("fraud_detection", "customer_churn", "model_versions", "lifecycle_lineage", "sagemaker_recommendation",
@@ -333,7 +333,7 @@ def _fence(lang: str, text: str) -> str:
     return f"```{lang}\n{text.rstrip()}\n```\n"
 
 
-def render(cls: type[Entity], *, integrations: dict[str, list[str]] | None = None) -> str:
+def render(cls: type[Entity], *, integrations: dict[str, dict[str, str]] | None = None) -> str:
     """The specification page of one entity class, as Markdown."""
     rows = field_rows(cls)
     out = [f"# {cls.__name__}\n",
@@ -372,10 +372,13 @@ def render(cls: type[Entity], *, integrations: dict[str, list[str]] | None = Non
     out += ["## JSON-LD context\n", _fence("json", json.dumps(context_terms(cls), indent=2, ensure_ascii=False))]
     if integrations:
         out += ["## Platform integration\n",
-                "The fields each importer fills on this class, read off the importer's golden graph (its output on "
-                "the platform's own files, in `tests/importers/<platform>/`).\n",
-                "| importer | fields |", "|---|---|"]
-        out += [f"| `{name}` | {', '.join(f'`{x}`' for x in sorted(fs))} |" for name, fs in sorted(integrations.items())]
+                "The fields each importer fills on this class and where on the platform each value comes from: the "
+                "mapping table the importer declares (`Importer.fills`), which a test holds equal to the importer's "
+                "golden graphs (its output on the platform's own files, in `tests/importers/<platform>/`).\n",
+                "| importer | field | comes from |", "|---|---|---|"]
+        for name, table in sorted(integrations.items()):
+            out += [f"| [`{name}`](../../importers/{name}.md) | `{f}` | {_cell(src)} |"
+                    for f, src in sorted(table.items())]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -394,5 +397,5 @@ def pages() -> dict[str, str]:
     """Every spec page: path under the docs root → Markdown."""
     out = {f"{PAGE_DIR}/index.md": index_page()}
     for cls in entity_classes():
-        out[f"{PAGE_DIR}/{page_name(cls)}"] = render(cls, integrations=fields_filled(cls.__name__))
+        out[f"{PAGE_DIR}/{page_name(cls)}"] = render(cls, integrations=declared(cls.__name__))
     return out

@@ -364,6 +364,7 @@ class HuggingFaceImporter(Importer[HuggingFaceConfig]):
     source_option = "path"
     examples = ("mlkg import huggingface ./my-model -o my-model.ttl",
                 "mlkg import huggingface distilbert/distilbert-base-uncased --hub -o distilbert.jsonld")
+    from .huggingface_fields import FILLS as fills  # the mapping table: field → Hugging Face source
 
     @classmethod
     def cli_values(cls, values: dict[str, Any]) -> dict[str, Any]:

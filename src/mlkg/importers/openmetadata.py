@@ -348,6 +348,7 @@ class OpenMetadataImporter(Importer[OpenMetadataConfig]):
     examples = ("mlkg import openmetadata http://localhost:8585 -o om.ttl",
                 "mlkg import openmetadata models.json --service mlflow_svc.json -o models.ttl",
                 "mlkg import openmetadata om-export.ttl -o mlkg.ttl")
+    from .openmetadata_fields import FILLS as fills  # the mapping table: field → OpenMetadata source
 
     def source(self) -> str:
         return f"openmetadata {redact_uri(self.config.source)}"

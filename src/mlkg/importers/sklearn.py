@@ -159,6 +159,7 @@ class SklearnImporter(Importer[SklearnConfig]):
     sdk = ("sklearn",)
     source_option = "path"
     examples = ("mlkg import sklearn model.joblib --name churn -o churn.ttl",)
+    from .sklearn_fields import FILLS as fills  # the mapping table: field → scikit-learn source
 
     def source(self) -> str:
         c = self.config

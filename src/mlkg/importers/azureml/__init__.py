@@ -49,6 +49,7 @@ class AzureMLImporter(Importer[AzureMLConfig]):
         "mlkg import azureml model.yml job.yml endpoint.yml blue.yml -o credit-risk.ttl",
         "mlkg import azureml --subscription $SUB --resource-group ml-rg --workspace credit-ws --store oxigraph:kg",
     )
+    from .fields import FILLS as fills  # the mapping table: field → Azure ML source
 
     def __init__(self, config: AzureMLConfig | None = None, report: ImportReport | None = None, *,
                  credential: Any = None, client_options: dict[str, Any] | None = None, **options: Any) -> None:

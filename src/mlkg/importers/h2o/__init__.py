@@ -48,6 +48,7 @@ class H2OImporter(Importer[H2OConfig]):
     examples = ("mlkg import h2o iris_gbm.json -o h2o.ttl",
                 "mlkg import h2o models/ --strict -o h2o.ttl",
                 "mlkg import h2o --url http://127.0.0.1:54321 -o cluster.ttl")
+    from .fields import FILLS as fills  # the mapping table: field → H2O source
 
     def source(self) -> str:
         c = self.config

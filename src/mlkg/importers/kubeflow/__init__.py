@@ -38,6 +38,7 @@ class KubeflowImporter(Importer[KubeflowConfig]):
     examples = ("mlkg import kubeflow --mlmd sqlite:///mlmd.sqlite -o kfp.ttl",
                 "mlkg import kubeflow pipeline.yaml local_outputs/ -o local.ttl",
                 "mlkg import kubeflow --model-registry http://127.0.0.1:8080 -o registry.ttl")
+    from .fields import FILLS as fills  # the mapping table: field → Kubeflow source
 
     def source(self) -> str:
         c = self.config

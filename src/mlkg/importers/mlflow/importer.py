@@ -66,6 +66,7 @@ class MlflowImporter(Importer[MlflowConfig]):
         "DATABRICKS_HOST=... DATABRICKS_TOKEN=... mlkg import mlflow --tracking-uri databricks "
         "--registry-uri databricks-uc -o uc.ttl",
     )
+    from .fields import FILLS as fills  # the mapping table: field → MLflow source
 
     def __init__(self, config: MlflowConfig | None = None, report: Any = None, **options: Any) -> None:
         super().__init__(config, report, **options)

@@ -70,6 +70,7 @@ class NeptuneImporter(Importer[NeptuneConfig]):
     examples = ("mlkg import neptune .neptune -o runs.ttl",
                 "mlkg import neptune .neptune/offline/run__1234__5678__abcd --project acme/iris -o run.ttl",
                 "mlkg import neptune exports/data -o exported.ttl")
+    from .fields import FILLS as fills  # the mapping table: field → Neptune source
 
     def _found(self) -> Any:
         """The offline run folders under the given paths (the check of test_connection and entities)."""

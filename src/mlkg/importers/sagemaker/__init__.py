@@ -67,6 +67,7 @@ class SageMakerImporter(Importer[SageMakerConfig]):
         "mlkg import sagemaker --profile prod --model-package-groups fraud-detector --store oxigraph:kg",
         "mlkg import sagemaker --endpoint-url http://127.0.0.1:5000 --region us-east-1 -o moto.ttl",
     )
+    from .fields import FILLS as fills  # the mapping table: field → SageMaker source
 
     def __init__(self, config: SageMakerConfig | None = None, report: ImportReport | None = None, *,
                  client: Any = None, s3: Any = None, **options: Any) -> None:

@@ -48,6 +48,7 @@ class VertexAIImporter(Importer[VertexAIConfig]):
         "mlkg import vertexai model.json -o model.ttl",
         "mlkg import vertexai --project my-proj --location europe-west4 --store oxigraph:kg",
     )
+    from .fields import FILLS as fills  # the mapping table: field → Vertex AI source
 
     def source(self) -> str:
         if self.config.project:

@@ -75,6 +75,7 @@ class WandbImporter(Importer[WandbConfig]):
                 "mlkg import wandb --entity acme --project iris-demo -o iris.ttl",
                 "mlkg import wandb --entity acme --project iris-demo --base-url https://wandb.example.org "
                 "-o iris.ttl")
+    from .fields import FILLS as fills  # the mapping table: field → W&B source
 
     @property
     def live(self) -> bool:
