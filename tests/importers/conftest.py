@@ -96,3 +96,128 @@ def golden() -> Callable[..., None]:
                       literals=literals)
 
     return check
+
+
+# -- no network: every importer test, golden inputs included -----------------------------------------------------
+
+_LOOPBACK_MARKS = ("server", "slow")
+
+#: Ports of the loopback servers this process listens on (in-process fakes: a platform's REST API on 127.0.0.1).
+LISTENING: set[int] = set()
+#: Every connection (address, whether it was made) and name lookup since the last test ended.
+ATTEMPTS: list[tuple[str, Any, bool]] = []
+
+
+def _is_loopback(host: Any) -> bool:
+    import ipaddress
+
+    text = host.decode("ascii", "replace") if isinstance(host, bytes) else host
+    if not isinstance(text, str):
+        return False
+    if text.lower() in ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"):
+        return True
+    try:
+        return ipaddress.ip_address(text.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _install_ledger() -> None:
+    """Wrap the socket calls (over the suite's guard) to keep every attempt in :data:`ATTEMPTS`, once."""
+    import socket
+
+    if getattr(socket.socket.connect, "_mlkg_ledger", False):
+        return
+    connect, connect_ex, listen = socket.socket.connect, socket.socket.connect_ex, socket.socket.listen
+    getaddrinfo = socket.getaddrinfo
+
+    def unix(sock: Any) -> bool:
+        return sock.family == getattr(socket, "AF_UNIX", None)
+
+    def ledger_connect(self: socket.socket, address: Any) -> Any:
+        if unix(self):
+            return connect(self, address)
+        try:
+            out = connect(self, address)
+        except BaseException:
+            ATTEMPTS.append(("connect", address, False))
+            raise
+        ATTEMPTS.append(("connect", address, True))
+        return out
+
+    def ledger_connect_ex(self: socket.socket, address: Any) -> Any:
+        if unix(self):
+            return connect_ex(self, address)
+        try:
+            code = connect_ex(self, address)
+        except BaseException:
+            ATTEMPTS.append(("connect", address, False))
+            raise
+        ATTEMPTS.append(("connect", address, code == 0))
+        return code
+
+    def ledger_listen(self: socket.socket, *args: Any) -> Any:
+        try:
+            LISTENING.add(int(self.getsockname()[1]))
+        except (OSError, TypeError, IndexError, ValueError):
+            pass
+        return listen(self, *args)
+
+    def ledger_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not _is_loopback(host):
+            ATTEMPTS.append(("resolve", (host, *args[:1]), False))
+        return getaddrinfo(host, *args, **kwargs)
+
+    ledger_connect._mlkg_ledger = True  # type: ignore[attr-defined]
+    socket.socket.connect = ledger_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = ledger_connect_ex  # type: ignore[method-assign]
+    socket.socket.listen = ledger_listen  # type: ignore[method-assign]
+    socket.getaddrinfo = ledger_getaddrinfo  # type: ignore[assignment]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before each importer test's fixtures (its module's included): the ledger in place, and empty. Installed
+    here, not at import, because the suite's guard is installed after this file is imported; it stays installed
+    (recording, never refusing) for the rest of the session."""
+    _install_ledger()
+    ATTEMPTS.clear()
+
+
+def reached(attempts: list[tuple[str, Any, bool]], *, may_loopback: bool) -> list[tuple[str, Any, bool]]:
+    """The attempts that break the rule: anything outside loopback (made or refused: an importer may have caught
+    the refusal); a loopback connection that was made, unless to a server this process listens on or
+    ``may_loopback``. A refused loopback connection reached nothing."""
+
+    def host(address: Any) -> Any:
+        return address[0] if isinstance(address, tuple) and address else address
+
+    def own(address: Any) -> bool:
+        return isinstance(address, tuple) and len(address) > 1 and address[1] in LISTENING
+
+    outside = [a for a in attempts if not _is_loopback(host(a[1]))]
+    inside = [] if may_loopback else [a for a in attempts if a[2] and _is_loopback(host(a[1])) and not own(a[1])]
+    return outside + inside
+
+
+@pytest.fixture(autouse=True)
+def network_ledger(request: pytest.FixtureRequest) -> Any:
+    """Every connection or name lookup an importer test makes (its module fixtures' included), checked when the
+    test ends.
+
+    The suite's socket guard (``tests/conftest.py``) refuses anything outside 127.0.0.1; an importer could catch
+    that refusal and go on quietly, so the attempts are recorded and a test that made one fails even then. A
+    test that reads the platform's files (every golden graph's test) may not connect at all: loopback only to a
+    server the test started in this process (a fake of the platform's REST API, whose listening port is known),
+    or, in tests marked ``server`` or ``slow``, to a server process of its own (``moto_server``, H2O). A refused
+    loopback connection (the tests of an unreachable server) reached nothing and is allowed.
+    """
+    from types import SimpleNamespace
+
+    yield SimpleNamespace(attempts=ATTEMPTS, reached=reached, listening=LISTENING)
+    attempts = list(ATTEMPTS)
+    ATTEMPTS.clear()
+    bad = reached(attempts, may_loopback=any(request.node.get_closest_marker(mk) for mk in _LOOPBACK_MARKS))
+    if bad:
+        shown = ", ".join(f"{k} {a!r}" for k, a, _ in bad[:3])
+        pytest.fail(f"the test tried to reach the network ({shown}): importers read files without any "
+                    "connection; loopback only to a server the test started", pytrace=False)
