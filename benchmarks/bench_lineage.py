@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
           f"load average {os.getloadavg()[0]:.1f}; median CPU ms per call over {args.reps} calls")
     print(f"{'triples':>10} {'query':<9} {'reader':<10} {'CPU ms':>8} {'entities':>9} {'vs index':>9} {'same':>5}")
     ok = True
+    from results import Recorder  # benchmarks/results.py: the checked-in figures the docs page is made from
+
+    rec = Recorder("lineage", scale=f"{args.sizes} triples, {args.reps} calls")
     for size in [parse_size(s) for s in args.sizes.split(",") if s.strip()]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "estate.nt"
@@ -99,9 +102,12 @@ def main(argv: list[str] | None = None) -> int:
                 ok = ok and same
                 print(f"{len(store):>10,} {query:<9} {label:<10} {t * 1e3:>8.2f} {len(got):>9} "
                       f"{t / t_index:>8.2f}x {'yes' if same else 'NO':>5}", flush=True)
+                rec.figure(f"{len(store):,} triples: {query}, {label}", round(t * 1e3, 3), "ms",
+                           note="median CPU per call" + ("" if same else "; DIFFERENT entities"))
         del store, view
     print("# vs index = reader's CPU / the index reader's CPU (above 1: the index reader is cheaper); "
           f"load average now {os.getloadavg()[0]:.1f}")
+    rec.save()
     return 0 if ok else 1
 
 

@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..importers import registry
 from ..rdf.formats import load_graph
 from ..resources import resource_path
-from . import importer_pages, ontology_page, reference, specs
+from . import benchmarks_page, importer_pages, ontology_page, reference, specs
 from .ontology_page import write_negotiation_files
 from .specs import PAGE_DIR, entity_classes, page_name
 
@@ -48,6 +48,7 @@ def generated_pages() -> dict[str, Callable[[], str]]:
         "reference/cli.md": reference.cli_page,
         "reference/queries.md": reference.queries_page,
         "reference/packs.md": reference.packs_page,
+        benchmarks_page.PAGE: benchmarks_page.render,
     }
     for path, text in specs.pages().items():
         pages[path] = functools.partial(str, text)
