@@ -60,6 +60,7 @@ class Fair4mlImporter(Importer[Fair4mlConfig]):
     examples = ("mlkg export fraud.ttl --profile fair4ml -o fraud.jsonld && "
                 "mlkg import fair4ml fraud.jsonld -o fraud.ttl",
                 "mlkg import fair4ml models/*.jsonld --store oxigraph:./kg")
+    from .fields import FILLS as fills  # the mapping table: field → FAIR4ML source
 
     def source(self) -> str:
         return " ".join(["fair4ml", *map(redact_uri, self.config.paths)])
