@@ -269,7 +269,7 @@ def _generate(nt: Path, n_triples: int, after: Path) -> dict[str, Any]:
 
 
 def scale_10m(data: Path, tmp: Path, after: Path, results: dict[str, Any], skip_stream: bool,
-              n_triples: int = SIZES["10M"], floor: bool = True) -> None:
+              n_triples: int = SIZES["10M"], floor: bool = True, reuse: bool = False) -> None:
     nt = data / ("synth-10M.nt" if n_triples == SIZES["10M"] else f"synth-{n_triples}.nt")
     if not nt.exists():
         gen = _generate(nt, n_triples, after)
@@ -279,44 +279,27 @@ def scale_10m(data: Path, tmp: Path, after: Path, results: dict[str, Any], skip_
     floor_dir, kg = tmp / "floor-10M", data / "kg-10M"
     shutil.rmtree(floor_dir, ignore_errors=True)
     rows: dict[str, Any] = {}
-    if floor:
+    if floor and not (reuse and kg.exists()):
         rows["floor pyoxigraph bulk_load"] = measure(py(
             f"import pyoxigraph as ox; ox.Store({str(floor_dir)!r}).bulk_load(path={str(nt)!r}, "
             f"format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode({GRAPH!r}))"), None)
         shutil.rmtree(floor_dir, ignore_errors=True)
     else:
         print("   (the raw bulk-load floor is not run: --no-floor)")
-    shutil.rmtree(kg, ignore_errors=True)
-    rows["after mlkg load"] = measure(mlkg("load", str(nt), "--store", f"oxigraph:{kg}", "--graph", GRAPH,
-                                           "--no-progress"), after)
-    report("mlkg load of the 10M estate into oxigraph", rows,
-           [("after mlkg load", "floor pyoxigraph bulk_load")], results)
-    print("   target: <= 10 min wall when quiet, peak RSS <= 1 GiB; "
-          f"load average now {os.getloadavg()[0]:.1f}", flush=True)
-
-    # lineage and the production query on the loaded store (medians of 5 after a warm-up, in one process)
-    code = (f"import json, time, statistics, pyoxigraph as ox; from mlkg import lineage, synth; "
-            f"from mlkg.store import open_store; from mlkg.query.catalog import load_query\n"
-            f"s = open_store('oxigraph:{kg}?mode=ro'); iris = synth.sample_iris(1); out = {{}}\n"
-            f"def med(f):\n f(); ts = []\n for _ in range(5):\n  t = time.perf_counter(); r = f(); "
-            f"ts.append(time.perf_counter() - t)\n return round(statistics.median(ts) * 1000, 1), len(r)\n"
-            f"out['impact_ms'] = med(lambda: lineage.impact(s, iris['raw_column']))\n"
-            f"out['upstream_ms'] = med(lambda: lineage.upstream(s, iris['dashboard']))\n"
-            f"q = load_query('production')\n"
-            f"out['production_raw_ms'] = med(lambda: list(s.ox.query(q, use_default_graph_as_union=True)))\n"
-            f"print(json.dumps(out))")
-    env = dict(os.environ, PYTHONPATH=str(after))
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
-                       timeout=3600)
-    print("\n-- lineage and queries on the 10M store (embedded, medians of 5, ms wall, rows)")
-    if p.returncode == 0:
-        q = json.loads(p.stdout.strip().splitlines()[-1])
-        for k, (ms, n) in q.items():
-            print(f"   {k:28s} {ms:10.1f} ms  {n} rows")
-        print("   targets: impact <= 10 ms, upstream <= 50 ms median")
-        results["10M queries"] = q
+    if reuse and kg.exists():
+        print(f"   (the store {kg} is reused: --reuse-store; no load figures)")
+        floor = False
     else:
-        print(f"   ! failed: {p.stderr.strip()[-800:]}")
+        shutil.rmtree(kg, ignore_errors=True)
+        rows["after mlkg load"] = measure(mlkg("load", str(nt), "--store", f"oxigraph:{kg}", "--graph", GRAPH,
+                                               "--no-progress"), after)
+    if rows:
+        report("mlkg load of the 10M estate into oxigraph", rows,
+               [("after mlkg load", "floor pyoxigraph bulk_load")], results)
+        print("   target: <= 10 min wall when quiet, peak RSS <= 1 GiB; "
+              f"load average now {os.getloadavg()[0]:.1f}", flush=True)
+
+    queries_10m(kg, after, results)
     prod = measure(mlkg("query", "production", "--store", f"oxigraph:{kg}?mode=ro", "--format", "json"), after,
                    timeout=1800)
     report("mlkg query production on the 10M store (CLI process)", {"after mlkg query production": prod}, [],
@@ -327,6 +310,89 @@ def scale_10m(data: Path, tmp: Path, after: Path, results: dict[str, Any], skip_
           flush=True)
     if not skip_stream:
         case_stream(nt, tmp, None, after, results, tos=("nt",))
+
+
+#: Run in one process on the loaded 10M store: lineage medians, the production query (raw and mlkg's), and
+#: incremental validation of one model after a small change (a copy of the store would not fit: the change is made
+#: in the store and undone afterwards).
+_QUERIES_10M = """
+import json, statistics, sys, time
+import pyoxigraph as ox
+from mlkg import lineage, synth
+from mlkg.query import production
+from mlkg.query.catalog import load_query
+from mlkg.store import open_store
+from mlkg.validate import expand_focus, validate
+from mlkg.validate.engines.oxview import OxData
+kg, reps = sys.argv[1], int(sys.argv[2])
+
+def med(f, n=reps):
+    f()  # warm-up
+    cpu, wall = [], []
+    for _ in range(n):
+        c, w = time.process_time(), time.perf_counter()
+        r = f()
+        cpu.append(time.process_time() - c)
+        wall.append(time.perf_counter() - w)
+    return {"cpu_ms": round(statistics.median(cpu) * 1000, 1), "wall_ms": round(statistics.median(wall) * 1000, 1),
+            "rows": len(r), "runs": n}
+
+class Out(dict):
+    def __setitem__(self, k, v):  # each figure as it comes (a step that never ends still leaves the others)
+        super().__setitem__(k, v)
+        print(json.dumps({k: v}), flush=True)
+
+out = Out()
+s = open_store(f"oxigraph:{kg}")
+iris = synth.sample_iris(1)
+out["impact"] = med(lambda: lineage.impact(s, iris["raw_column"]))
+out["upstream"] = med(lambda: lineage.upstream(s, iris["dashboard"]))
+out["impact, hand SPARQL on the raw store (floor)"] = med(lambda: list(s.ox.query(
+    "SELECT DISTINCT ?n WHERE { ?n (<http://www.w3.org/ns/prov#wasDerivedFrom>|<http://www.w3.org/ns/prov#used>|"
+    "<http://www.w3.org/ns/prov#wasGeneratedBy>|<https://w3id.org/mlkg#hasVersion>|"
+    "<https://w3id.org/mlkg#belongsToTable>)+ <" + iris["raw_column"] + "> }", use_default_graph_as_union=True)))
+q = load_query("production")
+out["production, raw pyoxigraph"] = med(lambda: list(s.ox.query(q, use_default_graph_as_union=True)), 1)
+out["production, mlkg.query.production"] = med(lambda: production(s), 1)
+# incremental validation of one model after a small change: a second description is added, then the model and
+# everything it owns (expand_focus) is validated; the change is undone at the end
+model = iris["model"]
+desc = "<https://w3id.org/mlkg#description>"
+graph = next(iter(s.ox.named_graphs()))
+old = list(s.ox.quads_for_pattern(ox.NamedNode(model), ox.NamedNode(desc[1:-1]), None, graph))
+s.ox.update(f"INSERT DATA {{ GRAPH <{graph.value}> {{ <{model}> {desc} \\"changed by the benchmark\\" }} }}")
+try:
+    t = time.process_time()
+    focus = expand_focus(OxData(s.ox).graph(), [model])
+    out["expand_focus"] = {"cpu_ms": round((time.process_time() - t) * 1000, 1), "rows": len(focus), "runs": 1}
+    validate(s, focus=["urn:warm-up"])  # the shapes parsed once, as in bench_validate.py
+    out["incremental validation (core, one model)"] = med(lambda: validate(s, focus=focus).results, reps)
+finally:
+    s.ox.update(f"DELETE DATA {{ GRAPH <{graph.value}> {{ <{model}> {desc} \\"changed by the benchmark\\" }} }}")
+    s.ox.flush()
+    assert list(s.ox.quads_for_pattern(ox.NamedNode(model), ox.NamedNode(desc[1:-1]), None, graph)) == old
+"""
+
+
+def queries_10m(kg: Path, after: Path, results: dict[str, Any], reps: int = 5) -> None:
+    """Lineage, the production query and incremental validation on the loaded 10M store, in one process."""
+    env = dict(os.environ, PYTHONPATH=str(after))
+    load0 = os.getloadavg()[0]
+    print(f"\n-- on the 10M store (embedded; medians of {reps} after a warm-up, one run for the production query; "
+          f"load average {load0:.1f} at start)", flush=True)
+    q: dict[str, Any] = {}
+    results["10M queries"] = q
+    p = subprocess.Popen([sys.executable, "-c", _QUERIES_10M, str(kg), str(reps)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    assert p.stdout is not None and p.stderr is not None
+    for line in p.stdout:
+        for k, m in json.loads(line).items():
+            q[k] = m
+            print(f"   {k:46s} {m['cpu_ms']:10.1f} ms CPU {m.get('wall_ms', m['cpu_ms']):10.1f} ms wall  "
+                  f"{m['rows']} rows   (load average {os.getloadavg()[0]:.1f})", flush=True)
+    if p.wait() != 0:
+        print(f"   ! failed: {p.stderr.read().strip()[-1500:]}")
+    print("   targets: impact <= 10 ms, upstream <= 50 ms median; incremental validation of one model <= 200 ms")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -354,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-stream", action="store_true", help="with --scale 10m: skip the streamed convert")
     ap.add_argument("--no-before", action="store_true", help="stream case: skip the before tree (slow at 1M)")
     ap.add_argument("--no-floor", action="store_true", help="with --scale 10m: skip the raw bulk-load floor")
+    ap.add_argument("--reuse-store", action="store_true",
+                    help="with --scale 10m and --data: keep the store a previous run loaded (no load figures)")
     ap.add_argument("--scale-triples", type=int, default=SIZES["10M"], help=argparse.SUPPRESS)  # a dry run
     args = ap.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]  # figures appear as they come
@@ -366,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"size": args.scale or size, "loadavg_start": os.getloadavg(), "cpus": os.cpu_count()}
     try:
         if args.scale == "10m":
-            scale_10m(data, tmp, after, results, args.no_stream, args.scale_triples, floor=not args.no_floor)
+            scale_10m(data, tmp, after, results, args.no_stream, args.scale_triples, floor=not args.no_floor,
+                      reuse=args.reuse_store)
         else:
             before = baseline_tree(args.baseline, tmp)
             results["baseline"] = args.baseline
