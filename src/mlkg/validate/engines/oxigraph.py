@@ -34,6 +34,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from ...dataset.sparqltext import term_sparql
 from ...namespaces import SH
+from ...rdf.build import nt_term
 from . import Unsupported
 from .oxview import OxData
 from .pyshacl_focus import FocusPyShaclEngine
@@ -148,7 +149,7 @@ def to_oxigraph(data: Graph) -> tuple[ox.Store, Marks]:
         s = text.get(t)
         if s is None:
             if isinstance(t, (URIRef, BNode, Literal)):
-                s = text[t] = t.n3()
+                s = text[t] = nt_term(t)  # not n3(): it writes a multi-line literal as Turtle's """..."""
             else:
                 raise Unsupported(f"a {type(t).__name__} term in the data graph")
         return s
