@@ -78,6 +78,14 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _guarded_getaddrinfo  # type: ignore[assignment]
+    try:
+        import freezegun
+    except ImportError:
+        pass
+    else:
+        # freeze_time reads every attribute of every loaded module; on huggingface_hub that attribute access
+        # imports its CLI, whose import asks huggingface.co for something (the guard refuses it): keep it out
+        freezegun.configure(extend_ignore_list=["huggingface_hub"])
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

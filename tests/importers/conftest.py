@@ -212,9 +212,9 @@ def reached(attempts: list[tuple[str, Any, bool]], *, may_loopback: bool) -> lis
     def own(address: Any) -> bool:
         return isinstance(address, tuple) and len(address) > 1 and address[1] in LISTENING
 
-    # a refused name lookup is not counted: the suite guard refuses it, and one huggingface.co lookup was seen in an
-    # unrelated test after the Hugging Face tests on the same worker (not traced); connections are
-    outside = [a for a in attempts if a[0] == "connect" and not _is_loopback(host(a[1]))]
+    # a name lookup outside loopback counts like a connection: nothing an importer reads needs one (the one seen
+    # before was freezegun touching huggingface_hub's lazy CLI import; tests/conftest.py keeps freezegun out of it)
+    outside = [a for a in attempts if a[0] in ("connect", "resolve") and not _is_loopback(host(a[1]))]
     inside = [] if may_loopback else [a for a in attempts if a[2] and _is_loopback(host(a[1])) and not own(a[1])]
     return outside + inside
 

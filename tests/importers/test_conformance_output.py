@@ -97,3 +97,11 @@ def test_loopback_is_allowed_only_to_a_server_the_test_started(network_ledger: A
     assert network_ledger.reached([stranger], may_loopback=True) == []  # server/slow tests start processes
     refused = ("connect", ("127.0.0.1", 1), False)
     assert network_ledger.reached([refused], may_loopback=False) == []  # reached nothing
+
+
+def test_a_refused_name_lookup_is_kept_and_counted(network_ledger: Any) -> None:
+    with pytest.raises(AssertionError, match="name resolution"):  # the suite guard refuses it
+        socket.getaddrinfo("huggingface.co", 443)
+    kept = list(network_ledger.attempts)
+    network_ledger.attempts.clear()  # this test made the attempt on purpose
+    assert network_ledger.reached(kept, may_loopback=True) == [("resolve", ("huggingface.co", 443), False)]
