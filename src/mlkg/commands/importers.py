@@ -55,7 +55,7 @@ class ImportGroup(TyperGroup):
     """The ``import`` group: one command per registered importer, built when it is asked for."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
+        # lazy: mlkg.importers loads mlkg.model and rdflib; `mlkg --help` does not need them
         from ..importers import registry
 
         return sorted(set(super().list_commands(ctx)) | set(registry.names()))
@@ -64,7 +64,7 @@ class ImportGroup(TyperGroup):
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None:
             return cmd
-        # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
+        # lazy: mlkg.importers loads mlkg.model and rdflib; `mlkg --help` does not need them
         from ..importers import registry
 
         if cmd_name not in registry.registered():
@@ -106,7 +106,8 @@ def _group(
 
 def importer_listing() -> list[dict[str, Any]]:
     """What ``mlkg import --list --format json`` prints: one object per registered importer."""
-    from ..importers import registry  # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
+    # lazy: mlkg.importers loads mlkg.model and rdflib; `mlkg --help` does not need them
+    from ..importers import registry
 
     out = []
     for name, reg in registry.registered().items():
@@ -168,7 +169,7 @@ def _cli_type(annotation: Any) -> Any:
 
 def importer_command(cls: Any) -> Any:
     """The click command of ``mlkg import NAME`` for the importer class ``cls``."""
-    # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
+    # lazy: mlkg.importers loads mlkg.model and rdflib; `mlkg --help` does not need them
     from ..importers.base import describe
 
     infos = [o for o in describe(cls.Config) if o.cli is not False]
@@ -272,7 +273,7 @@ def _recipe(path: str, name: str) -> dict[str, Any]:
 
 
 def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, str]) -> None:
-    # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
+    # lazy: mlkg.importers loads mlkg.model and rdflib; `mlkg --help` does not need them
     from ..importers.base import coerce, config_from
     from ..importers.pipeline import run
 
@@ -352,7 +353,7 @@ def _run(cls: Any, kw: dict[str, Any], fields: dict[str, str], offs: dict[str, s
 @handle_errors
 def import_options(name: str = typer.Argument(..., help="An importer name (mlkg import --list).")) -> None:
     """List an importer's options with their types, defaults and descriptions."""
-    # lazy: mlkg.importers loads mlkg.model (~0.3 s); `mlkg --help` does not need it
+    # lazy: mlkg.importers loads mlkg.model and rdflib; `mlkg --help` does not need them
     from ..importers import describe, get
 
     try:

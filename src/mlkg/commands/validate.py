@@ -35,8 +35,8 @@ def load_inputs(files: Sequence[str], store: str | None = None, as_of: str | Non
     from ..rdf.formats import load_graph
 
     if store:
-        from ..io import open_source  # lazy: the store backends (pyoxigraph) load only for --store
-        from ..store import graph_from  # lazy: the store backends (pyoxigraph) load only for --store
+        from ..io import open_source  # lazy: loaded when the command runs, so `mlkg --help` stays fast
+        from ..store import graph_from  # lazy: loaded when the command runs, so `mlkg --help` stays fast
 
         source = open_source(None, store, as_of=as_of) if as_of else store  # --as-of: the store as it was then
         g = graph_from(None, source, copy=True)  # validation walks every triple: copy the store into memory

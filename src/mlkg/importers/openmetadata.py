@@ -235,7 +235,7 @@ def _load_service(spec: str) -> m.MLModelService | None:
     if p.suffix.lower() == ".json":
         if not p.is_file():
             raise InputError("no such file", source=spec, expected="a service JSON file or a service FQN")
-        # lazy: rdflib (~0.1 s) loads when a file is read; `mlkg import --list` imports this class
+        # lazy: rdf.formats (~80 ms) loads when a file is read, not for `mlkg import openmetadata --help`
         from ..rdf.formats import read_json
 
         return service_from_json(read_json(str(p)), source=str(p))
@@ -260,7 +260,7 @@ def _place(e: Entity, service: Ref, service_type: Any) -> Entity:
 
 
 def _json_entities(path: str, config: OpenMetadataConfig, report: ImportReport) -> Iterator[Entity]:
-    # lazy: model.json and rdflib load when a file is read; `mlkg import --list` imports this class
+    # lazy: model.json and rdf.formats load when a file is read, not for `mlkg import openmetadata --help`
     from ..model.json import COLLECTIONS
     from ..rdf.formats import read_json
 

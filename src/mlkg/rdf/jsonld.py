@@ -92,11 +92,12 @@ def _check_document(doc: Any, source: str | None) -> None:
                          expected="a JSON object or array")
 
 
-def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -> list[Any]:
-    """Expand a JSON-LD document offline."""
+def _run(algorithm: Any, doc: Any, allow_remote: bool, source: str | None) -> Any:
+    """``algorithm(doc, options)`` of pyld (expand, to_rdf) offline, its errors as mlkg's: a refused remote context
+    as :class:`RemoteAccessError`, anything else pyld raises about the document as :class:`InputError`."""
     _check_document(doc, source)
     try:
-        return jsonld.expand(doc, _options(allow_remote))
+        return algorithm(doc, _options(allow_remote))
     except jsonld.JsonLdError as e:
         inner = _unwrap(e)
         if isinstance(inner, RemoteAccessError):
@@ -108,26 +109,19 @@ def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -
     except TypeError as e:  # pyld fails this way on some invalid contexts (a term whose "@id" is a number or list)
         raise InputError(f"not valid JSON-LD: an invalid @context ({e})", source=source,
                          expected="a JSON-LD 1.1 document") from None
+
+
+def expand(doc: Any, *, allow_remote: bool = False, source: str | None = None) -> list[Any]:
+    """Expand a JSON-LD document offline."""
+    expanded: list[Any] = _run(jsonld.expand, doc, allow_remote, source)
+    return expanded
 
 
 def to_graph(doc: Any, *, graph: Graph | None = None, allow_remote: bool = False, source: str | None = None,
              lineage: bool = True) -> Graph:
     """Triples of a JSON-LD document, computed by pyld (the reference engine), as an rdflib graph."""
     g = graph if graph is not None else new_graph()
-    _check_document(doc, source)
-    try:
-        dataset = jsonld.to_rdf(doc, _options(allow_remote))
-    except jsonld.JsonLdError as e:
-        inner = _unwrap(e)
-        if isinstance(inner, RemoteAccessError):
-            raise RemoteAccessError(f"{source}: {inner}" if source else str(inner)) from None
-        raise InputError(f"not valid JSON-LD: {_reason(e)}", source=source,
-                         expected="a JSON-LD 1.1 document") from None
-    except ValueError as e:  # pyld raises bare ValueErrors for bad IRIs (a relative @context without a base)
-        raise InputError(f"not valid JSON-LD: {e}", source=source, expected="a JSON-LD 1.1 document") from None
-    except TypeError as e:  # pyld fails this way on some invalid contexts (a term whose "@id" is a number or list)
-        raise InputError(f"not valid JSON-LD: an invalid @context ({e})", source=source,
-                         expected="a JSON-LD 1.1 document") from None
+    dataset = _run(jsonld.to_rdf, doc, allow_remote, source)
     bnodes: dict[str, BNode] = {}
 
     def term(t: dict[str, Any]) -> Any:
