@@ -9,12 +9,7 @@ the Databricks workspace registry speaks).
 
 from __future__ import annotations
 
-import http.server
-import json
-import threading
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -69,44 +64,17 @@ def registry_responses() -> dict[str, Any]:
 
 
 @pytest.fixture
-def databricks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def databricks(databricks_host: Any) -> list[str]:
     routes = {**serving_responses(), **registry_responses()}
-    seen: list[str] = []
 
-    class H(http.server.BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            parts = urlsplit(self.path)
-            seen.append(parts.path)
-            body: Any = routes.get(parts.path)
-            if parts.path == "/api/2.0/mlflow/model-versions/get":
-                q = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
-                body = routes.get(f"get:{q.get('version')}")
-            status = 200 if body is not None else 404
-            data = json.dumps(body if body is not None else {"error_code": "ENDPOINT_NOT_FOUND",
-                                                             "message": parts.path}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def answer(parts: Any) -> Any:
+        body: Any = routes.get(parts.path)
+        if parts.path == "/api/2.0/mlflow/model-versions/get":
+            q = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+            body = routes.get(f"get:{q.get('version')}")
+        return body
 
-        do_GET = do_POST = _answer
-
-        def log_message(self, *a: Any) -> None:
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    for k in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"):
-        monkeypatch.delenv(k, raising=False)
-    monkeypatch.setenv("DATABRICKS_HOST", f"http://127.0.0.1:{srv.server_port}")
-    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-test")
-    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", "/nonexistent/.databrickscfg")
-    try:
-        yield seen
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    return databricks_host(answer, "ENDPOINT_NOT_FOUND")
 
 
 def test_serving_endpoints_are_deployments_of_the_registry_versions(databricks: list[str]) -> None:

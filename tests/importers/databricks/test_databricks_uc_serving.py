@@ -10,13 +10,10 @@ The registry responses are written with MLflow's own Unity Catalog protos (``dat
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 from rdflib import Graph
@@ -119,41 +116,9 @@ def lookup(routes: dict[str, Any], path: str, query: dict[str, list[str]]) -> An
 
 
 @pytest.fixture
-def workspace(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def workspace(databricks_host: Any) -> list[str]:
     routes = {**registry_responses(), **serving_responses()}
-    seen: list[str] = []
-
-    class H(http.server.BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            parts = urlsplit(self.path)
-            seen.append(parts.path)
-            body = lookup(routes, parts.path, parse_qs(parts.query))
-            status = 200 if body is not None else 404
-            data = json.dumps(body if body is not None else {"error_code": "RESOURCE_DOES_NOT_EXIST",
-                                                             "message": parts.path}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = _answer
-
-        def log_message(self, *a: Any) -> None:
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    for k in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"):
-        monkeypatch.delenv(k, raising=False)
-    monkeypatch.setenv("DATABRICKS_HOST", f"http://127.0.0.1:{srv.server_port}")
-    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-test")
-    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", "/nonexistent/.databrickscfg")
-    try:
-        yield seen
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    return databricks_host(lambda parts: lookup(routes, parts.path, parse_qs(parts.query)), "RESOURCE_DOES_NOT_EXIST")
 
 
 def test_the_responses_are_what_mlflow_and_databricks_sdk_read() -> None:
